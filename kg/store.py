@@ -1,0 +1,142 @@
+"""The store: where each document's graph lives.
+
+``GraphStore`` is the small interface the rest of budgetkg talks to. The default
+implementation is embedded Oxigraph, on disk or in memory; a remote SPARQL 1.1
+store can implement the same methods without the parser knowing.
+
+One named graph per document; the default graph seen by queries is the union of
+all named graphs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Protocol
+
+import pyoxigraph as ox
+
+EXPORT_FORMATS = {
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+class StoreError(Exception):
+    pass
+
+
+class GraphStore(Protocol):
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """Replace the named graph's content atomically: readers see old or new, never half."""
+
+    def drop_graph(self, graph: str) -> None: ...
+
+    def graphs(self) -> list[str]: ...
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
+
+    def update(self, sparql: str) -> None: ...
+
+    def load(self, data: bytes, fmt: ox.RdfFormat, graph: str) -> None: ...
+
+    def export(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes: ...
+
+    def __len__(self) -> int: ...
+
+
+class OxigraphStore:
+    """Embedded Oxigraph: ``OxigraphStore(path)`` on disk, ``OxigraphStore()`` in memory."""
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as error:
+            raise StoreError(f"{path}: cannot open the store: {error}") from None
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph store, for the SPARQL endpoint."""
+        return self._store
+
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        # One SPARQL update is one Oxigraph transaction, so the drop and the insert
+        # commit together or not at all.
+        name = ox.NamedNode(graph)
+        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        self._store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}")
+
+    def drop_graph(self, graph: str) -> None:
+        self._store.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ):
+        if default_graphs:
+            return self._store.query(
+                sparql,
+                default_graph=[ox.NamedNode(g) for g in default_graphs],
+                named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
+            )
+        return self._store.query(
+            sparql,
+            use_default_graph_as_union=True,
+            named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
+        )
+
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql)
+
+    def load(self, data: bytes, fmt: ox.RdfFormat, graph: str) -> None:
+        # Parse into memory first so that a syntax error leaves the store untouched.
+        staging = ox.Store()
+        staging.load(data, format=fmt, to_graph=ox.NamedNode(graph))
+        self.replace_graph(graph, staging)
+
+    def export(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
+        if graph is not None:
+            return self._store.dump(format=fmt, from_graph=ox.NamedNode(graph))
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            return self._store.dump(format=fmt)
+        # Triple formats get the union of all documents, as queries see it.
+        union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        return union.serialize(format=fmt)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+def open_store(location: str | None, *, read_only: bool = False) -> GraphStore:
+    """Open ``location``: a directory for embedded Oxigraph, or None for memory."""
+    if location is None:
+        return OxigraphStore()
+    if location.startswith(("http://", "https://")):
+        raise StoreError(f"{location}: remote SPARQL stores are not supported yet; give a directory")
+    return OxigraphStore(location, read_only=read_only)
