@@ -1,0 +1,1 @@
+"""Extractors: tables and prose -> typed records (``kg.records``)."""
