@@ -79,15 +79,16 @@ class Amount:
     """A figure as printed and as a number of yuan (元).
 
     ``value`` is what the document prints, in ``unit``; it is never corrected.
+    ``unit`` is None for figures that are not money (a quantity, a count).
     """
 
     printed: str
     value: Decimal
-    unit: MoneyUnit
+    unit: MoneyUnit | None
 
     @property
-    def yuan(self) -> Decimal:
-        return self.value * self.unit.factor
+    def yuan(self) -> Decimal | None:
+        return None if self.unit is None else self.value * self.unit.factor
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ class BudgetLine:
     """
 
     table: int  # TableInfo.index
-    side: Side
+    side: Side | None  # None where a table is neither (assets)
     row_label: str  # the row's item as printed, e.g. "机关事业单位基本养老保险缴费支出"
     code: ClassificationCode | None
     column: str

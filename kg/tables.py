@@ -236,11 +236,10 @@ def _to_table(block: _Block) -> RawTable | None:
             pending_page, at_page_head = True, True
         if is_column_number_row(row.cells):
             continue
-        if at_page_head and (
-            _signature(row.cells) in header_signatures
-            or (kind is not None and kind.is_money_table and not _is_data_row(row.cells) and _looks_like_header(row.cells))
+        if _signature(row.cells) in header_signatures or (
+            at_page_head and kind is not None and kind.is_money_table and _looks_like_header(row.cells)
         ):
-            continue  # a header repeated after a page break
+            continue  # a header repeated after a page break (with or without a preamble)
         at_page_head = False
         body.append(Row(row.cells, row.line, starts_page=pending_page))
         pending_page = False
@@ -259,11 +258,10 @@ def _to_table(block: _Block) -> RawTable | None:
     )
 
 
-_HEADER_WORDS = re.compile(
-    r"项目|科目|编码|名称|合计|总计|预算|支出|收入|经费|序号|金额|小计|资金|拨款|类|款|项|功能分类|经济分类|结转|单位"
-)
+_CODE_CELL = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}\b")
 
 
 def _looks_like_header(cells: tuple[str, ...]) -> bool:
+    """A money table's header row: two or more labels, no figure, no code."""
     filled = [c for c in cells if c]
-    return bool(filled) and all(_HEADER_WORDS.search(c) for c in filled)
+    return len(filled) >= 2 and not any(is_figure(c) or _CODE_CELL.match(c) for c in filled)

@@ -1,0 +1,107 @@
+"""A small SPARQL lexer: enough to look at a request before Oxigraph parses it.
+
+The endpoint never evaluates with this; Oxigraph parses and evaluates the query
+string. The lexer only answers questions about the text that must be answered
+before evaluation: which operation it is (query form or update), whether it
+reaches out (``SERVICE``, ``LOAD``), and where the protocol's
+``using-graph-uri`` / ``using-named-graph-uri`` go in an update (as ``USING``
+clauses before each top-level ``WHERE``). Strings, IRIs and comments are skipped
+so that a keyword inside them is never mistaken for one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+             | '''(?:[^'\\]|\\.|'(?!''))*'''
+             | "(?:[^"\\\n\r]|\\.)*"
+             | '(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$]\w+)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<pname>(?:[^\W\d][\w.-]*)?:(?:[^\s{}()<>,;"'\[\]\\]|\\.)*)
+  | (?P<word>[^\W\d]\w*)
+  | (?P<number>\d[\w.+-]*)
+  | (?P<open>[{])
+  | (?P<close>[}])
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+UPDATE_FORMS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+# Keywords that make Oxigraph open a connection to another server.
+OUTBOUND = frozenset({"SERVICE", "LOAD"})
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str  # upper-cased
+    start: int
+    depth: int  # brace depth at the word
+    previous: str  # the significant token just before it, upper-cased ("" at the start)
+
+
+def words(text: str) -> list[Word]:
+    """The bare words (keywords) of ``text`` outside strings, IRIs and comments."""
+    found: list[Word] = []
+    depth = 0
+    previous = ""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "word":
+            found.append(Word(match.group().upper(), match.start(), depth, previous))
+        elif kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth = max(0, depth - 1)
+        previous = match.group().upper()
+    return found
+
+
+def operation_keyword(text: str) -> str | None:
+    """The keyword that says what ``text`` is: SELECT, ASK, …, or an update verb."""
+    for word in words(text):
+        if word.text in QUERY_FORMS or word.text in UPDATE_FORMS:
+            return word.text
+    return None
+
+
+def outbound_keywords(text: str) -> list[str]:
+    """SERVICE / LOAD keywords in ``text`` (each would make the server fetch a URL)."""
+    return sorted({w.text for w in words(text) if w.text in OUTBOUND})
+
+
+def has_update_dataset_clause(text: str) -> bool:
+    """Whether the update names its own dataset (``USING`` / ``USING NAMED`` / ``WITH``)."""
+    return any(w.depth == 0 and w.text in ("USING", "WITH") for w in words(text))
+
+
+def add_using_clauses(text: str, using: list[str], using_named: list[str]) -> str:
+    """Insert ``USING``/``USING NAMED`` before every top-level ``WHERE`` of a DELETE/INSERT.
+
+    ``DELETE WHERE`` shorthand takes no ``USING`` clause (SPARQL 1.1 Update §3.1.3.3),
+    so it is left alone.
+    """
+    clause = "".join(f" USING <{g}>" for g in using) + "".join(f" USING NAMED <{g}>" for g in using_named)
+    if not clause:
+        return text
+    inserts = [
+        word.start
+        for word in words(text)
+        if word.text == "WHERE" and word.depth == 0 and word.previous != "DELETE"
+    ]
+    for position in reversed(inserts):
+        text = text[:position] + clause.lstrip() + " " + text[position:]
+    return text
