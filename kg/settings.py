@@ -12,8 +12,6 @@ class Settings:
     # Every IRI the graph mints starts with this; a deployment sets its public base
     # so that linked-data links resolve there.
     base_iri: str = DEFAULT_BASE_IRI
-    # Materialise OWL RL entailments into a per-document inferred graph at ingest.
-    reason: bool = True
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):

@@ -75,7 +75,7 @@ _PREAMBLE = re.compile(
     r"|\d{3,8}\s+(?!年)[\u4e00-\u9fff()（）]+$"  # 817001 石家庄市…  (a unit code and name)
     r")"
 )
-_SENTENCE = re.compile(r"[。，,;；！？]")
+_SENTENCE = re.compile(r"[。;！？!?]|,(?!\d{3}\b)")
 _TOC_ENTRY = re.compile(r"^[^\t]+\t+\d{1,3}$")
 _NOTE = re.compile(r"^(?:注|说明)\s*[:：]")
 _COLUMN_NUMBERS = re.compile(r"^(?:栏次|档次|栏号)$")
@@ -105,7 +105,7 @@ def split_row(line: str, *, in_table: bool = False) -> tuple[str, ...] | None:
         return tuple(cells)
     parts = _SPACE_CELLS.split(stripped)
     # Space-separated rows are told from prose by having several cells, some of them figures.
-    if len(parts) >= 3 and sum(is_figure(part) for part in parts) >= 1 and "。" not in stripped:
+    if len(parts) >= 3 and (in_table or any(is_figure(part) for part in parts)) and not _SENTENCE.search(stripped):
         return tuple(part.strip() for part in parts)
     return None
 
@@ -167,7 +167,7 @@ def find_tables(source: SourceText) -> list[RawTable]:
         if _NOTE.match(text) and current is not None:
             current.notes.append((number, text))
             continue
-        cells = split_row(line, in_table=current is not None)
+        cells = split_row(line, in_table=current is not None or pending_title is not None)
         if cells is not None and len(cells) >= 2 and any(cells):
             if current is None or pending_title is not None:
                 title_line, title = pending_title or last_prose or (None, "")

@@ -40,7 +40,7 @@ _SIDE_BY_KIND = {TableKind.revenue: Side.revenue, TableKind.assets: None, TableK
 _TOTAL_LABEL = re.compile(r"^(?:合计|总计|本年(?:收入|支出)合计|(?:收入|支出)(?:总计|合计)|总合计|本年合计)$")
 _SEQ_LABEL = re.compile(r"^(?:序号|栏次|行次)$")
 _CODE_LABEL = re.compile(r"编码|代码|^[类款项]$|编号")
-_NAME_LABEL = re.compile(r"名称|项目|内容|科目$|功能分类$|经济分类$")
+_NAME_LABEL = re.compile(r"名称|^项目$|内容$|^科目$|功能分类$|经济分类$|^支出项目|^收入项目|明细$")
 
 
 @dataclass
@@ -169,7 +169,7 @@ def _row_code(
 ) -> tuple[ClassificationCode | None, str, str | None]:
     """(code, row label, problem) for one part of a record."""
     name = clean_name(cells[part.name]) if part.name is not None else ""
-    notation = join_code_parts([cells[c] for c in part.codes]) if part.codes else ""
+    notation = join_code_parts([cells[c] for c in part.codes if cells[c].strip() not in NOT_APPLICABLE])
     if not notation:
         leading, rest = split_leading_code(name)
         if leading:

@@ -1,0 +1,89 @@
+"""Limits that protect the server: outbound requests, request size, row cap header.
+
+The per-query timeout lives in ``api.executor`` (it needs worker processes) and
+the row cap in ``api.results`` (it needs the serialiser); this module holds the
+checks made before a request is evaluated.
+"""
+
+from __future__ import annotations
+
+from api import lexer
+from api.sparql import ProtocolError
+
+# Announces that the result was cut at the row cap: the value is the cap.
+TRUNCATED_HEADER = "X-SPARQL-Truncated"
+MAX_ROWS_HEADER = "X-SPARQL-Max-Rows"
+
+
+def refuse_outbound(text: str) -> None:
+    """400 for SERVICE / LOAD: the server never fetches other URLs on a client's behalf."""
+    found = lexer.outbound_keywords(text)
+    if found:
+        raise ProtocolError(
+            400,
+            f"{' and '.join(found)} is not allowed here: this server never makes requests to other "
+            "endpoints or URLs on a client's behalf. Query the other endpoint yourself.",
+        )
+
+
+class RequestSizeLimit:
+    """ASGI middleware: 413 for bodies over ``max_bytes``, 414 for longer query strings."""
+
+    def __init__(self, app, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if len(scope.get("query_string", b"")) > self.max_bytes:
+            return await _plain(send, 414, f"the query string is longer than {self.max_bytes} bytes")
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > self.max_bytes
+                except ValueError:
+                    return await _plain(send, 400, "bad Content-Length")
+                if too_big:
+                    return await _plain(send, 413, f"the request body is larger than {self.max_bytes} bytes")
+        seen = 0
+        max_bytes = self.max_bytes
+
+        async def limited_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > max_bytes:
+                    raise _TooLarge
+            return message
+
+        started = False
+
+        async def tracking_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await _plain(send, 413, f"the request body is larger than {self.max_bytes} bytes")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _plain(send, status: int, message: str) -> None:
+    body = (message + "\n").encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,253 @@
+"""The ``budgetkg`` command line.
+
+Exit codes: 0 success; 1 bad input (one line naming file and line); 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import __version__
+from kg.reading import InputError
+from kg.settings import DEFAULT_BASE_IRI, Settings
+from kg.store import EXPORT_FORMATS, StoreError, open_store
+
+
+class CommandError(Exception):
+    """A failure to report on one line and exit 1."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(base_iri=args.base_iri)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from kg.ingest import find_documents, ingest_file
+
+    settings = _settings(args)
+    documents = find_documents(args.paths)
+    if not documents:
+        raise CommandError(f"{' '.join(args.paths)}: expected budget documents (*.txt, *.md); found none")
+    store = open_store(args.store)
+    failures = 0
+    progress = tqdm(documents, unit="doc", file=sys.stderr, disable=args.quiet or not sys.stderr.isatty())
+    print(f"{'document':40} {'tables':>6} {'records':>7} {'triples':>7} {'warnings':>8} {'seconds':>7}")
+    for path in progress:
+        progress.set_postfix_str(path.name)
+        try:
+            report = ingest_file(path, store, settings)
+        except InputError as error:
+            failures += 1
+            print(f"budgetkg: error: {error}", file=sys.stderr)
+            continue
+        print(
+            f"{report.document_id:40} {report.tables:6} {report.records:7} {report.triples:7} "
+            f"{report.warnings:8} {report.seconds:7.3f}"
+        )
+    store.flush()
+    print(f"{len(documents) - failures} of {len(documents)} documents ingested into {args.store}")
+    return 1 if failures else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = open_store(args.store)
+    data = store.export(EXPORT_FORMATS[args.format], args.graph)
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def _solutions_as_table(result: ox.QuerySolutions) -> str:
+    names = [v.value for v in result.variables]
+    rows = [[_term_text(solution[name]) for name in names] for solution in result]
+    widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
+    lines = [" | ".join(name.ljust(w) for name, w in zip(names, widths))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines.extend(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows)
+    lines.append(f"({len(rows)} rows)")
+    return "\n".join(lines)
+
+
+def _term_text(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term.value
+    return str(term)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from kg.vocabulary import sparql_prefixes
+
+    store = open_store(args.store)
+    try:
+        result = store.query(sparql_prefixes() + args.sparql)
+    except SyntaxError as error:
+        raise CommandError(f"query: {error}") from None
+    if isinstance(result, ox.QueryBoolean):
+        print("true" if bool(result) else "false")
+    elif isinstance(result, ox.QueryTriples):
+        sys.stdout.buffer.write(result.serialize(format=ox.RdfFormat.TURTLE))
+    elif args.format == "table":
+        print(_solutions_as_table(result))
+    else:
+        formats = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+        sys.stdout.buffer.write(result.serialize(format=formats[args.format]))
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if not args.format else EXPORT_FORMATS[args.format]
+    except ValueError:
+        fmt = None
+    if fmt is None:
+        raise CommandError(f"{path}: cannot tell the RDF format from the extension; give --format")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"{path}: cannot read file: {error.strerror}") from None
+    store = open_store(args.store)
+    try:
+        store.load(data, fmt, args.graph)
+    except SyntaxError as error:
+        raise CommandError(f"{path}:{getattr(error, 'lineno', '') or ''}: expected {fmt.name}: {error}") from None
+    print(f"loaded {path} into graph <{args.graph}>")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    store = open_store(args.store)
+    graphs = store.graphs()
+    print(f"store: {args.store}")
+    print(f"quads: {len(store)}")
+    print(f"graphs: {len(graphs)}")
+    for graph in graphs:
+        count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        n = next(iter(count))["n"].value
+        print(f"  {graph}  {n} triples")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from api.config import ServerConfig
+    from api.server import run
+
+    if args.allow_update and not args.update_token:
+        print("budgetkg: warning: SPARQL Update is enabled without a token; anyone who can reach the port can change the data", file=sys.stderr)
+    run(
+        ServerConfig(
+            store=args.store,
+            host=args.host,
+            port=args.port,
+            base_iri=args.base_iri,
+            update_token=args.update_token,
+            allow_update=args.allow_update,
+            query_timeout_s=args.timeout,
+            max_rows=args.max_rows,
+        )
+    )
+    return 0
+
+
+def cmd_examples(args: argparse.Namespace) -> int:
+    from kg.examples import write_examples
+
+    for path in write_examples(Path(args.out)):
+        print(path)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from kg.bench import run_ingest_benchmark
+
+    run_ingest_benchmark(args.paths, Settings(base_iri=args.base_iri), repeat=args.repeat)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="budgetkg",
+        description="Turn budget disclosures (部门预算/单位预算公开) into a knowledge graph, and query and serve it.",
+    )
+    parser.add_argument("--version", action="version", version=f"budgetkg {__version__}")
+    parser.add_argument("--base-iri", default=DEFAULT_BASE_IRI, help=f"base of every IRI the graph mints (default {DEFAULT_BASE_IRI})")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="parse documents and load one named graph per document")
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="document files or folders of them")
+    ingest.add_argument("--store", required=True, metavar="DIR", help="Oxigraph store directory (created if missing)")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.set_defaults(run=cmd_ingest)
+
+    export = commands.add_parser("export", help="write the graph (or one document's graph) as RDF")
+    export.add_argument("--store", required=True, metavar="DIR")
+    export.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="nquads")
+    export.add_argument("--graph", metavar="IRI", help="only this named graph")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    export.set_defaults(run=cmd_export)
+
+    query = commands.add_parser("query", help="run a SPARQL query over the union of all documents")
+    query.add_argument("--store", required=True, metavar="DIR")
+    query.add_argument("sparql", metavar="SPARQL", help="the query; the prefixes bkg:, skos:, qb: … are predefined")
+    query.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table")
+    query.set_defaults(run=cmd_query)
+
+    load = commands.add_parser("load", help="load a plain RDF file into a named graph (replacing it)")
+    load.add_argument("--store", required=True, metavar="DIR")
+    load.add_argument("--graph", required=True, metavar="IRI")
+    load.add_argument("--format", choices=sorted(EXPORT_FORMATS), help="default: from the file extension")
+    load.add_argument("file", metavar="FILE")
+    load.set_defaults(run=cmd_load)
+
+    info = commands.add_parser("info", help="what the store holds")
+    info.add_argument("--store", required=True, metavar="DIR")
+    info.set_defaults(run=cmd_info)
+
+    serve = commands.add_parser("serve", help="serve the store: SPARQL 1.1 Protocol endpoint at /sparql")
+    serve.add_argument("--store", required=True, metavar="DIR")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--update-token", metavar="TOKEN", help="enable SPARQL Update for 'Authorization: Bearer TOKEN'")
+    serve.add_argument("--allow-update", action="store_true", help="enable SPARQL Update without a token (local use only)")
+    serve.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-query time limit (default 30)")
+    serve.add_argument("--max-rows", type=int, default=100_000, metavar="N", help="result row cap (default 100000)")
+    serve.set_defaults(run=cmd_serve)
+
+    examples = commands.add_parser("examples", help="write the example documents the project ships")
+    examples.add_argument("--out", default="examples", metavar="DIR")
+    examples.set_defaults(run=cmd_examples)
+
+    bench = commands.add_parser("bench", help="ingest benchmark: documents/s, triples/s, peak memory")
+    bench.add_argument("paths", nargs="+", metavar="PATH")
+    bench.add_argument("--repeat", type=int, default=3, help="runs per document (the best is reported)")
+    bench.set_defaults(run=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (InputError, CommandError, StoreError) as error:
+        print(f"budgetkg: error: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,426 @@
+"""Mapping: a ``ParsedDocument`` -> RDF quads in the document's named graph.
+
+Each figure becomes a ``qb:Observation`` (``bkg:BudgetFigure``) whose
+dimensions are the unit, the fiscal year, the side (收入/支出), the
+classification code and the column's meaning, with the amount in yuan as an
+``xsd:decimal`` measure; the printed figure, its unit and its source lines stay
+with it. Classification codes are SKOS concepts shared by every document.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.classification import ECONOMIC_CATEGORIES, FUNCTIONAL_CATEGORIES, parent_notation
+from kg.iris import Iris
+from kg.records import (
+    Activity,
+    Amount,
+    BudgetLine,
+    ClassificationCode,
+    CodeScheme,
+    Indicator,
+    Lines,
+    ParsedDocument,
+    PerformanceTarget,
+    Target,
+    TableKind,
+)
+from kg.settings import Settings
+from kg.vocabulary import BKG, DCT, ORG, PROV, QB, RDF, RDFS, SKOS, XSD
+
+_TABLE_CLASSES: dict[TableKind, str] = {
+    TableKind.revenue_expenditure_summary: "RevenueExpenditureSummaryTable",
+    TableKind.revenue: "RevenueTable",
+    TableKind.expenditure: "ExpenditureTable",
+    TableKind.appropriation_summary: "AppropriationSummaryTable",
+    TableKind.general_budget_expenditure: "GeneralBudgetExpenditureTable",
+    TableKind.basic_expenditure: "BasicExpenditureTable",
+    TableKind.project_expenditure: "ProjectExpenditureTable",
+    TableKind.government_fund_expenditure: "GovernmentFundExpenditureTable",
+    TableKind.state_capital_expenditure: "StateCapitalExpenditureTable",
+    TableKind.three_public: "ThreePublicTable",
+    TableKind.carryover: "CarryoverTable",
+    TableKind.procurement: "ProcurementTable",
+    TableKind.assets: "AssetsTable",
+    TableKind.organisation: "OrganisationTable",
+    TableKind.staffing: "StaffingTable",
+    TableKind.project_performance: "ProjectPerformanceTable",
+    TableKind.department_performance: "DepartmentPerformanceTable",
+    TableKind.activity_performance: "ActivityPerformanceTable",
+}
+_GRADE_NAMES = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}
+_DIRECTIONS = {"higher-is-better": "HigherIsBetter", "lower-is-better": "LowerIsBetter"}
+_CATEGORY_NAMES = {CodeScheme.functional: FUNCTIONAL_CATEGORIES, CodeScheme.economic: ECONOMIC_CATEGORIES}
+_SCHEME_LABELS = {
+    CodeScheme.functional: ("支出功能分类科目", "Functional classification of expenditure"),
+    CodeScheme.economic: ("部门预算支出经济分类科目", "Economic classification of departmental expenditure"),
+}
+
+
+def bkg_key(prefix: str, key: str) -> ox.NamedNode:
+    """``bkg:column-general-budget`` for ("column", "general_budget")."""
+    return BKG[f"{prefix}-{key.replace('_', '-')}"]
+
+
+def _decimal(value: Decimal) -> ox.Literal:
+    text = format(value, "f")
+    return ox.Literal(text, datatype=XSD.decimal)
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=XSD.integer)
+
+
+def _zh(text: str) -> ox.Literal:
+    return ox.Literal(text, language="zh")
+
+
+class _Graph:
+    """Collects quads for one named graph."""
+
+    def __init__(self, graph: ox.NamedNode) -> None:
+        self.graph = graph
+        self.quads: list[ox.Quad] = []
+
+    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal) -> None:
+        self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
+
+    def text(self, subject: ox.NamedNode, predicate: ox.NamedNode, value: str | None) -> None:
+        if value:
+            self.add(subject, predicate, ox.Literal(value))
+
+    def lines(self, subject: ox.NamedNode, lines: Lines) -> None:
+        self.add(subject, BKG.sourceLine, _integer(lines.first))
+        if lines.last != lines.first:
+            self.add(subject, BKG.sourceLineEnd, _integer(lines.last))
+
+    def amount(self, subject: ox.NamedNode, predicate: ox.NamedNode, amount: Amount | None) -> None:
+        if amount is not None and amount.yuan is not None:
+            self.add(subject, predicate, _decimal(amount.yuan))
+
+
+def map_document(document: ParsedDocument, settings: Settings) -> list[ox.Quad]:
+    iris = Iris(settings.base_iri)
+    doc_id = document.document_id
+    out = _Graph(iris.graph(doc_id))
+    doc = iris.document(doc_id)
+    info = document.info
+    unit = iris.unit(info.issuing_unit)
+    year = ox.Literal(str(info.fiscal_year), datatype=XSD.gYear)
+
+    out.add(doc, RDF.type, BKG.DepartmentBudgetDisclosure if info.scope == "department" else BKG.UnitBudgetDisclosure)
+    out.add(doc, RDF.type, BKG.BudgetDocument)
+    out.add(doc, DCT.title, _zh(info.title))
+    out.add(doc, RDFS.label, _zh(info.title))
+    out.add(doc, BKG.fiscalYear, year)
+    out.add(doc, BKG.unit, unit)
+    out.add(doc, DCT.publisher, unit)
+    out.text(doc, DCT.source, Path(document.source_path).name)
+    out.text(doc, BKG.sha256, document.sha256)
+    out.text(doc, BKG.region, info.region)
+    out.text(doc, BKG.approvalDocument, info.approval_document)
+    if info.approval_date:
+        out.add(doc, BKG.approvalDate, ox.Literal(info.approval_date, datatype=XSD.date))
+    if info.title_lines:
+        out.lines(doc, info.title_lines)
+
+    out.add(unit, RDF.type, BKG.BudgetUnit)
+    out.add(unit, RDF.type, ORG.Organization)
+    out.add(unit, SKOS.prefLabel, _zh(info.issuing_unit))
+    out.add(unit, RDFS.label, _zh(info.issuing_unit))
+    out.text(unit, BKG.unitCode, info.unit_code)
+
+    for table in document.tables:
+        node = iris.in_document(doc_id, "table", table.index)
+        out.add(node, RDF.type, BKG[_TABLE_CLASSES[table.kind]])
+        out.add(node, RDF.type, BKG.BudgetTable)
+        out.add(node, DCT.title, _zh(table.title or table.kind.value))
+        out.add(node, RDFS.label, _zh(table.title or table.kind.value))
+        out.add(node, BKG.tableIndex, _integer(table.index))
+        out.add(node, BKG.inDocument, doc)
+        out.add(doc, BKG.table, node)
+        out.add(node, QB.structure, BKG.BudgetFigureStructure)
+        out.text(node, BKG.moneyUnit, table.money_unit.value if table.money_unit else None)
+        out.text(node, BKG.note, table.note)
+        out.lines(node, table.lines)
+
+    codes_seen: dict[tuple[CodeScheme, str], ClassificationCode] = {}
+    used: set[str] = set()
+    for line in document.budget_lines:
+        _map_budget_line(out, iris, doc_id, doc, unit, year, line, used)
+        if line.code is not None:
+            codes_seen.setdefault((line.code.scheme, line.code.notation), line.code)
+            _map_code_name(out, iris, doc_id, doc, line.code, line.lines)
+    _map_codes(out, iris, codes_seen)
+
+    for target in document.performance:
+        _map_performance(out, iris, doc_id, doc, unit, target)
+    _map_activities(out, iris, doc_id, doc, unit, document.activities)
+
+    for number, body in enumerate(document.bodies, start=1):
+        node = iris.in_document(doc_id, "body", number)
+        out.add(node, RDF.type, BKG.InternalBody)
+        out.add(node, RDFS.label, _zh(body.name))
+        out.add(unit, BKG.hasBody, node)
+        out.add(node, ORG.unitOf, unit)
+        out.text(node, BKG.nature, body.nature)
+        out.text(node, BKG.rank, body.rank)
+        out.text(node, BKG.funding, body.funding)
+        for label, count in getattr(body, "counts", ()):
+            count_node = iris.in_document(doc_id, "body", number, "count", label)
+            out.add(count_node, RDF.type, BKG.StaffingCount)
+            out.add(count_node, RDFS.label, _zh(label))
+            out.add(count_node, BKG.count, _decimal(count))
+            out.add(node, BKG.staffingCount, count_node)
+        out.add(node, PROV.wasDerivedFrom, doc)
+        out.lines(node, body.lines)
+
+    for number, figure in enumerate(document.narrative, start=1):
+        node = iris.in_document(doc_id, "narrative", number)
+        out.add(node, RDF.type, BKG.NarrativeFigure)
+        out.add(doc, BKG.narrativeFigure, node)
+        out.add(node, BKG.figureKind, bkg_key("figure", figure.kind))
+        out.add(node, BKG.statement, _zh(figure.statement))
+        out.add(node, BKG.unit, unit)
+        out.add(node, BKG.fiscalYear, year)
+        if figure.amount is not None:
+            out.amount(node, BKG.amount, figure.amount)
+            out.text(node, BKG.printedAmount, figure.amount.printed)
+            out.text(node, BKG.printedUnit, figure.amount.unit.value if figure.amount.unit else None)
+        out.amount(node, BKG.change, figure.change)
+        if figure.change_percent is not None:
+            out.add(node, BKG.changePercent, _decimal(figure.change_percent))
+        if figure.count is not None:
+            out.add(node, BKG.count, _decimal(figure.count))
+        out.text(node, BKG.countUnit, figure.count_unit)
+        out.add(node, PROV.wasDerivedFrom, doc)
+        out.lines(node, figure.lines)
+
+    if document.glossary:
+        scheme = iris.in_document(doc_id, "glossary")
+        out.add(scheme, RDF.type, SKOS.ConceptScheme)
+        out.add(scheme, RDFS.label, _zh(f"{info.title} 名词解释"))
+        out.add(doc, BKG.glossary, scheme)
+        for number, entry in enumerate(document.glossary, start=1):
+            node = iris.in_document(doc_id, "glossary", number)
+            out.add(node, RDF.type, SKOS.Concept)
+            out.add(node, SKOS.inScheme, scheme)
+            out.add(node, SKOS.prefLabel, _zh(entry.term))
+            out.add(node, SKOS.definition, _zh(entry.definition))
+            out.add(node, PROV.wasDerivedFrom, doc)
+            out.lines(node, entry.lines)
+
+    for number, warning in enumerate(document.warnings, start=1):
+        node = iris.in_document(doc_id, "warning", number)
+        out.add(node, RDF.type, BKG.ParseWarning)
+        out.add(doc, BKG.warning, node)
+        out.add(node, BKG.message, ox.Literal(warning.message))
+        out.lines(node, warning.lines)
+    return out.quads
+
+
+def _map_budget_line(
+    out: _Graph,
+    iris: Iris,
+    doc_id: str,
+    doc: ox.NamedNode,
+    unit: ox.NamedNode,
+    year: ox.Literal,
+    line: BudgetLine,
+    used: set[str],
+) -> None:
+    side = line.side.value if line.side else "none"
+    node = iris.in_document(doc_id, "table", line.table, "figure", line.lines.first, side, line.column)
+    suffix = 2
+    while node.value in used:  # two columns with one meaning in one row
+        node = iris.in_document(doc_id, "table", line.table, "figure", line.lines.first, side, f"{line.column}-{suffix}")
+        suffix += 1
+    used.add(node.value)
+    table = iris.in_document(doc_id, "table", line.table)
+    out.add(node, RDF.type, QB.Observation)
+    out.add(node, RDF.type, BKG.BudgetFigure)
+    out.add(node, QB.dataSet, table)
+    out.add(node, BKG.unit, unit)
+    out.add(node, BKG.fiscalYear, year)
+    if line.side is not None:
+        out.add(node, BKG.side, BKG.Revenue if line.side.value == "revenue" else BKG.Expenditure)
+    if line.code is not None:
+        predicate = BKG.functionalClassification if line.code.scheme is CodeScheme.functional else BKG.economicClassification
+        out.add(node, predicate, iris.code(line.code.scheme, line.code.notation))
+    out.add(node, BKG.column, bkg_key("column", line.column))
+    out.add(node, BKG.columnLabel, _zh(line.column_label))
+    out.add(node, BKG.rowLabel, _zh(line.row_label))
+    if line.is_total:
+        out.add(node, BKG.isTotal, ox.Literal("true", datatype=XSD.boolean))
+    if line.amount.unit is not None:
+        out.amount(node, BKG.amount, line.amount)
+        out.add(node, BKG.printedUnit, ox.Literal(line.amount.unit.value))
+    else:
+        out.add(node, BKG.count, _decimal(line.amount.value))
+    out.add(node, BKG.printedAmount, ox.Literal(line.amount.printed))
+    out.add(node, PROV.wasDerivedFrom, doc)
+    out.lines(node, line.lines)
+
+
+def _map_code_name(
+    out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, code: ClassificationCode, lines: Lines
+) -> None:
+    if not code.name:
+        return
+    scheme = "function" if code.scheme is CodeScheme.functional else "economic"
+    node = iris.in_document(doc_id, "code-name", scheme, code.notation, code.name)
+    concept = iris.code(code.scheme, code.notation)
+    out.add(node, RDF.type, BKG.CodeName)
+    out.add(node, RDFS.label, _zh(code.name))
+    out.add(node, BKG.ofCode, concept)
+    out.add(concept, BKG.codeName, node)
+    out.add(concept, SKOS.altLabel, _zh(code.name))
+    out.add(node, PROV.wasDerivedFrom, doc)
+    out.add(node, BKG.sourceLine, _integer(lines.first))
+
+
+def _map_codes(out: _Graph, iris: Iris, codes: dict[tuple[CodeScheme, str], ClassificationCode]) -> None:
+    """SKOS concepts for every code seen and all its ancestors (2080505 → 20805 → 208)."""
+    schemes_seen: set[CodeScheme] = set()
+    done: set[tuple[CodeScheme, str]] = set()
+    for scheme, notation in sorted(codes, key=lambda key: (key[0].value, key[1])):
+        schemes_seen.add(scheme)
+        current: str | None = notation
+        while current is not None and (scheme, current) not in done:
+            done.add((scheme, current))
+            concept = iris.code(scheme, current)
+            out.add(concept, RDF.type, SKOS.Concept)
+            out.add(concept, SKOS.notation, ox.Literal(current))
+            out.add(concept, SKOS.inScheme, iris.code_scheme(scheme))
+            canonical = _CATEGORY_NAMES[scheme].get(current)
+            if canonical:
+                out.add(concept, SKOS.prefLabel, _zh(canonical))
+            parent = parent_notation(current)
+            if parent is None:
+                out.add(concept, SKOS.topConceptOf, iris.code_scheme(scheme))
+            else:
+                out.add(concept, SKOS.broader, iris.code(scheme, parent))
+            current = parent
+    for scheme in sorted(schemes_seen, key=lambda s: s.value):
+        node = iris.code_scheme(scheme)
+        zh, en = _SCHEME_LABELS[scheme]
+        out.add(node, RDF.type, SKOS.ConceptScheme)
+        out.add(node, RDFS.label, _zh(zh))
+        out.add(node, RDFS.label, ox.Literal(en, language="en"))
+
+
+def _map_target(out: _Graph, node: ox.NamedNode, target: Target) -> None:
+    out.add(node, RDF.type, BKG.TargetValue)
+    out.add(node, BKG.text, _zh(target.text))
+    out.text(node, BKG.comparator, target.comparator)
+    if target.lower is not None:
+        out.add(node, BKG.lowerBound, _decimal(target.lower))
+    if target.upper is not None:
+        out.add(node, BKG.upperBound, _decimal(target.upper))
+    out.text(node, BKG.valueUnit, target.unit)
+
+
+def _map_indicator(out: _Graph, node: ox.NamedNode, indicator: Indicator, doc: ox.NamedNode) -> None:
+    out.add(node, RDF.type, BKG.Indicator)
+    out.add(node, RDFS.label, _zh(indicator.name))
+    out.text(node, BKG.level1Indicator, indicator.level1)
+    out.text(node, BKG.level2Indicator, indicator.level2)
+    out.text(node, BKG.description, indicator.description)
+    out.text(node, BKG.basis, indicator.basis)
+    if indicator.weight is not None:
+        out.add(node, BKG.weight, _decimal(indicator.weight))
+    out.text(node, BKG.lastYearValue, indicator.last_year_value)
+    out.text(node, BKG.scoringRule, indicator.scoring_rule)
+    out.text(node, BKG.evidence, indicator.evidence)
+    if indicator.direction in _DIRECTIONS:
+        out.add(node, BKG.direction, BKG[_DIRECTIONS[indicator.direction]])
+    if indicator.target is not None:
+        target = ox.NamedNode(node.value + "/target")
+        out.add(node, BKG.target, target)
+        _map_target(out, target, indicator.target)
+    for threshold in indicator.grades:
+        grade_key = _GRADE_NAMES.get(threshold.grade)
+        if grade_key is None:
+            continue
+        grade = ox.NamedNode(f"{node.value}/grade/{grade_key}")
+        out.add(node, BKG.gradeThreshold, grade)
+        out.add(grade, RDF.type, BKG.GradeThreshold)
+        out.add(grade, BKG.grade, BKG[f"grade-{grade_key}"])
+        target = ox.NamedNode(grade.value + "/target")
+        out.add(grade, BKG.target, target)
+        _map_target(out, target, threshold.target)
+    out.add(node, PROV.wasDerivedFrom, doc)
+    out.lines(node, indicator.lines)
+
+
+def _map_performance(
+    out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, unit: ox.NamedNode, target: PerformanceTarget
+) -> None:
+    node = iris.in_document(doc_id, "performance", target.table)
+    department = target.kind is TableKind.department_performance
+    out.add(node, RDF.type, BKG.DepartmentPerformanceTarget if department else BKG.ProjectPerformanceTarget)
+    out.add(node, RDF.type, BKG.PerformanceTarget)
+    out.add(node, RDFS.label, _zh(target.name))
+    out.add(doc, BKG.performanceTarget, node)
+    out.add(node, BKG.unit, unit)
+    out.add(node, QB.dataSet, iris.in_document(doc_id, "table", target.table))
+    if not department:
+        project = iris.project(target.code) if target.code else iris.in_document(doc_id, "project", target.table)
+        out.add(node, BKG.forProject, project)
+        out.add(project, RDF.type, BKG.Project)
+        out.add(project, RDFS.label, _zh(target.name))
+        out.text(project, BKG.projectCode, target.code)
+        out.add(project, BKG.unit, unit)
+    out.text(node, BKG.projectCode, target.code)
+    out.amount(node, BKG.budgetTotal, target.budget_total)
+    out.amount(node, BKG.budgetFiscal, target.budget_fiscal)
+    out.amount(node, BKG.budgetOther, target.budget_other)
+    out.text(node, BKG.purpose, target.purpose)
+    out.text(node, BKG.goals, target.goals)
+    out.text(node, BKG.responsiblePerson, target.responsible_person)
+    for order, (label, percent) in enumerate(target.spending_plan, start=1):
+        milestone = iris.in_document(doc_id, "performance", target.table, "milestone", order)
+        out.add(node, BKG.spendingMilestone, milestone)
+        out.add(milestone, RDF.type, BKG.SpendingMilestone)
+        out.add(milestone, BKG.milestone, _zh(label))
+        out.add(milestone, BKG.cumulativePercent, _decimal(percent))
+        out.add(milestone, BKG.order, _integer(order))
+    for number, indicator in enumerate(target.indicators, start=1):
+        indicator_node = iris.in_document(doc_id, "performance", target.table, "indicator", number)
+        out.add(node, BKG.indicator, indicator_node)
+        _map_indicator(out, indicator_node, indicator, doc)
+    out.add(node, PROV.wasDerivedFrom, doc)
+    out.lines(node, target.lines)
+
+
+def _map_activities(
+    out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, unit: ox.NamedNode, activities: list[Activity]
+) -> None:
+    parents: dict[tuple[int, str], ox.NamedNode] = {}
+    for number, activity in enumerate(activities, start=1):
+        node = iris.in_document(doc_id, "activity", number)
+        out.add(node, RDF.type, BKG.Activity)
+        out.add(node, RDFS.label, _zh(activity.name))
+        out.add(doc, BKG.activity, node)
+        out.add(node, BKG.unit, unit)
+        out.add(node, QB.dataSet, iris.in_document(doc_id, "table", activity.table))
+        out.add(node, BKG.activityLevel, _integer(activity.level))
+        if activity.level == 1:
+            parents[(activity.table, activity.name)] = node
+        elif activity.parent and (activity.table, activity.parent) in parents:
+            out.add(node, BKG.parentActivity, parents[(activity.table, activity.parent)])
+        if activity.budget is not None:
+            out.amount(node, BKG.budgetAmount, activity.budget)
+            out.text(node, BKG.printedAmount, activity.budget.printed)
+        out.text(node, BKG.description, activity.description)
+        out.text(node, BKG.goal, activity.goal)
+        for index, indicator in enumerate(activity.indicators, start=1):
+            indicator_node = iris.in_document(doc_id, "activity", number, "indicator", index)
+            out.add(node, BKG.indicator, indicator_node)
+            _map_indicator(out, indicator_node, indicator, doc)
+        out.add(node, PROV.wasDerivedFrom, doc)
+        out.lines(node, activity.lines)

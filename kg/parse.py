@@ -1,0 +1,88 @@
+"""Parsing: one document's text -> ``ParsedDocument`` (all its records).
+
+This is the "text -> tables -> records" half of the pipeline; ``mapping``
+does "records -> RDF". Each table goes to the extractor for its kind; a table
+no extractor understands is reported as a warning, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kg.extract.activities import extract_activities
+from kg.extract.budget_tables import extract_budget_lines
+from kg.extract.document import extract_document_info
+from kg.extract.glossary import extract_glossary
+from kg.extract.narrative import extract_narrative
+from kg.extract.organisation import extract_bodies
+from kg.extract.performance import extract_performance
+from kg.reading import InputError, SourceText, read_source
+from kg.records import ParsedDocument, ParseWarning, TableInfo, TableKind
+from kg.tables import RawTable, find_tables
+
+_DOCUMENT_ID = re.compile(r"[^0-9A-Za-z_.\-\u4e00-\u9fff]+")
+
+
+def document_id_for(path: Path | str) -> str:
+    """A document's id is its file name without extension, made IRI-safe.
+
+    Re-ingesting a file of the same name replaces that document's graph.
+    """
+    stem = Path(path).stem
+    identifier = _DOCUMENT_ID.sub("-", stem).strip("-")
+    if not identifier:
+        raise InputError(str(path), None, "expected a file name usable as a document id")
+    return identifier
+
+
+def parse_file(path: Path | str) -> ParsedDocument:
+    return parse_source(read_source(path), document_id_for(path))
+
+
+def parse_source(source: SourceText, document_id: str) -> ParsedDocument:
+    tables = find_tables(source)
+    info = extract_document_info(source)
+    if info.fiscal_year is None:
+        raise InputError(source.path, None, "expected a fiscal year (预算年度 or 'NNNN年…预算' in the title); none found")
+    document = ParsedDocument(
+        document_id=document_id,
+        source_path=source.path,
+        sha256=source.sha256,
+        info=info,
+    )
+    table_lines: set[int] = set()
+    for index, table in enumerate(tables, start=1):
+        table_lines.update(range(table.first_line, table.last_line + 1))
+        _extract_table(document, table, index)
+    figures, narrative_warnings = extract_narrative(source, table_lines)
+    document.narrative.extend(figures)
+    document.warnings.extend(narrative_warnings)
+    document.glossary.extend(extract_glossary(source, table_lines))
+    document.warnings.sort(key=lambda warning: (warning.lines.first, warning.message))
+    return document
+
+
+def _extract_table(document: ParsedDocument, table: RawTable, index: int) -> None:
+    lines = table.lines
+    if table.kind is None:
+        document.warnings.append(
+            ParseWarning(lines, f"table {table.title!r} not recognised by its title or header; its rows were not read")
+        )
+        return
+    note = "；".join(text for _, text in table.notes) or None
+    document.tables.append(TableInfo(index, table.kind, table.title, lines, table.money_unit, note))
+    if table.kind in (TableKind.project_performance, TableKind.department_performance):
+        target, warnings = extract_performance(table, index)
+        if target is not None:
+            document.performance.append(target)
+    elif table.kind is TableKind.activity_performance:
+        activities, warnings = extract_activities(table, index)
+        document.activities.extend(activities)
+    elif table.kind in (TableKind.organisation, TableKind.staffing):
+        bodies, warnings = extract_bodies(table)
+        document.bodies.extend(bodies)
+    else:
+        budget_lines, warnings = extract_budget_lines(table, index)
+        document.budget_lines.extend(budget_lines)
+    document.warnings.extend(warnings)

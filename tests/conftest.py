@@ -1,0 +1,41 @@
+"""Shared fixtures: the seed documents beside the checkout and a store holding them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEEDS = SHARED / "seeds"
+
+
+def seed(prefix: str) -> Path:
+    """The seed document whose file name starts with ``prefix`` (e.g. "001")."""
+    matches = sorted(SEEDS.glob(f"{prefix}*.txt"))
+    if len(matches) != 1:
+        raise FileNotFoundError(f"expected one seed named {prefix}*.txt in {SEEDS}, found {len(matches)}")
+    return matches[0]
+
+
+@pytest.fixture(scope="session")
+def seed_store():
+    """An in-memory store with every seed ingested (the default settings)."""
+    from kg.ingest import ingest_paths
+    from kg.settings import Settings
+    from kg.store import OxigraphStore
+
+    store = OxigraphStore()
+    reports = list(ingest_paths([str(SEEDS)], store, Settings()))
+    assert len(reports) == len(list(SEEDS.glob("*.txt")))
+    return store
+
+
+def select(store, sparql: str) -> list[dict[str, str]]:
+    """Run a SELECT with the project's prefixes; each row maps variable -> lexical value."""
+    from kg.vocabulary import sparql_prefixes
+
+    result = store.query(sparql_prefixes() + sparql)
+    names = [v.value for v in result.variables]
+    return [{name: (row[name].value if row[name] is not None else None) for name in names} for row in result]

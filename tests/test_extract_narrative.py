@@ -1,0 +1,240 @@
+"""Narrative figures: real figures read from the seeds, and one excerpt per quirk of prose."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kg.extract.narrative import FIGURE_KINDS, extract_narrative
+from kg.records import MoneyUnit, NarrativeFigure
+from kg.reading import SourceText, read_source, source_from_bytes
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+def table_lines(source: SourceText) -> set[int]:
+    # Stand-in for the table parser: markdown pipe rows and TAB rows.
+    return {n for n, line in enumerate(source.lines, 1) if line.lstrip().startswith("|") or "\t" in line}
+
+
+def seed(prefix: str) -> SourceText:
+    return read_source(next(SEEDS.glob(f"{prefix}_*.txt")))
+
+
+def figures_of(source: SourceText) -> list[NarrativeFigure]:
+    figures, _ = extract_narrative(source, table_lines(source))
+    return figures
+
+
+def excerpt(text: str) -> SourceText:
+    return source_from_bytes(text.encode("utf-8"), "excerpt.txt")
+
+
+def only(figures: list[NarrativeFigure], kind: str) -> NarrativeFigure:
+    matching = [f for f in figures if f.kind == kind]
+    assert len(matching) == 1, matching
+    return matching[0]
+
+
+def test_figure_kinds_are_the_agreed_keys() -> None:
+    assert set(FIGURE_KINDS) == {
+        "revenue_total", "expenditure_total", "general_budget_revenue", "government_fund_revenue",
+        "special_account_revenue", "other_revenue", "carryover", "basic_expenditure",
+        "personnel_expenditure", "public_expenditure", "project_expenditure", "operating_costs",
+        "three_public_total", "outbound_travel", "vehicle_total", "vehicle_purchase",
+        "vehicle_operation", "reception", "vehicles_held", "vehicles_purchased", "procurement_total",
+        "procurement_goods", "procurement_works", "procurement_services", "assets_buildings",
+        "assets_vehicles", "assets_total",
+    }
+
+
+def test_001_operating_costs_with_its_line() -> None:
+    figure = only(figures_of(seed("001")), "operating_costs")
+    assert figure.amount is not None
+    assert figure.amount.value == Decimal("165.64") and figure.amount.unit is MoneyUnit.wan_yuan
+    assert (figure.lines.first, figure.lines.last) == (611, 611)
+    assert "机关运行经费共计安排 165.64 万元" in figure.statement
+
+
+def test_001_three_public_parts() -> None:
+    figures = figures_of(seed("001"))
+    assert only(figures, "three_public_total").amount.value == Decimal("8.10")
+    assert only(figures, "vehicle_total").amount.value == Decimal("8.10")
+    assert only(figures, "vehicle_purchase").amount.value == Decimal("0.00")
+    assert only(figures, "vehicle_operation").amount.value == Decimal("8.10")
+    assert only(figures, "outbound_travel").amount.value == Decimal("0.00")
+    assert only(figures, "reception").amount.value == Decimal("0.00")
+
+
+def test_000_typo_in_yuan_stays_in_yuan() -> None:
+    figure = only(figures_of(seed("000")), "government_fund_revenue")
+    assert figure.amount.printed == "1868.8"
+    assert figure.amount.unit is MoneyUnit.yuan
+    assert figure.amount.yuan == Decimal("1868.8")
+    assert figure.lines.first == 41
+
+
+def test_000_budget_split_and_vehicles() -> None:
+    figures = figures_of(seed("000"))
+    assert only(figures, "personnel_expenditure").amount.value == Decimal("1041.73")
+    assert only(figures, "public_expenditure").amount.value == Decimal("125.8")
+    assert only(figures, "operating_costs").amount.value == Decimal("125.8")
+    held = only(figures, "vehicles_held")
+    assert (held.count, held.count_unit, held.amount) == (Decimal(3), "辆", None)
+    assert only(figures, "vehicles_purchased").count == Decimal(0)
+    # "与上年持平": unchanged on last year.
+    three = only(figures, "three_public_total")
+    assert three.amount.value == Decimal("10.23")
+    assert three.change.value == 0 and three.change_percent == 0
+
+
+def test_000_operating_cost_components_are_not_three_public_figures() -> None:
+    # Line 55 lists 公务接待费 1.53 万元 as part of 机关运行经费; the 三公 figure is on line 59.
+    reception = only(figures_of(seed("000")), "reception")
+    assert reception.lines.first == 59
+
+
+def test_000_change_only_statements_are_signed() -> None:
+    figures = [f for f in figures_of(seed("000")) if f.lines.first == 51]
+    basic = next(f for f in figures if f.kind == "basic_expenditure")
+    project = next(f for f in figures if f.kind == "project_expenditure")
+    assert basic.amount is None and basic.change.value == Decimal("184.63")
+    assert basic.change_percent == Decimal("5.99")
+    assert project.change.value == Decimal("-222") and project.change_percent == Decimal("-7.14")
+    total = next(f for f in figures if f.kind == "revenue_total")
+    assert total.amount.value == Decimal("4054.45") and total.change.value == Decimal("-37.37")
+
+
+def test_003_change_split_over_a_page_line_break() -> None:
+    # "其中:基本支出预算收入" (line 60) / blank / "增加 51.17 万元,同比增加 3.41%" (line 62).
+    basic = next(f for f in figures_of(seed("003")) if f.kind == "basic_expenditure" and f.amount is None)
+    assert basic.change.value == Decimal("51.17") and basic.change_percent == Decimal("3.41")
+    assert (basic.lines.first, basic.lines.last) == (60, 62)
+
+
+def test_003_total_without_nian_and_last_year_comparison() -> None:
+    figures = figures_of(seed("003"))
+    totals = [f for f in figures if f.kind == "revenue_total"]
+    assert {f.amount.value for f in totals} == {Decimal("3407.18")}
+    three = only(figures, "three_public_total")
+    assert three.amount.value == Decimal("10.73")
+    assert three.change.value == Decimal("-20.45") and three.change_percent == Decimal("-65.59")
+    # "主要原因为 2022 年新增公务用车购置费 21 万元" explains; it is not this year's figure.
+    purchase = only(figures, "vehicle_purchase")
+    assert purchase.amount.value == Decimal("0") and purchase.change_percent == Decimal("-100")
+
+
+def test_002_last_years_figures_are_not_figures() -> None:
+    figures = figures_of(seed("002"))
+    values = {f.amount.value for f in figures if f.amount is not None}
+    assert Decimal("4160.74") not in values and Decimal("3570.94") not in values
+    assert Decimal("50.8") not in values
+    revenue = only(figures, "revenue_total")
+    assert revenue.amount.value == Decimal("4409.55")
+    assert revenue.change.value == Decimal("248.81") and revenue.change_percent == Decimal("5.98")
+    three = only(figures, "three_public_total")
+    assert three.change.value == Decimal("90") and three.change_percent == Decimal("177.17")
+    assert only(figures, "vehicles_held").count == Decimal(17)
+    assert only(figures, "vehicles_purchased").count == Decimal(6)
+    assert only(figures, "other_revenue").amount.unit is MoneyUnit.yuan  # "其他收入0元"
+
+
+def test_004_operating_costs_cut_after_a_comma() -> None:
+    figure = only(figures_of(seed("004")), "operating_costs")
+    assert figure.amount.value == Decimal("15.9")
+    assert figure.change.value == Decimal("-36.41") and figure.change_percent == Decimal("-69.60")
+    assert (figure.lines.first, figure.lines.last) == (771, 773)
+
+
+def test_004_procurement_and_assets() -> None:
+    figures = figures_of(seed("004"))
+    assert only(figures, "procurement_total").amount.value == Decimal("16.26")
+    assert only(figures, "procurement_goods").amount.value == Decimal("1.42")
+    assert only(figures, "procurement_works").amount.value == Decimal("0")
+    assert only(figures, "procurement_services").amount.value == Decimal("14.84")
+    buildings = only(figures, "assets_buildings")
+    assert (buildings.count, buildings.count_unit) == (Decimal("2512.34"), "平方米")
+    assert buildings.amount.value == Decimal("44.31") and buildings.lines.first == 785
+    vehicles = only(figures, "assets_vehicles")
+    assert (vehicles.count, vehicles.amount.value) == (Decimal(3), Decimal("34.22"))
+    carry = [f for f in figures if f.kind == "carryover"]
+    assert {f.amount.value for f in carry} == {Decimal("36.59")}
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_seeds_read_without_noise(prefix: str) -> None:
+    source = seed(prefix)
+    figures, warnings = extract_narrative(source, table_lines(source))
+    assert warnings == []
+    assert len(figures) >= 19
+    # No figure is read from a table line.
+    assert not any(f.lines.first in table_lines(source) for f in figures)
+
+
+def test_number_split_across_lines() -> None:
+    source = excerpt("三、机关运行经费安排情况\n\n机关运行经费预算安排 4409\n\n.55 万元,主要用于办公。\n")
+    figure = only(figures_of(source), "operating_costs")
+    assert figure.amount.value == Decimal("4409.55")
+    assert (figure.lines.first, figure.lines.last) == (3, 5)
+
+
+def test_unit_split_across_lines() -> None:
+    source = excerpt("2024 年,我单位机关运行经费共计安排 125.8 万\n元,主要用于办公。\n")
+    figure = only(figures_of(source), "operating_costs")
+    assert figure.amount.unit is MoneyUnit.wan_yuan and figure.lines.last == 2
+
+
+def test_headings_do_not_run_into_the_next_paragraph() -> None:
+    source = excerpt("1、收入说明\n\n2024年预算收入 12.00 万元。\n")
+    figure = only(figures_of(source), "revenue_total")
+    assert figure.statement == "2024年预算收入 12.00 万元"
+    assert figure.lines.first == 3
+
+
+def test_markdown_bold_and_html_fragments() -> None:
+    source = excerpt("**机关运行经费**预算安排 **12.5** 万元。\n<p>公务接待费支出 1.2 万元</p>\n")
+    figures = figures_of(source)
+    assert only(figures, "operating_costs").amount.value == Decimal("12.5")
+    reception = only(figures, "reception")
+    assert reception.amount.value == Decimal("1.2") and reception.lines.first == 2
+
+
+def test_yuan_and_wan_yuan_are_kept_as_printed() -> None:
+    source = excerpt("其中:一般公共预算收入 20 万元,政府性基金预算收入 300 元。\n")
+    figures = figures_of(source)
+    assert only(figures, "general_budget_revenue").amount.yuan == Decimal("200000")
+    assert only(figures, "government_fund_revenue").amount.yuan == Decimal("300")
+
+
+def test_increase_and_decrease_signs() -> None:
+    source = excerpt(
+        "基本支出 10 万元,比上年预算减少 2.5 万元,下降 20%。\n"
+        "项目支出 30 万元,比上年增加 3 万元,增长 11.11%。\n"
+    )
+    figures = figures_of(source)
+    basic = only(figures, "basic_expenditure")
+    assert basic.change.value == Decimal("-2.5") and basic.change_percent == Decimal("-20")
+    project = only(figures, "project_expenditure")
+    assert project.change.value == Decimal("3") and project.change_percent == Decimal("11.11")
+
+
+def test_table_lines_are_not_read() -> None:
+    source = excerpt("机关运行经费 99 万元\n机关运行经费 5 万元。\n")
+    figures, _ = extract_narrative(source, {1})
+    assert [f.amount.value for f in figures] == [Decimal("5")]
+
+
+def test_redacted_figure_gives_a_warning_with_its_lines() -> None:
+    source = excerpt("(二)公务接待费支出**万元,与上年持平。\n")
+    figures, warnings = extract_narrative(source, set())
+    assert figures == []
+    assert len(warnings) == 1 and warnings[0].lines.first == 1
+    assert "公务接待费" in warnings[0].message
+
+
+def test_no_warning_for_a_keyword_without_a_figure() -> None:
+    source = excerpt("本年度拟购置固定资产总额为 10.00 万元,已按要求列入政府采购预算,详见政府采购预算表。\n")
+    figures, warnings = extract_narrative(source, set())
+    assert figures == [] and warnings == []
