@@ -384,9 +384,10 @@ def _sentence_figures(
         # The clause, without the figure stated before it in the same clause.
         start = max(_clause_start(sentence, keyword.start), previous_end)
         previous_end = reading.end
-        statement = sentence[start : reading.end].strip()
-        lead = len(sentence[start : reading.end]) - len(sentence[start : reading.end].lstrip())
-        lines = paragraph.lines(offset + start + lead, offset + reading.end)
+        clause = sentence[start : reading.end]
+        # "…人员经费 1041.73 万元和日常公用经费 125.8 万元": the statement starts after the 和.
+        statement = clause.strip().lstrip("和及、").strip()
+        lines = paragraph.lines(offset + start + len(clause) - len(clause.lstrip()), offset + reading.end)
         for kind in keyword.kinds:
             figures.append(
                 NarrativeFigure(

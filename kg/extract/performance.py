@@ -54,7 +54,7 @@ _MILESTONE = re.compile(r"^(?:\d{1,2}\s*月(?:底|末|份)?|第?[一二三四1-4
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
 _TITLE_NUMBER = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*")
 _TITLE_TAIL = re.compile(r"\s*(?:项目支出|项目)?绩效目标(?:申报)?表\s*$")
-_SHORT_WORDS = 8  # longer text after a budget label is prose (资金用途), not a wrapped label
+_SHORT_WORDS = 8  # a wrapped label or a source name (上级安排) between a budget label and its figure
 _HTML = re.compile(r"(?:\s*</?p\b[^>]*>\s*)+")
 
 # --- grid columns, most specific first: 指标值确定依据 is basis, not target ---
@@ -223,7 +223,7 @@ def _read_preamble(rows: list[Row], table: RawTable, warnings: list[ParseWarning
             elif (value := parse_decimal(cell)) is not None and slot is not None:
                 pre.money[slot].add(cell, value)
                 consumed = True
-            elif slot is not None and len(label) <= _SHORT_WORDS:
+            elif slot is not None and len(label) <= _SHORT_WORDS and _figure_follows(cells, index):
                 consumed = True  # 上级安排 / a wrapped label such as "资金": words between a label and its figure
             elif section in ("purpose", "budget") and parse_decimal(cell) is None:
                 pre.purpose.append(cell)
@@ -241,6 +241,18 @@ def _read_preamble(rows: list[Row], table: RawTable, warnings: list[ParseWarning
             ParseWarning(table.lines, f"spending plan: no percentage printed for {labels}")
         )
     return pre
+
+
+def _figure_follows(cells: tuple[str, ...], index: int) -> bool:
+    """Whether a figure comes after ``index`` in the row before any other label."""
+    for cell in cells[index:]:
+        if not cell:
+            continue
+        if parse_decimal(cell) is not None:
+            return True
+        if _is_label(cell):
+            return False
+    return False
 
 
 def _next_value(cells: tuple[str, ...], index: int, convert) -> tuple[str | None, int]:
