@@ -224,6 +224,9 @@ class ProcessRunner:
                 await asyncio.wait_for(ready, max(0.0, deadline - loop.time()))
             finally:
                 loop.remove_reader(fd)
+            # uvloop makes a watched fd non-blocking; the message may be larger than
+            # the pipe buffer, so read the rest blocking (the worker is writing it).
+            os.set_blocking(fd, True)
             outcome = worker.conn.recv()
         except asyncio.TimeoutError:
             self._discard(worker)  # the only way to stop the query

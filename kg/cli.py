@@ -31,13 +31,14 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from kg.ingest import find_documents, ingest_file
+    from kg.ingest import find_documents, ingest_file, load_ontology
 
     settings = _settings(args)
     documents = find_documents(args.paths)
     if not documents:
         raise CommandError(f"{' '.join(args.paths)}: expected budget documents (*.txt, *.md); found none")
     store = open_store(args.store)
+    load_ontology(store)
     failures = 0
     progress = tqdm(documents, unit="doc", file=sys.stderr, disable=args.quiet or not sys.stderr.isatty())
     print(f"{'document':40} {'tables':>6} {'records':>7} {'triples':>7} {'warnings':>8} {'seconds':>7}")

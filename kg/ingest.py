@@ -8,17 +8,20 @@ partial graph behind and a re-ingested one never shows old and new together.
 from __future__ import annotations
 
 import time
+from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from kg.iris import Iris
+import pyoxigraph as ox
+
 from kg.mapping import map_document
 from kg.parse import parse_file
 from kg.reading import InputError
 from kg.records import ParsedDocument
 from kg.settings import Settings
 from kg.store import GraphStore
+from kg.vocabulary import ONTOLOGY_IRI
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
 
@@ -67,21 +70,31 @@ def record_count(document: ParsedDocument) -> int:
 def ingest_file(path: Path | str, store: GraphStore, settings: Settings) -> IngestReport:
     started = time.perf_counter()
     document = parse_file(path)
-    quads = map_document(document, settings)
-    graph = Iris(settings.base_iri).graph(document.document_id)
-    store.replace_graph(graph.value, quads)
+    mapped = map_document(document, settings)
+    store.replace_graph(mapped.graph.value, mapped.quads, also_insert=mapped.reference_quads)
     return IngestReport(
         document_id=document.document_id,
         path=str(path),
-        graph=graph.value,
+        graph=mapped.graph.value,
         tables=len(document.tables),
         records=record_count(document),
-        triples=len(quads),
+        triples=len(mapped.quads) + len(mapped.reference_quads),
         warnings=len(document.warnings),
         seconds=time.perf_counter() - started,
     )
 
 
+def ontology_turtle() -> bytes:
+    return resources.files("ontology").joinpath("budgetkg.ttl").read_bytes()
+
+
+def load_ontology(store: GraphStore) -> None:
+    """Keep the ontology in its own graph, so labels of classes, column meanings
+    and grades can be queried beside the data."""
+    store.load(ontology_turtle(), ox.RdfFormat.TURTLE, ONTOLOGY_IRI)
+
+
 def ingest_paths(paths: list[str], store: GraphStore, settings: Settings) -> Iterator[IngestReport]:
+    load_ontology(store)
     for path in find_documents(paths):
         yield ingest_file(path, store, settings)

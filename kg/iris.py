@@ -33,6 +33,10 @@ class Iris:
     def validation_graph(self, document_id: str) -> ox.NamedNode:
         return ox.NamedNode(f"{self.base}graph/{_segment(document_id)}/validation")
 
+    def reference_graph(self) -> ox.NamedNode:
+        """Codes, units and projects that several documents share."""
+        return ox.NamedNode(f"{self.base}graph/reference")
+
     def document(self, document_id: str) -> ox.NamedNode:
         return ox.NamedNode(f"{self.base}id/document/{_segment(document_id)}")
 

@@ -9,6 +9,7 @@ with it. Classification codes are SKOS concepts shared by every document.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -79,15 +80,35 @@ def _zh(text: str) -> ox.Literal:
     return ox.Literal(text, language="zh")
 
 
-class _Graph:
-    """Collects quads for one named graph."""
+@dataclass
+class MappedDocument:
+    """The document's own graph, and what it adds to the shared reference graph.
 
-    def __init__(self, graph: ox.NamedNode) -> None:
+    Descriptions of things several documents mention (classification codes,
+    units, projects) go to one reference graph instead of every document's:
+    the default graph is the union of all graphs, and a triple repeated in many
+    graphs would multiply the rows of every query that joins through it.
+    """
+
+    graph: ox.NamedNode
+    quads: list[ox.Quad]
+    reference_quads: list[ox.Quad]
+
+
+class _Graph:
+    """Collects quads for one document graph and the reference graph."""
+
+    def __init__(self, graph: ox.NamedNode, reference: ox.NamedNode) -> None:
         self.graph = graph
+        self.reference = reference
         self.quads: list[ox.Quad] = []
+        self.reference_quads: list[ox.Quad] = []
 
     def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal) -> None:
         self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
+
+    def shared(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal) -> None:
+        self.reference_quads.append(ox.Quad(subject, predicate, obj, self.reference))
 
     def text(self, subject: ox.NamedNode, predicate: ox.NamedNode, value: str | None) -> None:
         if value:
@@ -103,10 +124,10 @@ class _Graph:
             self.add(subject, predicate, _decimal(amount.yuan))
 
 
-def map_document(document: ParsedDocument, settings: Settings) -> list[ox.Quad]:
+def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument:
     iris = Iris(settings.base_iri)
     doc_id = document.document_id
-    out = _Graph(iris.graph(doc_id))
+    out = _Graph(iris.graph(doc_id), iris.reference_graph())
     doc = iris.document(doc_id)
     info = document.info
     unit = iris.unit(info.issuing_unit)
@@ -128,11 +149,12 @@ def map_document(document: ParsedDocument, settings: Settings) -> list[ox.Quad]:
     if info.title_lines:
         out.lines(doc, info.title_lines)
 
-    out.add(unit, RDF.type, BKG.BudgetUnit)
-    out.add(unit, RDF.type, ORG.Organization)
-    out.add(unit, SKOS.prefLabel, _zh(info.issuing_unit))
-    out.add(unit, RDFS.label, _zh(info.issuing_unit))
-    out.text(unit, BKG.unitCode, info.unit_code)
+    out.shared(unit, RDF.type, BKG.BudgetUnit)
+    out.shared(unit, RDF.type, ORG.Organization)
+    out.shared(unit, SKOS.prefLabel, _zh(info.issuing_unit))
+    out.shared(unit, RDFS.label, _zh(info.issuing_unit))
+    if info.unit_code:
+        out.shared(unit, BKG.unitCode, ox.Literal(info.unit_code))
 
     for table in document.tables:
         node = iris.in_document(doc_id, "table", table.index)
@@ -220,7 +242,7 @@ def map_document(document: ParsedDocument, settings: Settings) -> list[ox.Quad]:
         out.add(doc, BKG.warning, node)
         out.add(node, BKG.message, ox.Literal(warning.message))
         out.lines(node, warning.lines)
-    return out.quads
+    return MappedDocument(out.graph, out.quads, out.reference_quads)
 
 
 def _map_budget_line(
@@ -278,7 +300,6 @@ def _map_code_name(
     out.add(node, RDFS.label, _zh(code.name))
     out.add(node, BKG.ofCode, concept)
     out.add(concept, BKG.codeName, node)
-    out.add(concept, SKOS.altLabel, _zh(code.name))
     out.add(node, PROV.wasDerivedFrom, doc)
     out.add(node, BKG.sourceLine, _integer(lines.first))
 
@@ -293,24 +314,24 @@ def _map_codes(out: _Graph, iris: Iris, codes: dict[tuple[CodeScheme, str], Clas
         while current is not None and (scheme, current) not in done:
             done.add((scheme, current))
             concept = iris.code(scheme, current)
-            out.add(concept, RDF.type, SKOS.Concept)
-            out.add(concept, SKOS.notation, ox.Literal(current))
-            out.add(concept, SKOS.inScheme, iris.code_scheme(scheme))
+            out.shared(concept, RDF.type, SKOS.Concept)
+            out.shared(concept, SKOS.notation, ox.Literal(current))
+            out.shared(concept, SKOS.inScheme, iris.code_scheme(scheme))
             canonical = _CATEGORY_NAMES[scheme].get(current)
             if canonical:
-                out.add(concept, SKOS.prefLabel, _zh(canonical))
+                out.shared(concept, SKOS.prefLabel, _zh(canonical))
             parent = parent_notation(current)
             if parent is None:
-                out.add(concept, SKOS.topConceptOf, iris.code_scheme(scheme))
+                out.shared(concept, SKOS.topConceptOf, iris.code_scheme(scheme))
             else:
-                out.add(concept, SKOS.broader, iris.code(scheme, parent))
+                out.shared(concept, SKOS.broader, iris.code(scheme, parent))
             current = parent
     for scheme in sorted(schemes_seen, key=lambda s: s.value):
         node = iris.code_scheme(scheme)
         zh, en = _SCHEME_LABELS[scheme]
-        out.add(node, RDF.type, SKOS.ConceptScheme)
-        out.add(node, RDFS.label, _zh(zh))
-        out.add(node, RDFS.label, ox.Literal(en, language="en"))
+        out.shared(node, RDF.type, SKOS.ConceptScheme)
+        out.shared(node, RDFS.label, _zh(zh))
+        out.shared(node, RDFS.label, ox.Literal(en, language="en"))
 
 
 def _map_target(out: _Graph, node: ox.NamedNode, target: Target) -> None:
@@ -367,14 +388,15 @@ def _map_performance(
     out.add(node, RDFS.label, _zh(target.name))
     out.add(doc, BKG.performanceTarget, node)
     out.add(node, BKG.unit, unit)
-    out.add(node, QB.dataSet, iris.in_document(doc_id, "table", target.table))
+    out.add(node, BKG.inTable, iris.in_document(doc_id, "table", target.table))
     if not department:
         project = iris.project(target.code) if target.code else iris.in_document(doc_id, "project", target.table)
         out.add(node, BKG.forProject, project)
-        out.add(project, RDF.type, BKG.Project)
-        out.add(project, RDFS.label, _zh(target.name))
-        out.text(project, BKG.projectCode, target.code)
-        out.add(project, BKG.unit, unit)
+        out.shared(project, RDF.type, BKG.Project)
+        out.shared(project, RDFS.label, _zh(target.name))
+        out.shared(project, BKG.unit, unit)
+        if target.code:
+            out.shared(project, BKG.projectCode, ox.Literal(target.code))
     out.text(node, BKG.projectCode, target.code)
     out.amount(node, BKG.budgetTotal, target.budget_total)
     out.amount(node, BKG.budgetFiscal, target.budget_fiscal)
@@ -407,7 +429,7 @@ def _map_activities(
         out.add(node, RDFS.label, _zh(activity.name))
         out.add(doc, BKG.activity, node)
         out.add(node, BKG.unit, unit)
-        out.add(node, QB.dataSet, iris.in_document(doc_id, "table", activity.table))
+        out.add(node, BKG.inTable, iris.in_document(doc_id, "table", activity.table))
         out.add(node, BKG.activityLevel, _integer(activity.level))
         if activity.level == 1:
             parents[(activity.table, activity.name)] = node

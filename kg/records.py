@@ -236,6 +236,7 @@ class Body:
     nature: str | None = None  # 单位性质: 行政 / 事业 …
     rank: str | None = None  # 规格: 正科级 …
     funding: str | None = None  # 经费保障形式
+    counts: tuple[tuple[str, Decimal], ...] = ()  # 编制人数/在职人数/车辆 …: label as printed -> number
 
 
 @dataclass(frozen=True)

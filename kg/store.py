@@ -30,8 +30,11 @@ class StoreError(Exception):
 
 
 class GraphStore(Protocol):
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
-        """Replace the named graph's content atomically: readers see old or new, never half."""
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad], *, also_insert: Iterable[ox.Quad] = ()) -> None:
+        """Replace the named graph's content atomically: readers see old or new, never half.
+
+        ``also_insert`` quads (into other graphs) are added in the same transaction.
+        """
 
     def drop_graph(self, graph: str) -> None: ...
 
@@ -77,12 +80,13 @@ class OxigraphStore:
         """The underlying pyoxigraph store, for the SPARQL endpoint."""
         return self._store
 
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
-        # One SPARQL update is one Oxigraph transaction, so the drop and the insert
-        # commit together or not at all.
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad], *, also_insert: Iterable[ox.Quad] = ()) -> None:
+        # One SPARQL update is one Oxigraph transaction: the drop, the insert and
+        # the additions to other graphs (the shared reference graph) commit together.
         name = ox.NamedNode(graph)
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        self._store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}")
+        extra = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in also_insert)
+        self._store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}}\n{extra}\n}}")
 
     def drop_graph(self, graph: str) -> None:
         self._store.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")

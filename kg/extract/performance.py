@@ -55,6 +55,7 @@ _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
 _TITLE_NUMBER = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*")
 _TITLE_TAIL = re.compile(r"\s*(?:项目支出|项目)?绩效目标(?:申报)?表\s*$")
 _SHORT_WORDS = 8  # a wrapped label or a source name (上级安排) between a budget label and its figure
+_MAX_ROW_GAP = 2  # consecutive rows, or one blank line between them
 _HTML = re.compile(r"(?:\s*</?p\b[^>]*>\s*)+")
 
 # --- grid columns, most specific first: 指标值确定依据 is basis, not target ---
@@ -365,6 +366,7 @@ def _read_grid(
     drafts: list[_Draft] = []
     level1 = level2 = ""
     at_page_start = False
+    previous_line: int | None = None
     for row in rows:
         if _compact("".join(row.cells)) == header_signature or _is_grid_header(row.cells):
             at_page_start = True  # the grid header repeats after a page break
@@ -376,8 +378,12 @@ def _read_grid(
             warnings.append(
                 ParseWarning(Lines(row.line, row.line), "performance grid: row has fewer cells than its header; read from the right")
             )
-        starts_page = at_page_start or row.starts_page
+        # Lines skipped between two rows (a header repeated without a preamble
+        # and dropped by the segmenter) mark a page break too.
+        skipped = previous_line is not None and row.line - previous_line > _MAX_ROW_GAP
+        starts_page = at_page_start or row.starts_page or skipped
         at_page_start = False
+        previous_line = row.line
         keys_blank = not values.get("name") and not values.get("level1") and not values.get("level2")
         if keys_blank and drafts:
             # A cell cut at a page break (or wrapped) continues in this row.

@@ -1,0 +1,269 @@
+"""Benchmark budgetkg's SPARQL endpoint against the Oxigraph server and rdflib-endpoint.
+
+    python bench/bench_sparql.py [--store DIR | --nquads FILE] [--runs N]
+
+Loads the same N-Quads into the three servers (each on a free 127.0.0.1 port),
+runs a fixed mix of queries over HTTP with httpx (SPARQL JSON results) and prints
+the median and p95 latency per query and server, and budgetkg's ratio to the
+Oxigraph server. Without a data argument it generates synthetic budget-like
+observations (qb:Observation with bkg:amount, bkg:functionalClassification,
+bkg:unit, rdfs:label), one named graph per document.
+
+Needs the ``oxigraph`` (server CLI) and ``rdflib-endpoint`` PyPI packages in the
+same environment (their console scripts next to this Python, or on PATH).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kg.vocabulary import BKG, PREFIXES, QB, RDF, RDFS, SKOS  # noqa: E402
+
+BASE = "http://127.0.0.1:8000/"
+PREFIX_TEXT = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items() if p in ("bkg", "rdfs", "skos", "qb"))
+
+UNIT_WORDS = ["教育局", "卫生健康委员会", "财政局", "交通运输局", "民政局", "公安局", "文化和旅游局", "农业农村局", "生态环境局", "住房和城乡建设局"]
+LEI = ["201", "204", "205", "207", "208", "210", "211", "212", "213", "214", "221", "229"]
+
+
+def synthetic_nquads(path: Path, observations: int, units: int = 200, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    codes = sorted({f"{rng.choice(LEI)}{rng.randint(1, 99):02d}{rng.randint(1, 99):02d}" for _ in range(600)})
+    quads: list[ox.Quad] = []
+    vocab = ox.NamedNode(BASE + "graph/codes")
+    for code in codes:
+        node = ox.NamedNode(f"{BASE}code/functional/{code}")
+        quads += [
+            ox.Quad(node, RDF.type, SKOS.Concept, vocab),
+            ox.Quad(node, SKOS.notation, ox.Literal(code), vocab),
+            ox.Quad(node, SKOS.prefLabel, ox.Literal(f"功能科目{code}", language="zh"), vocab),
+        ]
+    per_unit = max(1, observations // units)
+    for u in range(units):
+        unit = ox.NamedNode(f"{BASE}unit/{u}")
+        graph = ox.NamedNode(f"{BASE}doc/{u}")
+        quads += [
+            ox.Quad(unit, RDF.type, ox.NamedNode("http://www.w3.org/ns/org#Organization"), graph),
+            ox.Quad(unit, RDFS.label, ox.Literal(f"某市{UNIT_WORDS[u % len(UNIT_WORDS)]}{u}号单位", language="zh"), graph),
+        ]
+        for i in range(per_unit):
+            obs = ox.NamedNode(f"{BASE}obs/{u}/{i}")
+            code = rng.choice(codes)
+            quads += [
+                ox.Quad(obs, RDF.type, QB.Observation, graph),
+                ox.Quad(obs, BKG.unit, unit, graph),
+                ox.Quad(obs, BKG.functionalClassification, ox.NamedNode(f"{BASE}code/functional/{code}"), graph),
+                ox.Quad(obs, BKG.amount, ox.Literal(f"{rng.randint(1, 5_000_000) / 100:.2f}", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")), graph),
+                ox.Quad(obs, RDFS.label, ox.Literal(f"功能科目{code}支出", language="zh"), graph),
+            ]
+            if i % 3 == 0:
+                quads.append(ox.Quad(obs, RDFS.comment, ox.Literal("上年结转"), graph))
+    path.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+
+
+def mix() -> list[tuple[str, list[str]]]:
+    """(name, queries): each run uses the next query of the list, the same for every server."""
+    point = [f"SELECT ?p ?o WHERE {{ <{BASE}obs/{u}/{i}> ?p ?o }}" for u, i in ((3, 1), (17, 4), (42, 0), (99, 7), (150, 2))]
+    prefix = [
+        PREFIX_TEXT + "SELECT ?obs ?amount WHERE { ?c skos:notation ?n . FILTER(STRSTARTS(?n, \"%s\")) "
+        "?obs bkg:functionalClassification ?c ; bkg:amount ?amount } LIMIT 500" % lei
+        for lei in ("2080", "2050", "2101", "2130")
+    ]
+    group = [PREFIX_TEXT + "SELECT ?unit (SUM(?amount) AS ?total) (COUNT(?obs) AS ?n) WHERE { ?obs bkg:unit ?unit ; bkg:amount ?amount } GROUP BY ?unit ORDER BY DESC(?total)"]
+    optional = [
+        PREFIX_TEXT + f"SELECT ?obs ?label ?note ?unitLabel WHERE {{ ?obs bkg:unit <{BASE}unit/{u}> ; rdfs:label ?label . "
+        f"OPTIONAL {{ ?obs rdfs:comment ?note }} OPTIONAL {{ <{BASE}unit/{u}> rdfs:label ?unitLabel }} }}"
+        for u in (5, 60, 120, 180)
+    ]
+    label = [
+        PREFIX_TEXT + f'SELECT ?s ?label WHERE {{ ?s a <http://www.w3.org/ns/org#Organization> ; rdfs:label ?label . FILTER(CONTAINS(STR(?label), "{w}")) }} LIMIT 100'
+        for w in ("教育", "卫生", "交通", "民政")
+    ]
+    return [
+        ("point lookup by IRI", point),
+        ("code-prefix FILTER", prefix),
+        ("GROUP BY sum by unit", group),
+        ("OPTIONAL join", optional),
+        ("label search", label),
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tool(name: str) -> str:
+    beside = Path(sys.executable).with_name(name)
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if not found:
+        sys.exit(f"{name} not found: pip install {'oxigraph' if name == 'oxigraph' else 'rdflib-endpoint'}")
+    return found
+
+
+def wait_ready(url: str, process: subprocess.Popen, timeout: float = 300) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server for {url} exited with {process.returncode}")
+        try:
+            if httpx.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} not ready after {timeout} s")
+
+
+def start_servers(nquads: Path, store_dir: Path | None, work: Path, with_rdflib: bool, workers: int | None = None) -> dict[str, tuple[str, subprocess.Popen]]:
+    servers: dict[str, tuple[str, subprocess.Popen]] = {}
+    # budgetkg: an embedded Oxigraph store directory.
+    if store_dir is None:
+        store_dir = work / "budgetkg-store"
+        store = ox.Store(str(store_dir))
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        store.optimize()
+        del store
+    port = free_port()
+    code = (
+        "import sys; sys.path.insert(0, %r)\n"
+        "from api.config import ServerConfig\nfrom api.server import run\n"
+        "run(ServerConfig(store=%r, port=%d, query_workers=%r))\n" % (str(ROOT), str(store_dir), port, workers)
+    )
+    servers["budgetkg"] = (f"http://127.0.0.1:{port}/sparql", subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL))
+    # Oxigraph server, union default graph like budgetkg.
+    ox_dir = work / "oxigraph-store"
+    subprocess.run([tool("oxigraph"), "load", "--location", str(ox_dir), "--file", str(nquads)], check=True, capture_output=True)
+    port = free_port()
+    servers["oxigraph"] = (
+        f"http://127.0.0.1:{port}/query",
+        subprocess.Popen(
+            [tool("oxigraph"), "serve", "--location", str(ox_dir), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+            stderr=subprocess.DEVNULL,
+        ),
+    )
+    if with_rdflib:
+        port = free_port()
+        servers["rdflib-endpoint"] = (
+            f"http://127.0.0.1:{port}/",
+            subprocess.Popen(
+                [tool("rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(nquads)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            ),
+        )
+    for url, process in servers.values():
+        wait_ready(url, process)
+    return servers
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+def run_mix(servers: dict[str, tuple[str, subprocess.Popen]], runs: int, rdflib_runs: int) -> dict[tuple[str, str], list[float]]:
+    timings: dict[tuple[str, str], list[float]] = {}
+    headers = {"Accept": "application/sparql-results+json"}
+    clients = {name: httpx.Client(timeout=120) for name in servers}
+    try:
+        for name, queries in mix():
+            for server, (url, _) in servers.items():
+                n = rdflib_runs if server == "rdflib-endpoint" else runs
+                client = clients[server]
+                for q in queries[:2]:  # warm-up
+                    client.get(url, params={"query": q}, headers=headers).raise_for_status()
+                samples = []
+                for i in range(n):
+                    q = queries[i % len(queries)]
+                    start = time.perf_counter()
+                    response = client.get(url, params={"query": q}, headers=headers)
+                    response.raise_for_status()
+                    response.json()
+                    samples.append((time.perf_counter() - start) * 1000)
+                timings[(name, server)] = samples
+    finally:
+        for client in clients.values():
+            client.close()
+    return timings
+
+
+def report(timings: dict[tuple[str, str], list[float]], servers: list[str]) -> None:
+    names = [name for name, _ in mix()]
+    header = f"{'query':<22}" + "".join(f"{s + ' med':>18}{s + ' p95':>18}" for s in servers) + f"{'ratio med':>11}{'ratio p95':>11}"
+    print(header)
+    print("-" * len(header))
+    for name in names:
+        row = f"{name:<22}"
+        for server in servers:
+            samples = timings[(name, server)]
+            row += f"{statistics.median(samples):>15.2f} ms{percentile(samples, 95):>15.2f} ms"
+        bkg, oxi = timings[(name, "budgetkg")], timings[(name, "oxigraph")]
+        row += f"{statistics.median(bkg) / statistics.median(oxi):>10.2f}x{percentile(bkg, 95) / percentile(oxi, 95):>10.2f}x"
+        print(row)
+    print("ratio = budgetkg / Oxigraph server (target: <= 1.2x)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--store", help="a budgetkg store directory (exported to N-Quads for the other servers)")
+    source.add_argument("--nquads", help="an N-Quads file to load into all three servers")
+    parser.add_argument("--runs", type=int, default=50, help="requests per query and server (default 50)")
+    parser.add_argument("--rdflib-runs", type=int, default=None, help="requests per query for rdflib-endpoint (default: min(runs, 10))")
+    parser.add_argument("--observations", type=int, default=20_000, help="synthetic observations when no data is given")
+    parser.add_argument("--workers", type=int, default=None, help="budgetkg query worker processes (0: threads; default: auto)")
+    parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib-endpoint")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bench-sparql-") as tmp:
+        work = Path(tmp)
+        store_dir = None
+        if args.nquads:
+            nquads = Path(args.nquads)
+        elif args.store:
+            nquads = work / "data.nq"
+            store = ox.Store.read_only(args.store)
+            nquads.write_bytes(store.dump(format=ox.RdfFormat.N_QUADS))
+            del store
+            store_dir = Path(args.store)
+        else:
+            nquads = work / "data.nq"
+            synthetic_nquads(nquads, args.observations)
+        count = sum(1 for _ in open(nquads, "rb"))
+        print(f"data: {count} quads from {args.nquads or args.store or 'synthetic observations'}; runs={args.runs}; CPUs={os.cpu_count()}")
+        servers = start_servers(nquads, store_dir, work, with_rdflib=not args.no_rdflib, workers=args.workers)
+        try:
+            timings = run_mix(servers, args.runs, args.rdflib_runs or min(args.runs, 10))
+        finally:
+            for _, process in servers.values():
+                process.terminate()
+            for _, process in servers.values():
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        report(timings, list(servers))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""The whole pipeline on the seeds, asserted through SPARQL on the store."""
+
+from decimal import Decimal
+from pathlib import Path
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+from kg.ingest import ingest_file
+from kg.reading import InputError
+from kg.settings import Settings
+from kg.store import OxigraphStore
+
+from conftest import SEEDS, seed, select
+
+
+def test_which_units_spend_on_2080505_and_how_much(seed_store):
+    rows = select(
+        seed_store,
+        """
+        SELECT ?unitName ?yuan ?line WHERE {
+          ?figure a bkg:BudgetFigure ;
+                  bkg:functionalClassification/skos:notation "2080505" ;
+                  bkg:column bkg:column-total ;
+                  qb:dataSet/a bkg:ExpenditureTable ;
+                  bkg:unit/skos:prefLabel ?unitName ;
+                  bkg:amount ?yuan ;
+                  bkg:sourceLine ?line .
+        } ORDER BY ?unitName
+        """,
+    )
+    found = {(row["unitName"], Decimal(row["yuan"]), int(row["line"])) for row in rows}
+    assert ("石家庄市鹿泉区上庄镇人民政府本级", Decimal("1327200"), 206) in found
+    assert any(name == "轮台县人力资源和社会保障局" and yuan == Decimal("216500") for name, yuan, _ in found)
+
+
+def test_figure_keeps_printed_value_unit_and_document(seed_store):
+    rows = select(
+        seed_store,
+        """
+        SELECT ?printed ?unit ?doc WHERE {
+          ?f bkg:economicClassification/skos:notation "30108" ; bkg:column bkg:column-personnel ;
+             bkg:printedAmount ?printed ; bkg:printedUnit ?unit ; prov:wasDerivedFrom ?doc .
+          ?doc dcterms:source ?file . FILTER(STRSTARTS(?file, "004_"))
+        }
+        """,
+    )
+    assert rows and rows[0]["unit"] == "万元"
+
+
+def test_code_hierarchy_is_skos_broader(seed_store):
+    rows = select(
+        seed_store,
+        """SELECT ?kuan ?lei WHERE {
+             ?c skos:notation "2080505" ; skos:broader ?k . ?k skos:notation ?kuan ; skos:broader ?l . ?l skos:notation ?lei }""",
+    )
+    assert rows == [{"kuan": "20805", "lei": "208"}]
+
+
+def test_project_performance_with_indicators(seed_store):
+    rows = select(
+        seed_store,
+        """
+        SELECT ?budget ?target ?comparator ?lower WHERE {
+          ?p bkg:projectCode "13011024P00320310576K" ; bkg:budgetTotal ?budget ; bkg:indicator ?i .
+          ?i rdfs:label "保障办公人数"@zh ; bkg:target ?t .
+          ?t bkg:text ?target ; bkg:comparator ?comparator ; bkg:lowerBound ?lower .
+        }
+        """,
+    )
+    assert len(rows) == 1
+    assert Decimal(rows[0]["budget"]) == Decimal("300000")
+    assert rows[0]["comparator"] == ">=" and Decimal(rows[0]["lower"]) == 40
+
+
+def test_graded_indicator_thresholds(seed_store):
+    rows = select(
+        seed_store,
+        """
+        SELECT ?grade ?text WHERE {
+          ?i rdfs:label "返贫率"@zh ; bkg:direction bkg:LowerIsBetter ; bkg:gradeThreshold ?g .
+          ?g bkg:grade/skos:notation ?grade ; bkg:target/bkg:text ?text .
+          ?i prov:wasDerivedFrom/dcterms:source ?file . FILTER(STRSTARTS(?file, "000_"))
+        }
+        """,
+    )
+    assert {row["grade"]: row["text"] for row in rows} == {"优": "0%", "良": "1%", "中": "2%", "差": "3%以上"}
+
+
+def test_narrative_operating_costs(seed_store):
+    rows = select(
+        seed_store,
+        """
+        SELECT ?yuan ?line WHERE {
+          ?n bkg:figureKind bkg:figure-operating-costs ; bkg:amount ?yuan ; bkg:sourceLine ?line ;
+             prov:wasDerivedFrom/dcterms:source ?file . FILTER(STRSTARTS(?file, "001_"))
+        }
+        """,
+    )
+    assert {(Decimal(r["yuan"]), int(r["line"])) for r in rows} == {(Decimal("1656400"), 611)}
+
+
+def test_every_seed_has_its_own_named_graph(seed_store):
+    documents = select(seed_store, "SELECT ?doc ?graph WHERE { GRAPH ?graph { ?doc a bkg:BudgetDocument } }")
+    assert len(documents) == 5
+    assert all(row["graph"].replace("/graph/", "/id/document/") == row["doc"] for row in documents)
+
+
+def test_ingesting_twice_gives_identical_triples(tmp_path: Path):
+    first, second = OxigraphStore(), OxigraphStore()
+    ingest_file(seed("004"), first, Settings())
+    ingest_file(seed("004"), second, Settings())
+    ingest_file(seed("004"), second, Settings())
+    dump = lambda store: sorted(store.export(ox.RdfFormat.N_QUADS).decode().splitlines())
+    assert dump(first) == dump(second)
+
+
+def test_base_iri_is_configurable():
+    store = OxigraphStore()
+    report = ingest_file(seed("000"), store, Settings(base_iri="https://budget.example.org/"))
+    assert report.graph.startswith("https://budget.example.org/graph/")
+    assert all(g.startswith("https://budget.example.org/") for g in store.graphs())
+
+
+def test_reingest_replaces_and_a_bad_document_leaves_the_old_graph(tmp_path: Path):
+    store = OxigraphStore()
+    path = tmp_path / "unit.txt"
+    shutil.copy(seed("001"), path)
+    before = ingest_file(path, store, Settings())
+    count = len(store)
+    path.write_bytes(b"\x00\x01 not a document")
+    with pytest.raises(InputError) as error:
+        ingest_file(path, store, Settings())
+    assert str(path) in str(error.value)
+    assert len(store) == count  # untouched
+    text = seed("001").read_text(encoding="utf-8").replace("9383.02", "9383.03", 1)
+    path.write_text(text, encoding="utf-8")
+    after = ingest_file(path, store, Settings())
+    assert after.graph == before.graph
+    assert store.graphs() == [after.graph.replace("/graph/unit", "/graph/reference"), after.graph]  # and no other
+    rows = select(store, 'SELECT ?p WHERE { ?f bkg:rowLabel "一、一般公共预算拨款收入"@zh ; bkg:printedAmount ?p }')
+    assert {r["p"] for r in rows} == {"9383.03"}
+
+
+def test_a_document_without_a_fiscal_year_is_refused(tmp_path: Path):
+    path = tmp_path / "notes.txt"
+    path.write_text("会议纪要\n今天讨论了工作安排。\n", encoding="utf-8")
+    with pytest.raises(InputError, match="fiscal year"):
+        ingest_file(path, OxigraphStore(), Settings())
