@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(
     r"""
@@ -51,8 +52,9 @@ class Word:
     previous: str  # the significant token just before it, upper-cased ("" at the start)
 
 
-def words(text: str) -> list[Word]:
-    """The bare words (keywords) of ``text`` outside strings, IRIs and comments."""
+@lru_cache(maxsize=512)
+def words(text: str) -> tuple[Word, ...]:
+    """The bare words (keywords) of ``text`` outside strings, IRIs and comments (cached)."""
     found: list[Word] = []
     depth = 0
     previous = ""
@@ -67,7 +69,7 @@ def words(text: str) -> list[Word]:
         elif kind == "close":
             depth = max(0, depth - 1)
         previous = match.group().upper()
-    return found
+    return tuple(found)
 
 
 def operation_keyword(text: str) -> str | None:

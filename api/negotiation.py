@@ -11,6 +11,7 @@ kind; otherwise the ``Accept`` header decides, with q-values and wildcards
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Literal
 
 import pyoxigraph as ox
@@ -128,6 +129,11 @@ def quality(ranges: list[MediaRange], media_type: str) -> float:
 
 
 def choose(kind: Kind, accept: str | None, format_params: Iterable[str] = ()) -> Format | None:
+    return _choose(kind, accept, tuple(format_params))
+
+
+@lru_cache(maxsize=1024)
+def _choose(kind: Kind, accept: str | None, format_params: tuple[str, ...]) -> Format | None:
     for value in format_params:
         chosen = _PARAM_NAMES.get(value.strip().lower(), {}).get(kind)
         if chosen is not None:

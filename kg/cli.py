@@ -6,10 +6,8 @@ Exit codes: 0 success; 1 bad input (one line naming file and line); 2 usage.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
+import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -69,13 +67,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _width(text: str) -> int:
+    # Chinese characters take two columns in a terminal.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
 def _solutions_as_table(result: ox.QuerySolutions) -> str:
     names = [v.value for v in result.variables]
     rows = [[_term_text(solution[name]) for name in names] for solution in result]
-    widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
-    lines = [" | ".join(name.ljust(w) for name, w in zip(names, widths))]
+    widths = [max([_width(name)] + [_width(row[i]) for row in rows]) for i, name in enumerate(names)]
+    lines = [" | ".join(_pad(name, w) for name, w in zip(names, widths))]
     lines.append("-+-".join("-" * w for w in widths))
-    lines.extend(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows)
+    lines.extend(" | ".join(_pad(cell, w) for cell, w in zip(row, widths)) for row in rows)
     lines.append(f"({len(rows)} rows)")
     return "\n".join(lines)
 

@@ -239,7 +239,10 @@ def _to_table(block: _Block) -> RawTable | None:
         if _signature(row.cells) in header_signatures or (
             at_page_head and kind is not None and kind.is_money_table and _looks_like_header(row.cells)
         ):
-            continue  # a header repeated after a page break (with or without a preamble)
+            # A header repeated after a page break, with or without a preamble:
+            # the next body row opens the new page.
+            pending_page = True
+            continue
         at_page_head = False
         body.append(Row(row.cells, row.line, starts_page=pending_page))
         pending_page = False

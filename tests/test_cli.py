@@ -1,0 +1,75 @@
+"""The budgetkg command line, in the exact forms users and scripts rely on."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from kg.cli import main
+
+from conftest import REPO, seed
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, cwd=REPO)
+
+
+def test_ingest_query_export_info(tmp_path: Path, capsys):
+    store = str(tmp_path / "kg")
+    assert main(["ingest", str(REPO / "examples"), str(seed("004")), "--store", store]) == 0
+    out = capsys.readouterr().out
+    assert "4 of 4 documents ingested" in out
+    assert "004_483341c397df5066" in out
+
+    query = 'SELECT ?yuan WHERE { ?f bkg:functionalClassification/skos:notation "2210201" ; bkg:column bkg:column-total ; qb:dataSet/a bkg:ExpenditureTable ; bkg:amount ?yuan ; bkg:unit/skos:prefLabel "轮台县人力资源和社会保障局"@zh }'
+    assert main(["query", "--store", store, query, "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [b["yuan"]["value"] for b in result["results"]["bindings"]] == ["177100"]
+
+    assert main(["query", "--store", store, "ASK { ?s a bkg:BudgetDocument }"]) == 0
+    assert capsys.readouterr().out.strip() == "true"
+
+    target = tmp_path / "out.trig"
+    assert main(["export", "--store", store, "--format", "trig", "-o", str(target)]) == 0
+    assert "GRAPH" in target.read_text(encoding="utf-8") or "{" in target.read_text(encoding="utf-8")
+
+    assert main(["info", "--store", store]) == 0
+    assert "graph/004_483341c397df5066" in capsys.readouterr().out
+
+
+def test_load_plain_rdf_into_a_named_graph(tmp_path: Path, capsys):
+    store = str(tmp_path / "kg")
+    data = tmp_path / "extra.ttl"
+    data.write_text('<http://example.org/a> <http://example.org/p> "1" .\n', encoding="utf-8")
+    assert main(["load", "--store", store, "--graph", "http://example.org/g", str(data)]) == 0
+    assert main(["query", "--store", store, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv"]) == 0
+    assert "http://example.org/g" in capsys.readouterr().out
+
+
+def test_bad_input_exits_non_zero_with_one_line_naming_the_file(tmp_path: Path):
+    bad = tmp_path / "scan.txt"
+    bad.write_bytes(b"%PDF-1.4\x00\x00\x00")
+    result = run("ingest", str(bad), "--store", str(tmp_path / "kg"))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("budgetkg: error:")]
+    assert errors == [f"budgetkg: error: {bad}: expected a text document; found binary data"]
+
+
+def test_malformed_rdf_names_the_file(tmp_path: Path):
+    bad = tmp_path / "broken.nt"
+    bad.write_text("<http://example.org/a> <http://example.org/p> .\n", encoding="utf-8")
+    result = run("load", "--store", str(tmp_path / "kg"), "--graph", "http://example.org/g", str(bad))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"budgetkg: error: {bad}")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_malformed_query_is_an_error_not_a_traceback(tmp_path: Path):
+    result = run("query", "--store", str(tmp_path / "kg"), "SELECT WHERE {")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_help_lists_the_commands():
+    result = run("--help")
+    for command in ("ingest", "export", "query", "load", "info", "serve"):
+        assert command in result.stdout
