@@ -111,11 +111,22 @@ class ThreadRunner:
     def __init__(self, store: ox.Store, threads: int = 8) -> None:
         self.store = store
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sparql")
+        self._active_lock = threading.Lock()
+        self.active = 0  # queries still running in a thread (including timed-out ones)
+
+    def _execute(self, job: QueryJob, deadline: float) -> Outcome:
+        with self._active_lock:
+            self.active += 1
+        try:
+            return execute(self.store, job, deadline)
+        finally:
+            with self._active_lock:
+                self.active -= 1
 
     async def run(self, job: QueryJob, timeout_s: float) -> Outcome:
         loop = asyncio.get_running_loop()
         deadline = time.monotonic() + timeout_s
-        future = loop.run_in_executor(self._pool, execute, self.store, job, deadline)
+        future = loop.run_in_executor(self._pool, self._execute, job, deadline)
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout_s)
         except asyncio.TimeoutError:

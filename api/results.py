@@ -113,6 +113,8 @@ def serialize(
         if fmt is NTRIPLES:
             return Serialized(nt, "graph", rows, truncated)
         return Serialized(serialize_graph(nt, fmt, prefixes), "graph", rows, truncated)
+    except TimeoutError:
+        raise
     except (OSError, ValueError, SyntaxError) as error:
         raise SerializationError(f"the result cannot be written as {fmt.media_type}: {error}") from None
 

@@ -8,6 +8,7 @@ each document's graph, so the union of graphs merges them.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -15,6 +16,7 @@ import pyoxigraph as ox
 from kg.records import CodeScheme
 
 
+@lru_cache(maxsize=65536)
 def _segment(text: str) -> str:
     # IRIs may hold Chinese; only characters that break IRI syntax are escaped.
     return quote(text.replace(" ", ""), safe="")

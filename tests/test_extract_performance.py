@@ -108,8 +108,8 @@ def test_xinjiang_department_table() -> None:
     assert department.budget_fiscal is not None and department.budget_fiscal.value == Decimal("2140.09")
     assert department.budget_fiscal.printed == "1798.84+341.25"
     assert department.budget_other is not None and department.budget_other.value == 0
-    assert department.budget_total is not None and department.budget_total.value == Decimal("2140.09")
-    assert department.budget_total.unit is MoneyUnit.wan_yuan  # stated in 年度预算(万元)
+    assert department.budget_fiscal.unit is MoneyUnit.wan_yuan  # stated in 年度预算(万元)
+    assert department.budget_total is None  # not printed, so not derived
     assert [i.weight for i in department.indicators] == [Decimal(15)] * 6
     employment = _indicator(department, "应届普通高校毕业生就业落实率")
     assert employment.target is not None and employment.target.comparator == ">=" and employment.lines == Lines(816, 816)

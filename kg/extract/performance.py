@@ -458,9 +458,8 @@ def extract_performance(table: RawTable, index: int) -> tuple[PerformanceTarget 
     total = pre.money["total"].amount(unit)
     fiscal = pre.money["fiscal"].amount(unit)
     other = pre.money["other"].amount(unit)
-    if total is None and fiscal is not None and other is not None:
-        # A department table prints its sources only (上级安排, 本级安排, 其他).
-        total = Amount(f"{fiscal.printed}+{other.printed}", fiscal.value + other.value, unit)
+    # A department table may print its sources only (上级安排, 本级安排, 其他); its
+    # total then stays unknown rather than derived: the graph holds what is printed.
     name = pre.name or _name_from_title(table.title)
     if not name:
         warnings.append(ParseWarning(table.lines, "performance table has no name"))
