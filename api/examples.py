@@ -11,66 +11,63 @@ from kg.vocabulary import sparql_prefixes
 EXAMPLES: list[tuple[str, str]] = [
     (
         "各单位在某功能科目上的支出 — units spending on a functional code (2080505)",
-        """SELECT ?unit ?unitLabel (SUM(?amount) AS ?total)
+        """SELECT ?unitName (SUM(?yuan) AS ?totalYuan)
 WHERE {
-  ?obs a qb:Observation ;
-       bkg:functionalClassification ?code ;
-       bkg:unit ?unit ;
-       bkg:amount ?amount .
-  ?code skos:notation ?notation .
-  FILTER(STRSTARTS(STR(?notation), "2080505"))
-  OPTIONAL { ?unit rdfs:label ?unitLabel }
+  ?figure a bkg:BudgetFigure ;
+          bkg:functionalClassification/skos:notation "2080505" ;
+          bkg:column bkg:column-total ;
+          qb:dataSet/a bkg:ExpenditureTable ;
+          bkg:unit/skos:prefLabel ?unitName ;
+          bkg:amount ?yuan .
 }
-GROUP BY ?unit ?unitLabel
-ORDER BY DESC(?total)
-LIMIT 100""",
+GROUP BY ?unitName
+ORDER BY DESC(?totalYuan)""",
     ),
     (
-        "某单位按类汇总 — a unit's totals by 类 (first 3 digits of the functional code)",
-        """SELECT ?lei (SUM(?amount) AS ?total)
+        "某单位按类汇总 — a unit's expenditure totals by 类",
+        """SELECT ?unitName ?lei ?name ?yuan
 WHERE {
-  ?unit rdfs:label ?unitLabel .
-  FILTER(CONTAINS(STR(?unitLabel), "教育"))
-  ?obs bkg:unit ?unit ;
-       bkg:functionalClassification ?code ;
-       bkg:amount ?amount .
-  ?code skos:notation ?notation .
-  BIND(SUBSTR(STR(?notation), 1, 3) AS ?lei)
+  ?figure bkg:functionalClassification ?code ;
+          bkg:column bkg:column-total ;
+          qb:dataSet/a bkg:ExpenditureTable ;
+          bkg:unit/skos:prefLabel ?unitName ;
+          bkg:amount ?yuan .
+  ?code skos:notation ?lei ; skos:topConceptOf ?scheme .
+  OPTIONAL { ?code skos:prefLabel ?name }
 }
-GROUP BY ?lei
-ORDER BY ?lei""",
+ORDER BY ?unitName ?lei""",
     ),
     (
         "项目绩效指标 — a project's performance indicators",
-        """SELECT ?project ?projectLabel ?indicator ?indicatorLabel ?target
+        """SELECT ?code ?project ?level1 ?level2 ?indicator ?target
 WHERE {
-  ?project bkg:indicator ?indicator ;
-           rdfs:label ?projectLabel .
-  FILTER(CONTAINS(STR(?projectLabel), "项目"))
-  ?indicator rdfs:label ?indicatorLabel .
-  OPTIONAL { ?indicator bkg:targetText ?target }
+  ?performance bkg:forProject ?p ; rdfs:label ?project ; bkg:indicator ?i .
+  OPTIONAL { ?performance bkg:projectCode ?code }
+  ?i rdfs:label ?indicator .
+  OPTIONAL { ?i bkg:level1Indicator ?level1 }
+  OPTIONAL { ?i bkg:level2Indicator ?level2 }
+  OPTIONAL { ?i bkg:target/bkg:text ?target }
 }
-ORDER BY ?project ?indicatorLabel
+ORDER BY ?code ?indicator
 LIMIT 200""",
     ),
     (
         "指标的优/良/中/差阈值 — 优/良/中/差 thresholds of an indicator",
-        """SELECT ?indicatorLabel ?grade ?threshold
+        """SELECT ?activity ?indicator ?grade ?threshold
 WHERE {
-  ?indicator rdfs:label ?indicatorLabel ;
-             bkg:gradeThreshold ?g .
-  ?g bkg:grade ?grade ;
-     bkg:targetText ?threshold .
-  VALUES (?grade ?order) { ("优" 1) ("良" 2) ("中" 3) ("差" 4) }
+  ?a bkg:indicator ?i ; rdfs:label ?activity .
+  ?i rdfs:label ?indicator ; bkg:gradeThreshold ?g .
+  ?g bkg:grade ?gradeLevel ; bkg:target/bkg:text ?threshold .
+  ?gradeLevel skos:notation ?grade ; bkg:gradeRank ?rank .
 }
-ORDER BY ?indicatorLabel ?order
+ORDER BY ?activity ?indicator ?rank
 LIMIT 200""",
     ),
     (
         "文档列表 — the documents (one named graph each)",
-        """SELECT ?graph (COUNT(*) AS ?triples)
-WHERE { GRAPH ?graph { ?s ?p ?o } }
-GROUP BY ?graph
+        """SELECT ?graph ?title (COUNT(*) AS ?triples)
+WHERE { GRAPH ?graph { ?doc a bkg:BudgetDocument ; dcterms:title ?title . ?s ?p ?o } }
+GROUP BY ?graph ?title
 ORDER BY ?graph""",
     ),
 ]

@@ -208,14 +208,14 @@ def run_mix(servers: dict[str, tuple[str, subprocess.Popen]], runs: int, rdflib_
 
 def report(timings: dict[tuple[str, str], list[float]], servers: list[str]) -> None:
     names = [name for name, _ in mix()]
-    header = f"{'query':<22}" + "".join(f"{s + ' med':>18}{s + ' p95':>18}" for s in servers) + f"{'ratio med':>11}{'ratio p95':>11}"
+    header = f"{'query':<22}" + "".join(f"{s + ' med':>22}{s + ' p95':>22}" for s in servers) + f"{'ratio med':>11}{'ratio p95':>11}"
     print(header)
     print("-" * len(header))
     for name in names:
         row = f"{name:<22}"
         for server in servers:
             samples = timings[(name, server)]
-            row += f"{statistics.median(samples):>15.2f} ms{percentile(samples, 95):>15.2f} ms"
+            row += f"{statistics.median(samples):>19.2f} ms{percentile(samples, 95):>19.2f} ms"
         bkg, oxi = timings[(name, "budgetkg")], timings[(name, "oxigraph")]
         row += f"{statistics.median(bkg) / statistics.median(oxi):>10.2f}x{percentile(bkg, 95) / percentile(oxi, 95):>10.2f}x"
         print(row)

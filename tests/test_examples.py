@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from kg.examples import EXAMPLES, render, write_examples
+from kg.examples import EXAMPLES, write_examples
 from kg.parse import parse_file
 
 from conftest import REPO

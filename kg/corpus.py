@@ -1,0 +1,344 @@
+"""Writing budget documents: a ``DocumentSpec`` -> disclosure text.
+
+The inverse of the parser, used for the shipped examples and for generated
+corpora (``kg.generate``). The text has the shape of real disclosures: the
+standard tables in one of the layout families (markdown pipes, TAB rows,
+cells separated by runs of spaces), page breaks with the preamble and header
+repeated, optional split 类/款/项 code columns, thousands separators and names
+wrapped with a space, project performance tables, a responsibility-activity
+table graded 优/良/中/差, narrative figures and a glossary. The arithmetic
+holds: children sum to parents, totals balance, basic expenditure splits into
+personnel and public funds, paired functional and economic codes agree.
+
+``render`` also returns anchors (what was printed on which line) so that a
+generator can inject an error at a known place and list it in a manifest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kg.classification import FUNCTIONAL_CATEGORIES
+
+# 款 and 项 names for the codes the writer uses (支出功能分类科目).
+CODE_NAMES: dict[str, str] = {
+    "20103": "政府办公厅(室)及相关机构事务", "2010301": "行政运行", "2010302": "一般行政管理事务", "2010350": "事业运行",
+    "20402": "公安", "2040201": "行政运行", "2040219": "信息化建设",
+    "20501": "教育管理事务", "2050101": "行政运行", "20502": "普通教育", "2050201": "学前教育",
+    "2050202": "小学教育", "2050203": "初中教育",
+    "20701": "文化和旅游", "2070109": "群众文化",
+    "20801": "人力资源和社会保障管理事务", "2080101": "行政运行", "2080199": "其他人力资源和社会保障管理事务支出",
+    "20805": "行政事业单位养老支出", "2080501": "行政单位离退休", "2080505": "机关事业单位基本养老保险缴费支出",
+    "2080506": "机关事业单位职业年金缴费支出", "20807": "就业补助", "2080704": "社会保险补贴",
+    "20810": "社会福利", "2081002": "老年福利",
+    "21004": "公共卫生", "2100409": "重大公共卫生服务",
+    "21011": "行政事业单位医疗", "2101101": "行政单位医疗", "2101102": "事业单位医疗",
+    "21103": "污染防治", "2110302": "水体",
+    "21202": "城乡社区规划与管理", "2120201": "城乡社区规划与管理", "21205": "城乡社区环境卫生", "2120501": "城乡社区环境卫生",
+    "21301": "农业农村", "2130104": "事业运行", "2130126": "农村社会事业",
+    "21307": "农村综合改革", "2130705": "对村民委员会和村党支部的补助",
+    "22102": "住房改革支出", "2210201": "住房公积金",
+    "22401": "应急管理事务", "2240106": "安全监管",
+}
+# Codes whose whole amount is basic expenditure, with the economic code it must agree with.
+PAIRED_ECONOMIC: dict[str, str] = {
+    "2080505": "30108", "2080506": "30109", "2101101": "30110", "2101102": "30110",
+    "2210201": "30113", "2080501": "30302",
+}
+ECONOMIC_NAMES: dict[str, str] = {
+    "301": "工资福利支出", "30101": "基本工资", "30102": "津贴补贴", "30108": "机关事业单位基本养老保险缴费",
+    "30109": "职业年金缴费", "30110": "职工基本医疗保险缴费", "30113": "住房公积金",
+    "302": "商品和服务支出", "30201": "办公费", "30211": "差旅费", "30217": "公务接待费", "30231": "公务用车运行维护费",
+    "303": "对个人和家庭的补助", "30302": "退休费",
+}
+_D = Decimal
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class LeafLine:
+    """One 项-level line of the expenditure table."""
+
+    code: str
+    basic: Decimal  # 基本支出
+    project: Decimal  # 项目支出
+
+    @property
+    def total(self) -> Decimal:
+        return self.basic + self.project
+
+
+@dataclass(frozen=True)
+class Indicator:
+    level1: str
+    level2: str
+    name: str
+    target: str
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    code: str
+    name: str
+    amount: Decimal
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    file_name: str
+    unit: str
+    unit_code: str
+    year: int
+    layout: str  # "markdown" | "tab" | "spaces"
+    leaves: tuple[LeafLine, ...]
+    vehicles: Decimal  # 公务用车运行维护费
+    reception: Decimal  # 公务接待费
+    government_fund: Decimal = _D(0)  # the part of the project money from 政府性基金
+    vehicles_held: int = 2
+    projects: tuple[ProjectSpec, ...] = ()
+    scope: str = "department"  # 部门预算 or 单位预算
+    region_note: str = ""
+    split_codes: bool = False  # 类 | 款 | 项 in three columns
+    thousands: bool = False  # 2,140.09
+    wrap_names: bool = False  # 一般公共预 算…
+    rows_per_page: int = 12
+    graded_activities: bool = False
+    previous_total: Decimal | None = None  # last year's total, for 比上年增减
+
+
+@dataclass
+class Rendered:
+    text: str
+    # ("expenditure", code) -> line of that code's row in the expenditure table;
+    # ("grades", n) -> line of the n-th graded indicator row.
+    anchors: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def hierarchy(leaves: tuple[LeafLine, ...]) -> list[tuple[str, str, Decimal, Decimal]]:
+    """(code, name, basic, project) for every 类, 款 and 项, in code order."""
+    sums: dict[str, list[Decimal]] = {}
+    for leaf in leaves:
+        for length in (3, 5, 7):
+            total = sums.setdefault(leaf.code[:length], [_D(0), _D(0)])
+            total[0] += leaf.basic
+            total[1] += leaf.project
+    return [
+        (code, FUNCTIONAL_CATEGORIES.get(code) or CODE_NAMES[code], basic, project)
+        for code, (basic, project) in sorted(sums.items())
+    ]
+
+
+def economic_lines(spec: DocumentSpec) -> list[tuple[str, Decimal, Decimal]]:
+    """(economic code, personnel, public) for the basic-expenditure table, 款 level and 类 sums.
+
+    Paired codes carry exactly their functional amount; the rest of the basic
+    money is spread over salaries and office costs.
+    """
+    basic_total = sum((leaf.basic for leaf in spec.leaves), _D(0))
+    paired: dict[str, Decimal] = {}
+    for leaf in spec.leaves:
+        if leaf.code in PAIRED_ECONOMIC:
+            key = PAIRED_ECONOMIC[leaf.code]
+            paired[key] = paired.get(key, _D(0)) + leaf.basic
+    rest = basic_total - sum(paired.values(), _D(0))
+    public = max((rest * _D("0.2")).quantize(_CENT), spec.vehicles + spec.reception + _D("1.00"))
+    travel = (public * _D("0.1")).quantize(_CENT)
+    office = public - travel - spec.vehicles - spec.reception
+    salaries = rest - public
+    basic_pay = (salaries * _D("0.6")).quantize(_CENT)
+    items = {
+        "30101": (basic_pay, _D(0)), "30102": (salaries - basic_pay, _D(0)),
+        "30201": (_D(0), office), "30211": (_D(0), travel),
+        "30217": (_D(0), spec.reception), "30231": (_D(0), spec.vehicles),
+    }
+    for key, amount in paired.items():
+        items[key] = (amount, _D(0))
+    rows: list[tuple[str, Decimal, Decimal]] = []
+    for category in ("301", "302", "303"):
+        members = sorted((k, v) for k, v in items.items() if k.startswith(category) and (v[0] or v[1]))
+        if not members:
+            continue
+        rows.append((category, sum((v[0] for _, v in members), _D(0)), sum((v[1] for _, v in members), _D(0))))
+        rows.extend((k, v[0], v[1]) for k, v in members)
+    return rows
+
+
+class _Writer:
+    def __init__(self, spec: DocumentSpec) -> None:
+        self.spec = spec
+        self.lines: list[str] = []
+        self.anchors: dict[tuple[str, str], int] = {}
+
+    def money(self, value: Decimal) -> str:
+        if value == 0:
+            return "—" if self.spec.layout == "spaces" else ""
+        return f"{value:,.2f}" if self.spec.thousands else f"{value:.2f}"
+
+    def name(self, text: str) -> str:
+        # A PDF wraps long names inside the cell; extraction leaves a space there.
+        if self.spec.wrap_names and len(text) > 9:
+            return text[:5] + " " + text[5:]
+        return text
+
+    def row(self, cells: list[str]) -> str:
+        if self.spec.layout == "markdown":
+            return "| " + " | ".join(cells) + " |"
+        if self.spec.layout == "tab":
+            return "\t".join(cells)
+        return "    ".join(cell or "—" for cell in cells)
+
+    def emit(self, *lines: str) -> int:
+        self.lines.extend(lines)
+        return len(self.lines)
+
+    def preamble(self) -> None:
+        self.emit(f"{self.spec.unit_code} {self.spec.unit}", "", f"预算年度：{self.spec.year}", "", "单位：万元", "")
+
+    def header(self, cells: list[str]) -> None:
+        self.emit(self.row(cells))
+        if self.spec.layout == "markdown":
+            self.emit("|" + "---|" * len(cells))
+
+    def table(self, title: str, header: list[str], body: list[tuple[list[str], tuple[str, str] | None]]) -> None:
+        """A table with page breaks every ``rows_per_page`` rows; anchors record row lines."""
+        self.emit(title, "")
+        self.preamble()
+        self.header(header)
+        for number, (cells, anchor) in enumerate(body):
+            if number and number % self.spec.rows_per_page == 0:
+                self.emit("")
+                self.preamble()
+                self.header(header)
+            line = self.emit(self.row(cells))
+            if anchor is not None:
+                self.anchors[anchor] = line
+        self.emit("")
+
+
+def render(spec: DocumentSpec) -> Rendered:
+    w = _Writer(spec)
+    lines = hierarchy(spec.leaves)
+    total_basic = sum((leaf.basic for leaf in spec.leaves), _D(0))
+    total_project = sum((leaf.project for leaf in spec.leaves), _D(0))
+    total = total_basic + total_project
+    general = total - spec.government_fund
+    economic = economic_lines(spec)
+    personnel = sum((p for code, p, _ in economic if len(code) == 3), _D(0))
+    public = sum((q for code, _, q in economic if len(code) == 3), _D(0))
+    three_public = spec.vehicles + spec.reception
+    kind = "部门" if spec.scope == "department" else "单位"
+
+    w.emit(f"{spec.unit}{spec.year}年{kind}预算公开", "")
+    if spec.region_note:
+        w.emit(spec.region_note, "")
+    w.emit("一、职责及机构设置情况", "", f"{spec.unit}负责本辖区相关公共事务。", "")
+
+    categories = [l for l in lines if len(l[0]) == 3]
+    revenue = [("一、一般公共预算拨款收入", general), ("二、政府性基金预算拨款收入", spec.government_fund)]
+    summary: list[tuple[list[str], tuple[str, str] | None]] = []
+    for i in range(max(len(categories), len(revenue))):
+        left = revenue[i] if i < len(revenue) else ("", _D(0))
+        right = categories[i] if i < len(categories) else None
+        summary.append(([left[0], w.money(left[1]) if left[0] else "", f"{right[0]} {right[1]}" if right else "",
+                         w.money(right[2] + right[3]) if right else ""], None))
+    summary.append((["本年收入合计", w.money(total), "本年支出合计", w.money(total)], None))
+    summary.append((["收入总计", w.money(total), "支出总计", w.money(total)], None))
+    w.table(f"{kind}收支总表", ["收入项目", "预算数", "支出项目", "预算数"], summary)
+
+    if spec.split_codes:
+        header = ["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"]
+        code_cells = lambda code: [code[:3], code[3:5], code[5:7]]
+        blank_code = ["", "", ""]
+    else:
+        header = ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
+        code_cells = lambda code: [code]
+        blank_code = [""]
+    body = [(blank_code + ["合计", w.money(total), w.money(total_basic), w.money(total_project)], None)]
+    body += [
+        (code_cells(code) + [w.name(name), w.money(b + p), w.money(b), w.money(p)], ("expenditure", code))
+        for code, name, b, p in lines
+    ]
+    w.table(f"{kind}支出总表", header, body)
+
+    basic_body = [([""] + ["合计", w.money(total_basic), w.money(personnel), w.money(public)], None)]
+    basic_body += [
+        ([code, ECONOMIC_NAMES[code], w.money(p + q), w.money(p), w.money(q)], ("basic", code))
+        for code, p, q in economic
+    ]
+    w.table("一般公共预算基本支出表", ["科目编码", "科目名称", "合计", "人员经费", "公用经费"], basic_body)
+
+    dash = "—" if spec.layout == "spaces" else ""
+    w.table("财政拨款“三公”经费支出表", ["项目", "合计", "一般公共预算"], [
+        (["合计", w.money(three_public), w.money(three_public)], None),
+        (["因公出国(境)费", dash, dash], None),
+        (["公务用车购置及运行维护费", w.money(spec.vehicles), w.money(spec.vehicles)], None),
+        (["公务接待费", w.money(spec.reception), w.money(spec.reception)], None),
+    ])
+
+    w.emit("二、预算安排的总体情况", "")
+    w.emit(f"{spec.year}年预算收入{total:.2f}万元，其中：一般公共预算收入{general:.2f}万元，"
+           f"政府性基金预算收入{spec.government_fund:.2f}万元。")
+    w.emit(f"{spec.year}年预算支出{total:.2f}万元，其中：基本支出{total_basic:.2f}万元，项目支出{total_project:.2f}万元。")
+    if spec.previous_total is not None:
+        change = total - spec.previous_total
+        verb = "增加" if change >= 0 else "减少"
+        percent = (abs(change) / spec.previous_total * 100).quantize(_CENT)
+        w.emit(f"{spec.year}年预算收支总额比上年{verb}{abs(change):.2f}万元，{verb}{percent}%。")
+    w.emit("", "三、机关运行经费安排情况", "", f"{spec.year}年机关运行经费安排{public:.2f}万元。", "")
+    w.emit("四、财政拨款“三公”经费预算情况", "")
+    w.emit(f"{spec.year}年“三公”经费预算{three_public:.2f}万元，其中：因公出国(境)费0万元，"
+           f"公务用车购置及运行维护费{spec.vehicles:.2f}万元，公务接待费{spec.reception:.2f}万元。"
+           f"年末公务用车保有量{spec.vehicles_held}辆。")
+    w.emit("", "五、绩效目标", "")
+    for number, project in enumerate(spec.projects, start=1):
+        _project_table(w, number, project)
+    if spec.graded_activities:
+        _activity_table(w, spec)
+    w.emit("六、名词解释", "", "1、基本支出：指为保障机构正常运转、完成日常工作任务而发生的人员经费和公用经费。",
+           "2、项目支出：指在基本支出之外为完成特定行政任务和事业发展目标所发生的支出。", "")
+    return Rendered("\n".join(w.lines), w.anchors)
+
+
+def _project_table(w: _Writer, number: int, project: ProjectSpec) -> None:
+    w.emit(f"{number}、{w.spec.year}年{project.name}绩效目标表", "", "单位：万元", "")
+    grid = [
+        ["项目编码", project.code, "项目名称", project.name, ""],
+        ["预算数", f"{project.amount:.2f}", "其中：财政资金", f"{project.amount:.2f}", ""],
+        ["资金支出计划(%)", "3月底", "6月底", "10月底", "12月底"],
+        ["", "25%", "50%", "75%", "100%"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据"],
+    ]
+    grid += [[i.level1, i.level2, i.name, i.target, "年度工作计划"] for i in project.indicators]
+    if w.spec.layout == "markdown":
+        w.emit(w.row(grid[0]), "|---|---|---|---|---|", *[w.row(cells) for cells in grid[1:]])
+    else:
+        w.emit(*["\t".join(cells) for cells in grid])  # text grids are TAB rows in every family
+    w.emit("")
+
+
+GRADED_INDICATORS: tuple[tuple[str, tuple[str, str, str, str]], ...] = (
+    ("工作任务完成率", ("100%", "90%", "80%", "60%以下")),
+    ("群众满意度", ("100%", "90%", "80%", "60%以下")),
+    ("安全事故发生率", ("0%", "1%", "2%", "3%以上")),
+)
+
+
+def _activity_table(w: _Writer, spec: DocumentSpec) -> None:
+    w.emit("部门职责-工作活动绩效目标", "", f"{spec.unit_code} {spec.unit}", "", "单位：万元", "")
+    rows = [["职责活动", "年度预算数", "内容描述", "绩效目标", "绩效指标", "评价标准", "", "", ""],
+            ["", "", "", "", "", "优", "良", "中", "差"]]
+    if spec.layout == "markdown":
+        w.emit(w.row(rows[0]), "|" + "---|" * 9, w.row(rows[1]))
+    else:
+        w.emit(*["\t".join(r) for r in rows])
+    ordinals = "一二三四五六七八九十"
+    graded = 0
+    for number, project in enumerate(spec.projects[:9]):
+        name, grades = GRADED_INDICATORS[number % len(GRADED_INDICATORS)]
+        cells = [f"{ordinals[number]}、{project.name}", f"{project.amount:.2f}", "按计划开展工作", "完成年度任务", name, *grades]
+        line = w.emit(w.row(cells) if spec.layout == "markdown" else "\t".join(cells))
+        graded += 1
+        w.anchors[("grades", str(graded))] = line
+    w.emit("")
