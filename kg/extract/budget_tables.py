@@ -88,7 +88,8 @@ def _unit_from_header(header: list[Row]) -> MoneyUnit | None:
 
 
 def _figure_share(body: list[Row], column: int) -> float | None:
-    values = [row.cell(column) for row in body if row.cell(column)]
+    # "—" marks a figure as not applicable; it says nothing about the column's content.
+    values = [row.cell(column) for row in body if row.cell(column) and row.cell(column).strip() not in NOT_APPLICABLE]
     if not values:
         return None
     return sum(is_figure(v) for v in values) / len(values)
