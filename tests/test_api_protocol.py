@@ -37,7 +37,7 @@ INSERT DATA {{
   }}
 }}
 """
-SELECT_ALL_OBS = f"PREFIX qb: <http://purl.org/linked-data/cube#> SELECT ?obs WHERE {{ ?obs a qb:Observation }} ORDER BY ?obs"
+SELECT_ALL_OBS = "PREFIX qb: <http://purl.org/linked-data/cube#> SELECT ?obs WHERE { ?obs a qb:Observation } ORDER BY ?obs"
 TOKEN = "s3cret"
 
 

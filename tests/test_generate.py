@@ -46,7 +46,7 @@ def test_injected_errors_are_listed_with_their_line(tmp_path: Path):
     paths = generate(10, 1, tmp_path, seed=2, errors=1.0)
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["errors"]) == len(paths) == 10
-    clean = generate(10, 1, tmp_path / "clean", seed=2, errors=0.0)
+    generate(10, 1, tmp_path / "clean", seed=2, errors=0.0)
     for error in manifest["errors"]:
         mutated = (tmp_path / error["document"]).read_text(encoding="utf-8").split("\n")
         original = (tmp_path / "clean" / error["document"]).read_text(encoding="utf-8").split("\n")

@@ -12,7 +12,7 @@ from kg.reading import InputError
 from kg.settings import Settings
 from kg.store import OxigraphStore
 
-from conftest import SEEDS, seed, select
+from conftest import seed, select
 
 
 def test_which_units_spend_on_2080505_and_how_much(seed_store):
