@@ -19,9 +19,10 @@ How each method maps onto the protocols:
 - ``query`` POSTs the query (form-encoded) and parses SPARQL JSON/XML results
   with ``pyoxigraph.parse_query_results`` and RDF with ``pyoxigraph.parse``.
 - The embedded store queries the union of the named graphs as its default graph.
-  Remote stores differ; by default the Oxigraph server parameter
-  ``union-default-graph`` is sent (other stores ignore unknown parameters; set
-  ``union_default_graph_param=None`` for one that does not).
+  Remote stores differ: by default the Oxigraph server parameter
+  ``union-default-graph`` is sent with each query that names no graphs; give
+  ``union_default_graph_param=None`` for a store whose default graph already is
+  the union (Virtuoso, GraphDB, Oxigraph started with ``--union-default-graph``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from typing import Iterable, Mapping
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
@@ -54,15 +56,40 @@ RDF_TYPES = {
     "text/n3": ox.RdfFormat.N3,
 }
 
-# Results for SELECT/ASK first, then RDF for CONSTRUCT/DESCRIBE: the server picks
-# what fits the query form, and the response's Content-Type tells which it was.
-QUERY_ACCEPT = (
-    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
-    "application/n-triples;q=0.8, text/turtle;q=0.7, application/rdf+xml;q=0.5"
+FORM = "application/x-www-form-urlencoded"
+
+# Accept headers by query form. Asking for results and RDF at once is not enough:
+# Virtuoso answers a CONSTRUCT with SPARQL JSON results when those come first.
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5, text/plain;q=0.3"
+
+# What precedes the query form: comments, BASE and PREFIX declarations.
+_PROLOGUE = re.compile(
+    r"""\s+|\#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>""",
+    re.IGNORECASE,
 )
+_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_form(sparql: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the first keyword after the prologue.
+
+    Unknown (a server-specific pragma, say) counts as ``SELECT``; the response's
+    Content-Type decides the result type in any case.
+    """
+    position = 0
+    while match := _PROLOGUE.match(sparql, position):
+        if match.end() == position:
+            break
+        position = match.end()
+    form = _FORM.match(sparql, position)
+    return form.group(1).upper() if form else "SELECT"
+
 
 # Only named graphs: the same answer whether or not the server's default graph
 # is the union of the named graphs.
+GRAPHS_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"
+GRAPHS_SLOW_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 ALL_QUADS_QUERY = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 ALL_TRIPLES_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -104,6 +131,7 @@ class RemoteStore:
             union_default_graph_param=None,
         )
 
+    ``read_only=True`` refuses every change locally, before any request.
     ``headers`` are sent with every request (e.g. ``{"Authorization": "Bearer …"}``);
     ``auth`` is anything httpx accepts (a ``(user, password)`` tuple for basic
     auth, ``httpx.DigestAuth`` …). ``timeout`` is in seconds, per request.
@@ -122,6 +150,7 @@ class RemoteStore:
         union_default_graph_param: str | None = "union-default-graph",
         gsp_graph_param: str = "graph",
         gsp_content_type: str = "application/n-triples",
+        read_only: bool = False,
         client: httpx.Client | None = None,
     ) -> None:
         if base_url is None and not (query_url and update_url and gsp_url):
@@ -134,6 +163,7 @@ class RemoteStore:
         self.union_default_graph_param = union_default_graph_param
         self.gsp_graph_param = gsp_graph_param
         self.gsp_content_type = gsp_content_type
+        self.read_only = read_only
         self._client = client or httpx.Client(
             headers=dict(headers or {}),
             auth=auth,
@@ -169,6 +199,10 @@ class RemoteStore:
             raise StoreError(message)
         return response
 
+    def _writable(self, what: str) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.update_url}: the store was opened read-only; cannot {what}")
+
     def close(self) -> None:
         self._client.close()
 
@@ -181,6 +215,7 @@ class RemoteStore:
     # -- GraphStore -----------------------------------------------------------
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad], *, also_insert: Iterable[ox.Quad] = ()) -> None:
+        self._writable("replace a graph")
         name = ox.NamedNode(graph)  # validates the IRI before anything is sent
         body = "".join(_triple_line(q) + "\n" for q in quads).encode("utf-8")
         extra = list(also_insert)
@@ -213,8 +248,11 @@ class RemoteStore:
         self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
 
     def graphs(self) -> list[str]:
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }", default_graphs=None, _raw=True)
-        return sorted(row["g"].value for row in result if isinstance(row["g"], ox.NamedNode))
+        names = {row["g"].value for row in self._query(GRAPHS_QUERY) if isinstance(row["g"], ox.NamedNode)}
+        if not names:
+            # Virtuoso matches no graph with an empty pattern; ask the slow way.
+            names = {row["g"].value for row in self._query(GRAPHS_SLOW_QUERY) if isinstance(row["g"], ox.NamedNode)}
+        return sorted(names)
 
     def query(
         self,
@@ -222,26 +260,32 @@ class RemoteStore:
         *,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
-        _raw: bool = False,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        form: list[tuple[str, str]] = [("query", sparql)]
-        if not _raw:
-            if not default_graphs and named_graphs:
-                # The embedded store keeps the union default graph while restricting
-                # GRAPH ?g to ``named_graphs``. A protocol request that names graphs
-                # sets the whole dataset, so name every graph as the default.
-                default_graphs = self.graphs()
-            if default_graphs:
-                form += [("default-graph-uri", ox.NamedNode(g).value) for g in default_graphs]
-            elif self.union_default_graph_param:
-                form.append((self.union_default_graph_param, ""))
-            form += [("named-graph-uri", ox.NamedNode(g).value) for g in named_graphs or ()]
+        """Run a query; with no ``default_graphs`` the default graph is the union of all graphs."""
+        dataset: list[tuple[str, str]] = []
+        if not default_graphs and named_graphs:
+            # The embedded store keeps the union default graph while restricting
+            # GRAPH ?g to ``named_graphs``. A protocol request that names graphs
+            # sets the whole dataset, so name every graph as the default.
+            default_graphs = self.graphs()
+        if default_graphs:
+            dataset += [("default-graph-uri", ox.NamedNode(g).value) for g in default_graphs]
+        elif self.union_default_graph_param and not named_graphs:
+            dataset.append((self.union_default_graph_param, ""))
+        dataset += [("named-graph-uri", ox.NamedNode(g).value) for g in named_graphs or ()]
+        return self._query(sparql, dataset)
+
+    def _query(self, sparql: str, dataset: list[tuple[str, str]] = ()):
+        """POST ``sparql`` as it is, with only the given dataset parameters."""
         response = self._request(
             "POST",
             self.query_url,
             syntax_errors=True,
-            data=form,
-            headers={"Accept": QUERY_ACCEPT},
+            content=urlencode([("query", sparql), *dataset]),
+            headers={
+                "Accept": RDF_ACCEPT if query_form(sparql) in ("CONSTRUCT", "DESCRIBE") else RESULTS_ACCEPT,
+                "Content-Type": FORM,
+            },
         )
         return self._parse_results(response)
 
@@ -261,9 +305,17 @@ class RemoteStore:
         raise StoreError(f"POST {self.query_url}: unexpected response type {media or '(none)'}")
 
     def update(self, sparql: str) -> None:
-        self._request("POST", self.update_url, syntax_errors=True, data={"update": sparql})
+        self._writable("run an update")
+        self._request(
+            "POST",
+            self.update_url,
+            syntax_errors=True,
+            content=urlencode({"update": sparql}),
+            headers={"Content-Type": FORM},
+        )
 
     def load(self, data: bytes, fmt: ox.RdfFormat, graph: str) -> None:
+        self._writable("load data")
         # Parse locally first so that a syntax error never reaches the server.
         staging = ox.Store()
         staging.load(data, format=fmt, to_graph=ox.NamedNode(graph))
@@ -271,11 +323,14 @@ class RemoteStore:
 
     def export(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
         if graph is not None:
+            # One graph, as the embedded store dumps it: its triples (in the
+            # default graph for N-Quads and TriG).
+            wanted = "" if fmt.supports_datasets else f"{fmt.media_type}, "
             response = self._request(
                 "GET",
                 self.gsp_url,
                 params={self.gsp_graph_param: ox.NamedNode(graph).value},
-                headers={"Accept": f"{fmt.media_type}, application/n-triples;q=0.5, text/turtle;q=0.4"},
+                headers={"Accept": wanted + "application/n-triples;q=0.9, text/turtle;q=0.8, application/rdf+xml;q=0.5"},
                 ok_statuses=(404,),
             )
             if response.status_code == 404:
@@ -285,20 +340,23 @@ class RemoteStore:
                 return response.content
             if media not in RDF_TYPES:
                 raise StoreError(f"GET {self.gsp_url}: unexpected response type {media or '(none)'}")
-            triples = [q.triple for q in ox.parse(response.content, RDF_TYPES[media])]
-            return ox.serialize(triples, format=fmt)
+            try:
+                quads = list(ox.parse(response.content, RDF_TYPES[media]))
+            except SyntaxError as error:
+                raise StoreError(f"GET {self.gsp_url}: the store answered with malformed {media}: {_one_line(str(error))}") from None
+            return ox.serialize(quads if fmt.supports_datasets else [q.triple for q in quads], format=fmt)
         if fmt.supports_datasets:
             quads = [
                 ox.Quad(row["s"], row["p"], row["o"], row["g"])
-                for row in self.query(ALL_QUADS_QUERY, _raw=True)
+                for row in self._query(ALL_QUADS_QUERY)
             ]
             return ox.serialize(quads, format=fmt)
         # Triple formats get the union of all documents, as queries see it.
-        return self.query(ALL_TRIPLES_QUERY, _raw=True).serialize(format=fmt)
+        return self._query(ALL_TRIPLES_QUERY).serialize(format=fmt)
 
     def flush(self) -> None:
         """Nothing to do: every change is sent to the server when it is made."""
 
     def __len__(self) -> int:
-        (row,) = list(self.query(COUNT_QUERY, _raw=True))
+        (row,) = list(self._query(COUNT_QUERY))
         return int(row["n"].value)
