@@ -17,6 +17,7 @@ from api import ui
 from api.config import ServerConfig
 from api.endpoint import SparqlService
 from api.executor import ProcessRunner, ThreadRunner, default_workers
+from api.linked_data import LinkedData
 from api.safety import TRUNCATED_HEADER, RequestSizeLimit
 from kg.store import OxigraphStore, StoreError
 
@@ -63,6 +64,7 @@ def create_app(config: ServerConfig, store: OxigraphStore | None = None) -> Fast
     app.state.store = store
     app.state.sparql = service
     app.include_router(service.router())
+    app.include_router(LinkedData(config, store).router())
     app.mount(ui.STATIC_PATH, ui.static_files(), name="static")
     app.add_middleware(
         CORSMiddleware,

@@ -1,0 +1,156 @@
+"""What the graph says about one resource: the SPARQL behind every page and /data response.
+
+All queries run on the union of the named graphs (``DISTINCT`` everywhere: a
+triple held by several graphs comes back once per graph otherwise). IRIs from a
+request are checked by ``pyoxigraph.NamedNode`` and written with its own
+serialisation, and strings with ``pyoxigraph.Literal``'s, so nothing a client
+sends is pasted into a query unescaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from api import labels as labels_mod
+from kg.vocabulary import DCT, RDFS, SKOS, sparql_prefixes
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = dict[str, Term | None]
+LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCT.title)
+INCOMING_PAGE = 50
+MAX_OUTGOING = 2000
+MAX_INCOMING_RDF = 2000
+_PREFIXES = sparql_prefixes()
+
+
+def node(iri: str) -> ox.NamedNode | None:
+    """The IRI as a node, or None if it is not a valid IRI."""
+    try:
+        return ox.NamedNode(iri)
+    except (ValueError, TypeError):
+        return None
+
+
+class Graph:
+    """Read-only SPARQL over a pyoxigraph store's union default graph."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def select(self, sparql: str) -> list[Row]:
+        result = self.store.query(_PREFIXES + sparql, use_default_graph_as_union=True)
+        names = [v.value for v in result.variables]
+        return [{name: row[name] for name in names} for row in result]
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self.store.query(_PREFIXES + sparql, use_default_graph_as_union=True))
+
+    def exists(self, resource: ox.NamedNode) -> bool:
+        r = str(resource)
+        return self.ask(f"ASK {{ {{ {r} ?p ?o }} UNION {{ ?s ?p {r} }} }}")
+
+    def graph_exists(self, graph: ox.NamedNode) -> bool:
+        return self.ask(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+
+    def labels(self, resources: Iterable[Term | None], langs: tuple[str, ...]) -> dict[str, str]:
+        """A label per IRI (skos:prefLabel, then rdfs:label, then dcterms:title), in the reader's language."""
+        iris = sorted({r.value for r in resources if isinstance(r, ox.NamedNode)})
+        found: dict[str, dict[int, list[ox.Literal]]] = {}
+        for start in range(0, len(iris), 400):
+            values = " ".join(str(ox.NamedNode(i)) for i in iris[start:start + 400])
+            rows = self.select(
+                f"SELECT DISTINCT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} "
+                f"VALUES ?p {{ skos:prefLabel rdfs:label dcterms:title }} ?x ?p ?l }}"
+            )
+            for row in rows:
+                rank = [p.value for p in LABEL_PREDICATES].index(row["p"].value)  # type: ignore[union-attr]
+                found.setdefault(row["x"].value, {}).setdefault(rank, []).append(row["l"])  # type: ignore[union-attr,arg-type]
+        missing = [i for i in iris if i not in found]
+        for start in range(0, len(missing), 400):
+            values = " ".join(str(ox.NamedNode(i)) for i in missing[start:start + 400])
+            rows = self.select(
+                f"""SELECT ?x (SAMPLE(?row) AS ?r) (SAMPLE(?col) AS ?c) (SAMPLE(?text) AS ?t) WHERE {{ VALUES ?x {{ {values} }}
+                      {{ ?x bkg:rowLabel ?row ; bkg:columnLabel ?col }} UNION {{ ?x bkg:statement|bkg:message|bkg:milestone ?text }} }} GROUP BY ?x"""
+            )
+            for row in rows:
+                text = f"{row['r'].value} · {row['c'].value}" if row["r"] is not None and row["c"] is not None else (row["t"].value if row["t"] is not None else "")
+                if text:
+                    found.setdefault(row["x"].value, {})[9] = [ox.Literal(text[:80])]  # type: ignore[union-attr]
+        out: dict[str, str] = {}
+        for iri, by_rank in found.items():
+            # The reader's language wins over the predicate order.
+            literals = [lit for rank in sorted(by_rank) for lit in by_rank[rank]]
+            label = labels_mod.pick(literals, langs)
+            if label:
+                out[iri] = label
+        return out
+
+    def outgoing(self, resource: ox.NamedNode) -> list[tuple[ox.NamedNode, Term]]:
+        rows = self.select(f"SELECT DISTINCT ?p ?o WHERE {{ {resource} ?p ?o }} ORDER BY ?p ?o LIMIT {MAX_OUTGOING}")
+        return [(row["p"], row["o"]) for row in rows]  # type: ignore[misc]
+
+    def incoming_counts(self, resource: ox.NamedNode) -> list[tuple[ox.NamedNode, int]]:
+        rows = self.select(
+            f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {resource} }} GROUP BY ?p ORDER BY DESC(?n) ?p"
+        )
+        return [(row["p"], int(row["n"].value)) for row in rows]  # type: ignore[misc,union-attr]
+
+    def incoming(self, resource: ox.NamedNode, predicate: ox.NamedNode, offset: int = 0, limit: int = INCOMING_PAGE) -> list[Term]:
+        rows = self.select(
+            f"SELECT DISTINCT ?s WHERE {{ ?s {predicate} {resource} }} ORDER BY ?s LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+        return [row["s"] for row in rows]  # type: ignore[misc]
+
+
+@dataclass
+class Description:
+    resource: ox.NamedNode
+    outgoing: list[tuple[ox.NamedNode, Term]]
+    incoming_counts: list[tuple[ox.NamedNode, int]]
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def values(self, predicate: ox.NamedNode) -> list[Term]:
+        return [o for p, o in self.outgoing if p == predicate]
+
+    def value(self, predicate: ox.NamedNode) -> Term | None:
+        found = self.values(predicate)
+        return found[0] if found else None
+
+    def types(self) -> set[str]:
+        from kg.vocabulary import RDF
+
+        return {o.value for o in self.values(RDF.type)}
+
+    def incoming_total(self) -> int:
+        return sum(n for _, n in self.incoming_counts)
+
+
+def describe(graph: Graph, resource: ox.NamedNode, langs: tuple[str, ...]) -> Description:
+    outgoing = graph.outgoing(resource)
+    counts = graph.incoming_counts(resource)
+    linked: list[Term | None] = [resource, *(p for p, _ in outgoing), *(o for _, o in outgoing), *(p for p, _ in counts)]
+    return Description(resource, outgoing, counts, graph.labels(linked, langs))
+
+
+def rdf_description(graph: Graph, resource: ox.NamedNode) -> list[ox.Triple]:
+    """Outgoing triples, incoming links (up to MAX_INCOMING_RDF) and the labels of every linked IRI."""
+    r = str(resource)
+    triples: set[ox.Triple] = set()
+    for row in graph.select(f"SELECT DISTINCT ?p ?o WHERE {{ {r} ?p ?o }} LIMIT {MAX_OUTGOING}"):
+        triples.add(ox.Triple(resource, row["p"], row["o"]))  # type: ignore[arg-type]
+    for row in graph.select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {r} }} ORDER BY ?p ?s LIMIT {MAX_INCOMING_RDF}"):
+        triples.add(ox.Triple(row["s"], row["p"], resource))  # type: ignore[arg-type]
+    linked = {t.object for t in triples if t.subject == resource} | {t.subject for t in triples if t.object == resource}
+    linked.discard(resource)
+    iris = sorted(x.value for x in linked if isinstance(x, ox.NamedNode))
+    for start in range(0, len(iris), 400):
+        values = " ".join(str(ox.NamedNode(i)) for i in iris[start:start + 400])
+        rows = graph.select(
+            f"SELECT DISTINCT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ skos:prefLabel rdfs:label }} ?x ?p ?l }}"
+        )
+        for row in rows:
+            triples.add(ox.Triple(row["x"], row["p"], row["l"]))  # type: ignore[arg-type]
+    return sorted(triples, key=lambda t: (t.subject != resource, str(t.subject), str(t.predicate), str(t.object)))
