@@ -23,7 +23,11 @@ class CommandError(Exception):
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings(base_iri=args.base_iri)
+    return Settings(
+        base_iri=args.base_iri,
+        reason=not getattr(args, "no_reason", False),
+        validate=not getattr(args, "no_validate", False),
+    )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -51,10 +55,40 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(
             f"{report.document_id:40} {report.tables:6} {report.records:7} {report.triples:7} "
             f"{report.warnings:8} {report.seconds:7.3f}"
+            + (f"  {report.violations} violations, {report.warnings_found} warnings" if report.violations is not None else "")
         )
     store.flush()
     print(f"{len(documents) - failures} of {len(documents)} documents ingested into {args.store}")
     return 1 if failures else 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kg.iris import Iris
+    from kg.store import OxigraphStore
+    from kg.validation import report_as, report_quads, validate_stored_document
+
+    settings = _settings(args)
+    store = open_store(args.store)
+    iris = Iris(settings.base_iri)
+    graphs = store.graphs()
+    prefix = f"{settings.base_iri}graph/"
+    documents = sorted(
+        g[len(prefix):] for g in graphs
+        if g.startswith(prefix) and "/" not in g[len(prefix):] and g[len(prefix):] != "reference"
+    )
+    if args.document:
+        if args.document not in documents:
+            raise CommandError(f"{args.document}: no such document in {args.store}")
+        documents = [args.document]
+    violations = 0
+    for document_id in documents:
+        report = validate_stored_document(store, document_id, settings)
+        if isinstance(store, OxigraphStore):
+            store.replace_graph(iris.validation_graph(document_id).value, report_quads(report, settings))
+        violations += report.count("Violation")
+        print(report_as(report, args.format))
+    store.flush()
+    return 1 if violations else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -198,7 +232,15 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="document files or folders of them")
     ingest.add_argument("--store", required=True, metavar="DIR", help="Oxigraph store directory (created if missing)")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--no-reason", action="store_true", help="skip OWL RL reasoning (no inferred graph)")
+    ingest.add_argument("--no-validate", action="store_true", help="skip SHACL validation (no report graph)")
     ingest.set_defaults(run=cmd_ingest)
+
+    validate = commands.add_parser("validate", help="check each document against shapes/ (exit 0: no violation, 1: violations, 2: error)")
+    validate.add_argument("--store", required=True, metavar="DIR")
+    validate.add_argument("--document", metavar="ID", help="only this document (its file stem)")
+    validate.add_argument("--format", choices=["text", "json", "turtle", "html"], default="text")
+    validate.set_defaults(run=cmd_validate)
 
     export = commands.add_parser("export", help="write the graph (or one document's graph) as RDF")
     export.add_argument("--store", required=True, metavar="DIR")
@@ -248,6 +290,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "validate":
+        try:
+            return args.run(args)
+        except BrokenPipeError:
+            return 0
+        except Exception as error:  # validate: 2 on any error, 1 is reserved for violations
+            print(f"budgetkg: error: {error}", file=sys.stderr)
+            return 2
     try:
         return args.run(args)
     except (InputError, CommandError, StoreError) as error:

@@ -15,6 +15,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
+from kg.iris import Iris
 from kg.mapping import map_document
 from kg.parse import parse_file
 from kg.reading import InputError
@@ -36,6 +37,11 @@ class IngestReport:
     triples: int
     warnings: int
     seconds: float
+    reasoning_seconds: float = 0.0
+    inferred: int = 0
+    validation_seconds: float = 0.0
+    violations: int | None = None
+    warnings_found: int | None = None
 
 
 def find_documents(paths: list[str]) -> list[Path]:
@@ -71,7 +77,35 @@ def ingest_file(path: Path | str, store: GraphStore, settings: Settings) -> Inge
     started = time.perf_counter()
     document = parse_file(path)
     mapped = map_document(document, settings)
-    store.replace_graph(mapped.graph.value, mapped.quads, also_insert=mapped.reference_quads)
+    iris = Iris(settings.base_iri)
+    graphs: dict[str, list[ox.Quad]] = {mapped.graph.value: mapped.quads}
+    inferred: list[ox.Quad] = []
+    reasoning_seconds = validation_seconds = 0.0
+    report = None
+    if settings.reason:
+        from kg.reasoning import infer
+
+        inference = infer(mapped.quads + mapped.reference_quads, iris.inferred_graph(document.document_id))
+        inferred = inference.quads
+        reasoning_seconds = inference.seconds
+    graphs[iris.inferred_graph(document.document_id).value] = inferred
+    if settings.validate:
+        from kg.validation import report_quads, validate_quads
+
+        started_validation = time.perf_counter()
+        report = validate_quads(mapped.quads + mapped.reference_quads + inferred, document.document_id, settings)
+        graphs[iris.validation_graph(document.document_id).value] = report_quads(report, settings)
+        validation_seconds = time.perf_counter() - started_validation
+    else:
+        graphs[iris.validation_graph(document.document_id).value] = []
+    # One transaction: the document, its entailments and its report change together.
+    if hasattr(store, "replace_graphs"):
+        store.replace_graphs(graphs, also_insert=mapped.reference_quads)
+    else:  # a store without multi-graph replace (remote): document first, then its derived graphs
+        items = list(graphs.items())
+        store.replace_graph(items[0][0], items[0][1], also_insert=mapped.reference_quads)
+        for graph, quads in items[1:]:
+            store.replace_graph(graph, quads)
     return IngestReport(
         document_id=document.document_id,
         path=str(path),
@@ -81,6 +115,11 @@ def ingest_file(path: Path | str, store: GraphStore, settings: Settings) -> Inge
         triples=len(mapped.quads) + len(mapped.reference_quads),
         warnings=len(document.warnings),
         seconds=time.perf_counter() - started,
+        reasoning_seconds=reasoning_seconds,
+        inferred=len(inferred),
+        validation_seconds=validation_seconds,
+        violations=report.count("Violation") if report else None,
+        warnings_found=report.count("Warning") if report else None,
     )
 
 

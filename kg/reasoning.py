@@ -158,57 +158,245 @@ class Inference:
     seconds: float
 
 
-def infer(quads: Iterable[ox.Quad], inferred_graph: ox.NamedNode) -> Inference:
-    """The entailments of one document (its quads plus the reference quads it added)."""
+def _owlrl_closure(triples: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+    """Run owlrl's OWL RL closure on IRI/blank-node triples; the closed set of IRI triples."""
     import owlrl
     import rdflib
 
-    started = time.perf_counter()
-    core = schema_core()
-    uri_cache: dict[str, rdflib.term.Identifier] = {}
+    cache: dict[str, rdflib.term.Identifier] = {}
 
     def node(key: str) -> rdflib.term.Identifier:
-        found = uri_cache.get(key)
+        found = cache.get(key)
         if found is None:
             found = rdflib.BNode(key[2:]) if key.startswith("_:") else rdflib.URIRef(key)
-            uri_cache[key] = found
+            cache[key] = found
         return found
 
     graph = rdflib.Graph()
-    add = graph.add
-    for s, p, o in core.triples:
-        add((node(s), node(p), node(o)))
-    schema_size = len(graph)
-    asserted: set[tuple[str, str, str]] = set()
-    for quad in quads:
-        p = quad.predicate.value
-        if p not in core.relevant_predicates or not isinstance(quad.object, ox.NamedNode):
-            continue
-        if not isinstance(quad.subject, ox.NamedNode):
-            continue
-        key = (quad.subject.value, p, quad.object.value)
-        if key in asserted:
-            continue
-        asserted.add(key)
-        add((node(key[0]), node(p), node(key[2])))
-    input_triples = len(graph) - schema_size
+    for s, p, o in triples:
+        graph.add((node(s), node(p), node(o)))
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
-    schema = {(s, p, o) for s, p, o in core.triples}
-    out: list[ox.Quad] = []
-    for s, p, o in graph:
-        if not isinstance(s, rdflib.URIRef) or not isinstance(o, rdflib.URIRef):
+    return {
+        (str(s), str(p), str(o))
+        for s, p, o in graph
+        if isinstance(s, rdflib.URIRef) and isinstance(o, rdflib.URIRef)
+    }
+
+
+def _schema_for(core: SchemaCore, predicates: frozenset[str], classes: frozenset[str]) -> list[tuple[str, str, str]]:
+    """The part of the schema core that can fire on these predicates and classes."""
+    keep_nodes = set(predicates) | set(classes)
+    # Super-properties and inverses of what is present can fire too (transitivity of
+    # skos:broaderTransitive, say); the closure lists every super-property directly.
+    for s, p, o in core.triples:
+        if s in predicates and p in (RDFS.subPropertyOf.value, OWL.inverseOf.value, OWL.equivalentProperty.value):
+            keep_nodes.add(o)
+    # Chains and their lists: keep a chain if all its members are present.
+    out: list[tuple[str, str, str]] = []
+    lists: dict[str, list[tuple[str, str, str]]] = {}
+    for s, p, o in core.triples:
+        if p in (RDF.first.value, RDF.rest.value):
+            lists.setdefault(s, []).append((s, p, o))
+    for s, p, o in core.triples:
+        if p in (RDF.first.value, RDF.rest.value):
             continue
-        key = (str(s), str(p), str(o))
+        if p == OWL.propertyChainAxiom.value:
+            members, current, chain_triples = [], o, []
+            while current in lists:
+                chain_triples.extend(lists[current])
+                nxt = None
+                for _, lp, lo in lists[current]:
+                    if lp == RDF.first.value:
+                        members.append(lo)
+                    elif lp == RDF.rest.value:
+                        nxt = lo
+                current = nxt
+            if members and members[0] in keep_nodes:
+                out.append((s, p, o))
+                out.extend(chain_triples)
+            continue
+        if s in keep_nodes or (p == OWL.inverseOf.value and o in keep_nodes):
+            out.append((s, p, o))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _vocabulary_entailments(
+    predicates: frozenset[str], classes: frozenset[str]
+) -> tuple[dict[str, tuple[tuple[str, bool], ...]], dict[str, tuple[str, ...]]]:
+    """What owlrl entails from one triple of each predicate and one member of each class.
+
+    Returns, per predicate p, the (p', inverted) pairs such that ``s p o`` entails
+    ``s p' o`` (or ``o p' s`` when inverted), and per class the types it entails.
+    Structure-dependent rules (transitivity, chains) are left to ``_structure``.
+    """
+    core = schema_core()
+    probes: list[tuple[str, str, str]] = []
+    probe_s = {p: f"urn:probe:s:{i}" for i, p in enumerate(sorted(predicates))}
+    probe_o = {p: f"urn:probe:o:{i}" for i, p in enumerate(sorted(predicates))}
+    probe_c = {c: f"urn:probe:c:{i}" for i, c in enumerate(sorted(classes))}
+    for p in predicates:
+        probes.append((probe_s[p], p, probe_o[p]))
+    for c in classes:
+        probes.append((probe_c[c], _RDF_TYPE, c))
+    closed = _owlrl_closure(_schema_for(core, predicates, classes) + probes)
+    by_node: dict[str, list[tuple[str, str]]] = {}
+    for s, p, o in closed:
+        if s.startswith("urn:probe:"):
+            by_node.setdefault(s, []).append((p, o))
+    edge_rules: dict[str, tuple[tuple[str, bool], ...]] = {}
+    for p in predicates:
+        s_node, o_node = probe_s[p], probe_o[p]
+        found: list[tuple[str, bool]] = []
+        for q, o in by_node.get(s_node, ()):
+            if o == o_node and q != p:
+                found.append((q, False))
+        for q, o in by_node.get(o_node, ()):
+            if o == s_node:
+                found.append((q, True))
+        edge_rules[p] = tuple(sorted(found))
+    type_rules: dict[str, tuple[str, ...]] = {}
+    for c in classes:
+        type_rules[c] = tuple(sorted(o for q, o in by_node.get(probe_c[c], ()) if q == _RDF_TYPE and o != c))
+    return edge_rules, type_rules
+
+
+_CODE_LINKS = (BKG.functionalClassification.value, BKG.economicClassification.value)
+
+
+_CODE_CACHE: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+
+
+def code_entailments(
+    broader: dict[str, str], used: set[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    """Per (link, code): what a figure linked to the code by ``link`` entails
+    (chains), and per (skos:broader, code): the code's ancestry (transitivity).
+
+    A code's ancestors follow from its notation alone, so results are cached per
+    code for the process; only codes not seen before go through owlrl.
+    """
+    wanted = set(used)
+    for child in broader:
+        wanted.add((SKOS_BROADER, child))
+    missing = {key for key in wanted if key not in _CODE_CACHE}
+    if missing:
+        path_edges: set[tuple[str, str]] = set()
+        for _, code in missing:
+            current = code
+            while current in broader:
+                path_edges.add((current, broader[current]))
+                current = broader[current]
+        probes = sorted(k for k in missing if k[0] != SKOS_BROADER)
+        closed = _structure(frozenset(path_edges), probes)
+        found: dict[tuple[str, str], list[tuple[str, str]]] = {key: [] for key in missing}
+        for s, p, o in closed:
+            if s.startswith("urn:probe:fig:"):
+                link, code = probes[int(s[len("urn:probe:fig:"):])]
+                if (link, code) in found and o != code:
+                    found[(link, code)].append((p, o))
+            elif (SKOS_BROADER, s) in found and p != SKOS_BROADER:
+                found[(SKOS_BROADER, s)].append((p, o))
+        for key, values in found.items():
+            _CODE_CACHE[key] = tuple(sorted(values))
+    return {key: _CODE_CACHE[key] for key in wanted}
+
+
+def _structure(broader: frozenset[tuple[str, str]], used_codes: list[tuple[str, str]]) -> set[tuple[str, str, str]]:
+    """Transitive ancestry and the property chains, by owlrl on the code tree.
+
+    One probe figure per (link, code) stands for every figure on that code.
+    """
+    core = schema_core()
+    predicates = frozenset({SKOS_BROADER, *_CODE_LINKS})
+    triples = _schema_for(core, predicates, frozenset())
+    triples += [(child, SKOS_BROADER, parent) for child, parent in broader]
+    triples += [(f"urn:probe:fig:{i}", link, code) for i, (link, code) in enumerate(used_codes)]
+    return _owlrl_closure(triples)
+
+
+SKOS_BROADER = "http://www.w3.org/2004/02/skos/core#broader"
+
+
+@lru_cache(maxsize=1)
+def vocabulary_entailments() -> tuple[dict[str, tuple[tuple[str, bool], ...]], dict[str, tuple[str, ...]]]:
+    """owlrl's per-edge and per-type entailments for every property and class of the
+    ontology: computed once per process from the ontology alone (cached on disk)."""
+    import json
+
+    core = schema_core()
+    digest = hashlib.sha256(_ontology_bytes()).hexdigest()[:16]
+    cached = _cache_dir() / f"vocabulary-entailments-{digest}.json"
+    try:
+        data = json.loads(cached.read_text(encoding="utf-8"))
+        return (
+            {p: tuple((q, bool(i)) for q, i in rules) for p, rules in data["edges"].items()},
+            {c: tuple(sups) for c, sups in data["types"].items()},
+        )
+    except (OSError, ValueError, KeyError):
+        pass
+    edges, types = _vocabulary_entailments(core.relevant_predicates - {_RDF_TYPE}, core.class_iris)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"edges": edges, "types": types}, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cached)
+    except OSError:
+        pass
+    return edges, types
+
+
+def infer(quads: Iterable[ox.Quad], inferred_graph: ox.NamedNode) -> Inference:
+    """The entailments of one document (its quads plus the reference quads it added)."""
+    started = time.perf_counter()
+    core = schema_core()
+    edges: set[tuple[str, str, str]] = set()
+    types: dict[str, set[str]] = {}
+    for quad in quads:
+        if not isinstance(quad.subject, ox.NamedNode) or not isinstance(quad.object, ox.NamedNode):
+            continue
+        p = quad.predicate.value
+        if p == _RDF_TYPE:
+            types.setdefault(quad.object.value, set()).add(quad.subject.value)
+        elif p in core.relevant_predicates:
+            edges.add((quad.subject.value, p, quad.object.value))
+    edge_rules, type_rules = vocabulary_entailments()
+    entailed: set[tuple[str, str, str]] = set()
+    for s, p, o in edges:
+        for q, inverted in edge_rules.get(p, ()):
+            entailed.add((o, q, s) if inverted else (s, q, o))
+    for cls, members in types.items():
+        for sup in type_rules.get(cls, ()):
+            for member in members:
+                entailed.add((member, _RDF_TYPE, sup))
+    broader = {s: o for s, p, o in edges if p == SKOS_BROADER}
+    used = {(p, o) for s, p, o in edges if p in _CODE_LINKS}
+    by_code = code_entailments(broader, used)
+    for s, p, o in edges:
+        if p in _CODE_LINKS:
+            for q, target in by_code.get((p, o), ()):
+                entailed.add((s, q, target))
+    for (link, code), found in by_code.items():
+        if link == SKOS_BROADER:
+            entailed.update((code, q, target) for q, target in found)
+    out: list[ox.Quad] = []
+    asserted = edges
+    schema = set(core.triples)
+    for key in entailed:
         if key in asserted or key in schema:
             continue
         if key[1] in _NOISE_PREDICATES or key[1] in _SCHEMA_PREDICATES:
             continue
         if key[1] == _RDF_TYPE and (key[2] in _NOISE_TYPES or key[2] in _SCHEMA_TYPES):
             continue
-        if key[0] in core.class_iris or key[0].startswith(("http://www.w3.org/", "https://w3id.org/budgetkg/ontology")):
-            continue  # schema-level entailments belong to the ontology's closure
+        if key[1] == _RDF_TYPE and key[0] in types.get(key[2], ()):
+            continue
+        if key[0].startswith(("urn:probe:", "http://www.w3.org/", "https://w3id.org/budgetkg/ontology")):
+            continue
+        if key[2].startswith("urn:probe:"):
+            continue
         if key[1] == _RDF_TYPE and key[2].startswith(("http://www.w3.org/2002/07/owl#", "http://www.w3.org/2000/01/rdf-schema#")):
             continue
         out.append(ox.Quad(ox.NamedNode(key[0]), ox.NamedNode(key[1]), ox.NamedNode(key[2]), inferred_graph))
     out.sort(key=lambda q: (q.subject.value, q.predicate.value, q.object.value))
-    return Inference(out, input_triples, time.perf_counter() - started)
+    return Inference(out, len(edges) + sum(len(m) for m in types.values()), time.perf_counter() - started)

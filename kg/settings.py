@@ -12,6 +12,10 @@ class Settings:
     # Every IRI the graph mints starts with this; a deployment sets its public base
     # so that linked-data links resolve there.
     base_iri: str = DEFAULT_BASE_IRI
+    # At ingest: materialise OWL RL entailments into {base}graph/{doc}/inferred, and
+    # validate the document against shapes/ into {base}graph/{doc}/validation.
+    reason: bool = True
+    validate: bool = True
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):

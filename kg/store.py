@@ -88,6 +88,17 @@ class OxigraphStore:
         extra = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in also_insert)
         self._store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}}\n{extra}\n}}")
 
+    def replace_graphs(self, graphs: dict[str, Iterable[ox.Quad]], *, also_insert: Iterable[ox.Quad] = ()) -> None:
+        """Replace several named graphs (and add ``also_insert``) in one SPARQL update, one transaction."""
+        drops = " ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs)
+        blocks = []
+        for graph, quads in graphs.items():
+            name = ox.NamedNode(graph)
+            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+            blocks.append(f"GRAPH {name} {{\n{body}\n}}")
+        extra = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in also_insert)
+        self._store.update(f"{drops} ;\nINSERT DATA {{\n" + "\n".join(blocks) + f"\n{extra}\n}}")
+
     def drop_graph(self, graph: str) -> None:
         self._store.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
 
@@ -144,5 +155,7 @@ def open_store(location: str | None, *, read_only: bool = False) -> GraphStore:
     if location is None:
         return OxigraphStore()
     if location.startswith(("http://", "https://")):
-        raise StoreError(f"{location}: remote SPARQL stores are not supported yet; give a directory")
+        from kg.remote_store import RemoteStore
+
+        return RemoteStore(location, read_only=read_only)
     return OxigraphStore(location, read_only=read_only)

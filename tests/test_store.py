@@ -1,7 +1,7 @@
 import pyoxigraph as ox
 import pytest
 
-from kg.store import OxigraphStore, StoreError, open_store
+from kg.store import OxigraphStore, open_store
 
 EX = "http://example.org/"
 
@@ -50,6 +50,7 @@ def test_on_disk_store_persists(tmp_path):
     assert len(OxigraphStore(tmp_path / "kg")) == 1
 
 
-def test_remote_locations_are_refused_clearly():
-    with pytest.raises(StoreError, match="remote SPARQL stores"):
-        open_store("http://localhost:7878")
+def test_a_url_opens_a_remote_store():
+    from kg.remote_store import RemoteStore
+
+    assert isinstance(open_store("http://127.0.0.1:7878"), RemoteStore)

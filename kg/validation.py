@@ -1,0 +1,461 @@
+"""SHACL validation of one document graph, on Oxigraph.
+
+The shapes (``shapes/*.ttl``) are standard SHACL: Core node/property shapes and
+SHACL-SPARQL constraints (``sh:select``) for the identities of domain.md §7.
+pyshacl would need the document as an rdflib graph, and converting 18 000 triples
+alone takes longer than the whole ingest, so this module runs the shapes itself on
+an in-memory Oxigraph dataset (document + inferred + reference + ontology):
+
+- Core: ``sh:targetClass`` / ``sh:targetSubjectsOf`` with property shapes whose
+  path is an IRI, and ``sh:minCount``, ``sh:maxCount``, ``sh:datatype``,
+  ``sh:class``, ``sh:pattern``, ``sh:minInclusive``, ``sh:maxInclusive``, ``sh:in``.
+- SPARQL: each ``sh:select`` runs once, with ``$this`` as a free variable, and
+  its solutions are kept for the focus nodes of the shape's targets (the queries
+  in shapes/ are written so that this equals SHACL's pre-binding semantics).
+  Extra projected variables become ``bkgr:`` properties (expected value,
+  difference, tolerance, lines, figures); ``{?var}`` in ``sh:message`` is filled in.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from importlib import resources
+
+import pyoxigraph as ox
+
+from kg.iris import Iris
+from kg.settings import Settings
+from kg.vocabulary import BKG, PROV, RDF, RDFS, SH, XSD
+
+BKGR = "https://w3id.org/budgetkg/report#"
+_SHAPES_FILES = ("core.ttl", "identities.ttl", "report-vocabulary.ttl")
+
+
+@dataclass
+class ValidationResult:
+    severity: str  # Violation | Warning | Info
+    focus: str
+    identity: str | None
+    identity_label_zh: str | None
+    identity_label_en: str | None
+    message_zh: str
+    message_en: str
+    source_shape: str
+    constraint: str
+    component: str
+    path: str | None = None
+    value: str | None = None
+    expected: str | None = None
+    difference: str | None = None
+    tolerance: str | None = None
+    lines: list[int] = field(default_factory=list)
+    figures: str | None = None
+
+    @property
+    def is_rounding(self) -> bool:
+        return self.constraint.endswith("-rounding")
+
+
+@dataclass
+class ValidationReport:
+    document_id: str
+    document: str
+    results: list[ValidationResult]
+    seconds: float = 0.0
+
+    @property
+    def conforms(self) -> bool:
+        return not any(r.severity == "Violation" for r in self.results)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+
+def shapes_turtle() -> bytes:
+    root = resources.files("shapes")
+    return b"\n".join(root.joinpath(name).read_bytes() for name in _SHAPES_FILES)
+
+
+@lru_cache(maxsize=1)
+def _shapes_store() -> ox.Store:
+    store = ox.Store()
+    root = resources.files("shapes")
+    for name in _SHAPES_FILES:
+        store.load(root.joinpath(name).read_bytes(), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+@dataclass(frozen=True)
+class _Sparql:
+    shape: str
+    constraint: str
+    targets: tuple[tuple[str, str], ...]  # ("class"|"subjectsOf", iri)
+    select: str
+    severity: str
+    messages: dict[str, str]
+    identity: str | None
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Property:
+    shape: str
+    node: str
+    targets: tuple[tuple[str, str], ...]
+    path: str
+    params: tuple[tuple[str, object], ...]
+
+
+def _q(store: ox.Store, sparql: str):
+    return store.query("PREFIX sh: <http://www.w3.org/ns/shacl#>\nPREFIX bkgr: <" + BKGR + ">\n"
+                       "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + sparql)
+
+
+def _targets(store: ox.Store, shape: ox.NamedNode | ox.BlankNode) -> tuple[tuple[str, str], ...]:
+    out = []
+    for row in _q(store, f"SELECT ?k ?c WHERE {{ {{ {shape} sh:targetClass ?c BIND('class' AS ?k) }} UNION {{ {shape} sh:targetSubjectsOf ?c BIND('subjectsOf' AS ?k) }} }}"):
+        out.append((row["k"].value, row["c"].value))
+    return tuple(sorted(out))
+
+
+@lru_cache(maxsize=1)
+def compiled_shapes() -> tuple[tuple[_Sparql, ...], tuple[_Property, ...]]:
+    store = _shapes_store()
+    sparqls: list[_Sparql] = []
+    for row in _q(store, "SELECT ?shape ?c ?select ?sev ?id WHERE { ?shape sh:sparql ?c . ?c sh:select ?select . "
+                         "OPTIONAL { ?c sh:severity ?sev } OPTIONAL { ?c bkgr:identity ?id } } ORDER BY ?c"):
+        constraint = row["c"]
+        prefixes = "".join(
+            f"PREFIX {r['p'].value}: <{r['ns'].value}>\n"
+            for r in _q(store, f"SELECT ?p ?ns WHERE {{ {constraint} sh:prefixes/sh:declare [ sh:prefix ?p ; sh:namespace ?ns ] }}")
+        )
+        messages = {r["m"].language or "": r["m"].value for r in _q(store, f"SELECT ?m WHERE {{ {constraint} sh:message ?m }}")}
+        identity = row["id"].value if row["id"] is not None else None
+        labels = {}
+        if identity:
+            labels = {r["l"].language or "": r["l"].value for r in _q(store, f"SELECT ?l WHERE {{ <{identity}> rdfs:label ?l }}")}
+        sev = row["sev"].value.rsplit("#", 1)[-1] if row["sev"] is not None else "Violation"
+        select = prefixes + row["select"].value.replace("$this", "?this")
+        sparqls.append(_Sparql(row["shape"].value, constraint.value, _targets(store, row["shape"]), select, sev, messages, identity, labels))
+    props: list[_Property] = []
+    grouped: dict[tuple[str, str], dict] = {}
+    rows = _q(store, "SELECT ?shape ?p ?path ?k ?v ?x WHERE { ?shape sh:property ?p . ?p sh:path ?path ; ?k ?v . FILTER(isIRI(?path) && ?k != sh:path) "
+                     "OPTIONAL { FILTER(?k = sh:in) ?v <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>*/<http://www.w3.org/1999/02/22-rdf-syntax-ns#first> ?x } }")
+    for row in rows:
+        key = (row["shape"].value, str(row["p"]))
+        entry = grouped.setdefault(key, {"path": row["path"].value, "params": {}})
+        name = row["k"].value.rsplit("#", 1)[-1]
+        if name == "in":
+            entry["params"].setdefault("in", []).append(row["x"])
+        else:
+            entry["params"][name] = row["v"]
+    for (shape, node), entry in sorted(grouped.items()):
+        params = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(entry["params"].items()))
+        props.append(_Property(shape, node, _targets(store, ox.NamedNode(shape)), entry["path"], params))
+    return tuple(sparqls), tuple(props)
+
+
+def _focus_pattern(targets: tuple[tuple[str, str], ...], var: str = "?this") -> str:
+    parts = []
+    for kind, iri in targets:
+        if kind == "class":
+            # The inferred graph holds every type the class hierarchy entails, so no
+            # rdfs:subClassOf* walk is needed (that is what reasoning at ingest is for).
+            parts.append(f"{{ {var} <{RDF.type.value}> <{iri}> }}")
+        else:
+            parts.append(f"{{ {var} <{iri}> ?_any }}")
+    return " UNION ".join(parts) if parts else "FILTER(false)"
+
+
+def _fill(template: str, row: dict[str, str]) -> str:
+    return re.sub(r"\{[?$](\w+)\}", lambda m: row.get(m.group(1), ""), template)
+
+
+def _lex(term) -> str | None:
+    if term is None:
+        return None
+    return term.value
+
+
+def _lines(text: str | None) -> list[int]:
+    if not text:
+        return []
+    return sorted({int(x) for x in re.findall(r"\d+", text)})
+
+
+def _core_results(data: ox.Store, prop: _Property) -> list[ValidationResult]:
+    results = []
+    focus = _focus_pattern(prop.targets)
+    path = f"<{prop.path}>"
+    for key, value in prop.params:
+        if key == "minCount" or key == "maxCount":
+            n = int(value.value)
+            cmp = f"?n < {n}" if key == "minCount" else f"?n > {n}"
+            query = f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {focus} }} }} OPTIONAL {{ ?this {path} ?v }} }} GROUP BY ?this HAVING ({cmp})"
+            zh, en = f"{key} {n} 不满足：{{?n}} 个值", f"{key} {n} not met: {{?n}} values"
+        else:
+            if key == "datatype":
+                cond = f"!(isLiteral(?v) && DATATYPE(?v) = {value})"
+            elif key == "class":
+                cond = f"NOT EXISTS {{ ?v <{RDF.type.value}> {value} }}"
+            elif key == "pattern":
+                cond = f"!REGEX(STR(?v), {value})"
+            elif key == "minInclusive":
+                cond = f"!(?v >= {value})"
+            elif key == "maxInclusive":
+                cond = f"!(?v <= {value})"
+            elif key == "in":
+                cond = f"!(?v IN ({', '.join(str(v) for v in value)}))"
+            else:
+                continue
+            query = f"SELECT DISTINCT ?this ?v WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {focus} }} }} ?this {path} ?v . FILTER({cond}) }}"
+            zh, en = f"{key} 约束不满足：{{?v}}", f"{key} constraint not met: {{?v}}"
+        for row in data.query(query, use_default_graph_as_union=True):
+            values = {name.value: _lex(row[name.value]) or "" for name in row_vars(row)}
+            results.append(ValidationResult(
+                "Violation", values["this"], None, None, None, _fill(zh, values), _fill(en, values), prop.shape,
+                prop.node, SH[key[0].upper() + key[1:] + "ConstraintComponent"].value, prop.path, values.get("v") or values.get("n"),
+            ))
+    return results
+
+
+def row_vars(row) -> list:
+    return [ox.Variable(v) for v in ("this", "v", "n") if _has(row, v)]
+
+
+def _has(row, name: str) -> bool:
+    try:
+        return row[name] is not None
+    except (KeyError, IndexError, TypeError):
+        return False
+
+
+def _sparql_results(data: ox.Store, c: _Sparql) -> list[ValidationResult]:
+    focus = {r["this"].value for r in data.query(f"SELECT DISTINCT ?this WHERE {{ {_focus_pattern(c.targets)} }}", use_default_graph_as_union=True)}
+    if not focus:
+        return []
+    results = []
+    solutions = data.query(c.select, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    for row in solutions:
+        values = {n: (row[n].value if row[n] is not None else "") for n in names}
+        if values.get("this") not in focus:
+            continue
+        results.append(ValidationResult(
+            c.severity, values["this"], c.identity, c.labels.get("zh"), c.labels.get("en"),
+            _fill(c.messages.get("zh", ""), values), _fill(c.messages.get("en", ""), values), c.shape, c.constraint,
+            SH.SPARQLConstraintComponent.value, None, values.get("value") or None, values.get("expected") or None,
+            values.get("difference") or None, values.get("tolerance") or None, _lines(values.get("lines")), values.get("figures") or None,
+        ))
+    return results
+
+
+def validate_dataset(data: ox.Store, document_id: str, settings: Settings) -> ValidationReport:
+    """Validate a dataset whose union default graph holds one document and its context."""
+    started = time.perf_counter()
+    sparqls, props = compiled_shapes()
+    results: list[ValidationResult] = []
+    for prop in props:
+        results.extend(_core_results(data, prop))
+    for c in sparqls:
+        results.extend(_sparql_results(data, c))
+    results.sort(key=lambda r: ({"Violation": 0, "Warning": 1, "Info": 2}.get(r.severity, 3), r.lines[:1] or [0], r.constraint, r.focus))
+    iris = Iris(settings.base_iri)
+    return ValidationReport(document_id, iris.document(document_id).value, results, time.perf_counter() - started)
+
+
+@lru_cache(maxsize=1)
+def _ontology_quads() -> tuple[ox.Quad, ...]:
+    from kg.ingest import ontology_turtle
+
+    return tuple(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in ox.parse(ontology_turtle(), format=ox.RdfFormat.TURTLE))
+
+
+def validate_quads(quads, document_id: str, settings: Settings) -> ValidationReport:
+    """Validate a document from its quads (document, inferred and reference graphs)."""
+    data = ox.Store()
+    data.extend(_ontology_quads())
+    data.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+    return validate_dataset(data, document_id, settings)
+
+
+# --- the report as RDF, stored in {base}graph/{doc}/validation ---------------------------------
+
+def _literal_for(value: str | None) -> ox.Literal | None:
+    if value is None or value == "":
+        return None
+    try:
+        Decimal(value)
+        return ox.Literal(value, datatype=XSD.decimal)
+    except InvalidOperation:
+        return ox.Literal(value)
+
+
+def report_quads(report: ValidationReport, settings: Settings) -> list[ox.Quad]:
+    iris = Iris(settings.base_iri)
+    graph = iris.validation_graph(report.document_id)
+    node = iris.in_document(report.document_id, "validation")
+    out: list[ox.Quad] = []
+
+    def add(s, p, o):
+        if o is not None:
+            out.append(ox.Quad(s, p, o, graph))
+
+    add(node, RDF.type, SH.ValidationReport)
+    add(node, SH.conforms, ox.Literal("true" if report.conforms else "false", datatype=XSD.boolean))
+    add(node, ox.NamedNode(BKGR + "validatedDocument"), ox.NamedNode(report.document))
+    for n, r in enumerate(report.results, start=1):
+        res = iris.in_document(report.document_id, "validation", "result", n)
+        add(node, SH.result, res)
+        add(res, RDF.type, SH.ValidationResult)
+        add(res, SH.resultSeverity, SH[r.severity])
+        add(res, SH.focusNode, ox.NamedNode(r.focus) if "://" in r.focus else ox.Literal(r.focus))
+        add(res, SH.sourceShape, ox.NamedNode(r.source_shape) if "://" in r.source_shape else None)
+        add(res, SH.sourceConstraint, ox.NamedNode(r.constraint) if "://" in r.constraint else None)
+        add(res, SH.sourceConstraintComponent, ox.NamedNode(r.component))
+        if r.path:
+            add(res, SH.resultPath, ox.NamedNode(r.path))
+        add(res, SH.value, _literal_for(r.value))
+        add(res, SH.resultMessage, ox.Literal(r.message_zh, language="zh") if r.message_zh else None)
+        add(res, SH.resultMessage, ox.Literal(r.message_en, language="en") if r.message_en else None)
+        if r.identity:
+            add(res, ox.NamedNode(BKGR + "identity"), ox.NamedNode(r.identity))
+        add(res, ox.NamedNode(BKGR + "expectedValue"), _literal_for(r.expected))
+        add(res, ox.NamedNode(BKGR + "difference"), _literal_for(r.difference))
+        add(res, ox.NamedNode(BKGR + "tolerance"), _literal_for(r.tolerance))
+        add(res, ox.NamedNode(BKGR + "figures"), ox.Literal(r.figures) if r.figures else None)
+        add(res, ox.NamedNode(BKGR + "isRounding"), ox.Literal("true" if r.is_rounding else "false", datatype=XSD.boolean))
+        for line in r.lines:
+            add(res, ox.NamedNode(BKGR + "sourceLine"), ox.Literal(str(line), datatype=XSD.integer))
+    return out
+
+
+def validation_report(store, document_id: str, settings: Settings) -> ValidationReport:
+    """The report for one document: read from its stored report graph if there is one,
+    otherwise computed now from the store (not stored). For the API's GET /validate."""
+    iris = Iris(settings.base_iri)
+    graph = iris.validation_graph(document_id).value
+    if graph in store.graphs():
+        return _read_report(store, document_id, graph, settings)
+    return validate_stored_document(store, document_id, settings)
+
+
+def validate_stored_document(store, document_id: str, settings: Settings) -> ValidationReport:
+    iris = Iris(settings.base_iri)
+    graphs = [iris.graph(document_id).value, iris.inferred_graph(document_id).value, iris.reference_graph().value]
+    existing = set(store.graphs())
+    if graphs[0] not in existing:
+        raise LookupError(f"{document_id}: no such document in the store")
+    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[g for g in graphs if g in existing])
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result]
+    if graphs[1] not in existing:
+        from kg.reasoning import infer
+
+        quads += [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in infer(quads, iris.inferred_graph(document_id)).quads]
+    return validate_quads(quads, document_id, settings)
+
+
+def _read_report(store, document_id: str, graph: str, settings: Settings) -> ValidationReport:
+    rows = store.query(
+        "PREFIX sh: <http://www.w3.org/ns/shacl#>\nPREFIX bkgr: <" + BKGR + ">\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?r ?sev ?focus ?id ?shape ?c ?comp ?path ?value ?exp ?diff ?tol ?fig ?mzh ?men (GROUP_CONCAT(STR(?line); separator=',') AS ?lines) "
+        f"WHERE {{ GRAPH <{graph}> {{ ?rep sh:result ?r . ?r sh:resultSeverity ?sev ; sh:focusNode ?focus ; sh:sourceConstraintComponent ?comp . "
+        "OPTIONAL { ?r bkgr:identity ?id } OPTIONAL { ?r sh:sourceShape ?shape } OPTIONAL { ?r sh:sourceConstraint ?c } "
+        "OPTIONAL { ?r sh:resultPath ?path } OPTIONAL { ?r sh:value ?value } OPTIONAL { ?r bkgr:expectedValue ?exp } "
+        "OPTIONAL { ?r bkgr:difference ?diff } OPTIONAL { ?r bkgr:tolerance ?tol } OPTIONAL { ?r bkgr:figures ?fig } "
+        "OPTIONAL { ?r sh:resultMessage ?mzh FILTER(LANG(?mzh) = 'zh') } OPTIONAL { ?r sh:resultMessage ?men FILTER(LANG(?men) = 'en') } "
+        "OPTIONAL { ?r bkgr:sourceLine ?line } } } GROUP BY ?r ?sev ?focus ?id ?shape ?c ?comp ?path ?value ?exp ?diff ?tol ?fig ?mzh ?men",
+        default_graphs=None,
+    )
+    sparqls, _ = compiled_shapes()
+    labels = {c.identity: c.labels for c in sparqls if c.identity}
+    results = []
+    for row in rows:
+        v = lambda n: row[n].value if row[n] is not None else None  # noqa: E731
+        identity = v("id")
+        results.append(ValidationResult(
+            v("sev").rsplit("#", 1)[-1], v("focus"), identity, labels.get(identity, {}).get("zh"), labels.get(identity, {}).get("en"),
+            v("mzh") or "", v("men") or "", v("shape") or "", v("c") or "", v("comp"), v("path"), v("value"), v("exp"), v("diff"),
+            v("tol"), _lines(v("lines")), v("fig"),
+        ))
+    results.sort(key=lambda r: ({"Violation": 0, "Warning": 1, "Info": 2}.get(r.severity, 3), r.lines[:1] or [0], r.constraint, r.focus))
+    return ValidationReport(document_id, Iris(settings.base_iri).document(document_id).value, results)
+
+
+# --- renderers -----------------------------------------------------------------------------------
+
+def report_as_json(report: ValidationReport) -> dict:
+    return {
+        "document": report.document_id,
+        "documentIri": report.document,
+        "conforms": report.conforms,
+        "violations": report.count("Violation"),
+        "warnings": report.count("Warning"),
+        "infos": report.count("Info"),
+        "results": [
+            {
+                "severity": r.severity, "identity": r.identity, "identityLabel": {"zh": r.identity_label_zh, "en": r.identity_label_en},
+                "rounding": r.is_rounding, "focusNode": r.focus, "path": r.path, "value": r.value, "expected": r.expected,
+                "difference": r.difference, "tolerance": r.tolerance, "lines": r.lines, "figures": r.figures,
+                "message": {"zh": r.message_zh, "en": r.message_en}, "sourceShape": r.source_shape,
+                "sourceConstraint": r.constraint, "sourceConstraintComponent": r.component,
+            }
+            for r in report.results
+        ],
+    }
+
+
+def report_as_turtle(report: ValidationReport, settings: Settings | None = None) -> bytes:
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in report_quads(report, settings or Settings()))
+    return store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
+                      prefixes={"sh": SH.base, "bkgr": BKGR, "xsd": XSD.base, "rdf": RDF.base})
+
+
+def report_as_text(report: ValidationReport) -> str:
+    lines = [f"{report.document_id}: {'conforms' if report.conforms else 'does not conform'} "
+             f"({report.count('Violation')} violations, {report.count('Warning')} warnings, {report.count('Info')} infos)"]
+    for r in report.results:
+        where = ",".join(map(str, r.lines)) or "-"
+        lines.append(f"  {r.severity:9} line {where}: {r.message_zh}")
+        lines.append(f"  {'':9} {' ' * (6 + len(where))}{r.message_en}")
+    return "\n".join(lines)
+
+
+def report_as_html(report: ValidationReport) -> str:
+    e = html.escape
+    rows = "\n".join(
+        f"<tr class='{e(r.severity.lower())}'><td>{e(r.severity)}{' (rounding)' if r.is_rounding else ''}</td>"
+        f"<td>{e(r.identity_label_zh or '')}<br>{e(r.identity_label_en or '')}</td><td>{e(', '.join(map(str, r.lines)))}</td>"
+        f"<td>{e(r.message_zh)}<br><span lang='en'>{e(r.message_en)}</span></td>"
+        f"<td>{e(r.value or '')}</td><td>{e(r.expected or '')}</td><td>{e(r.difference or '')}</td></tr>"
+        for r in report.results
+    )
+    status = "conforms 符合" if report.conforms else "does not conform 不符合"
+    return (
+        "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>"
+        f"{e(report.document_id)} validation</title><style>body{{font-family:sans-serif}}table{{border-collapse:collapse}}"
+        "td,th{border:1px solid #ccc;padding:4px;vertical-align:top}.violation td:first-child{color:#b00}"
+        ".warning td:first-child{color:#a60}.info td:first-child{color:#06a}</style></head><body>"
+        f"<h1>{e(report.document_id)}</h1><p>{e(status)}: {report.count('Violation')} violations, "
+        f"{report.count('Warning')} warnings, {report.count('Info')} infos</p>"
+        "<table><tr><th>severity</th><th>identity 恒等式</th><th>lines 行</th><th>message 说明</th>"
+        "<th>value (元)</th><th>expected (元)</th><th>difference (元)</th></tr>"
+        f"{rows}</table></body></html>"
+    )
+
+
+def report_as(report: ValidationReport, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(report_as_json(report), ensure_ascii=False, indent=2)
+    if fmt == "turtle":
+        return report_as_turtle(report).decode("utf-8")
+    if fmt == "html":
+        return report_as_html(report)
+    return report_as_text(report)
