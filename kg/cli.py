@@ -6,7 +6,9 @@ Exit codes: 0 success; 1 bad input (one line naming file and line); 2 usage.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -33,7 +35,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from kg.ingest import find_documents, ingest_file, load_ontology
+    from kg.ingest import find_documents, ingest_many, load_ontology
 
     settings = _settings(args)
     documents = find_documents(args.paths)
@@ -41,24 +43,33 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise CommandError(f"{' '.join(args.paths)}: expected budget documents (*.txt, *.md); found none")
     store = open_store(args.store)
     load_ontology(store)
-    failures = 0
-    progress = tqdm(documents, unit="doc", file=sys.stderr, disable=args.quiet or not sys.stderr.isatty())
+    failures = skipped = 0
+    started = time.perf_counter()
+    progress = tqdm(total=len(documents), unit="doc", file=sys.stderr, disable=args.quiet or not sys.stderr.isatty())
     print(f"{'document':40} {'tables':>6} {'records':>7} {'triples':>7} {'warnings':>8} {'seconds':>7}")
-    for path in progress:
-        progress.set_postfix_str(path.name)
-        try:
-            report = ingest_file(path, store, settings)
-        except InputError as error:
-            failures += 1
-            print(f"budgetkg: error: {error}", file=sys.stderr)
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    for result in ingest_many(documents, store, settings, workers=workers, skip_unchanged=not args.force):
+        progress.update()
+        progress.set_postfix_str(f"{progress.n / max(time.perf_counter() - started, 1e-9):.1f} doc/s")
+        if result.skipped:
+            skipped += 1
+            progress.write(f"{result.path.stem:40} unchanged, skipped") if not args.quiet else None
             continue
+        if result.error is not None:
+            failures += 1
+            print(f"budgetkg: error: {result.error}", file=sys.stderr)
+            continue
+        report = result.report
         print(
             f"{report.document_id:40} {report.tables:6} {report.records:7} {report.triples:7} "
             f"{report.warnings:8} {report.seconds:7.3f}"
             + (f"  {report.violations} violations, {report.warnings_found} warnings" if report.violations is not None else "")
         )
+    progress.close()
     store.flush()
-    print(f"{len(documents) - failures} of {len(documents)} documents ingested into {args.store}")
+    ingested = len(documents) - failures - skipped
+    note = f" ({skipped} unchanged, skipped)" if skipped else ""
+    print(f"{ingested + skipped} of {len(documents)} documents ingested into {args.store}{note}")
     return 1 if failures else 0
 
 
@@ -213,9 +224,26 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from kg.bench import run_ingest_benchmark
+    settings = _settings(args)
+    if args.paths:
+        from kg.bench import run_ingest_benchmark
 
-    run_ingest_benchmark(args.paths, Settings(base_iri=args.base_iri), repeat=args.repeat)
+        run_ingest_benchmark(args.paths, settings, repeat=args.repeat)
+    else:
+        from kg.scale_bench import run_scale_benchmark
+
+        run_scale_benchmark(settings, large=args.large, workers=args.workers, runs=args.runs)
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from kg.generate import generate
+
+    try:
+        paths = generate(args.units, args.years, Path(args.out), seed=args.seed, errors=args.errors)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    print(f"{len(paths)} documents and manifest.json written to {args.out}")
     return 0
 
 
@@ -234,6 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.add_argument("--no-reason", action="store_true", help="skip OWL RL reasoning (no inferred graph)")
     ingest.add_argument("--no-validate", action="store_true", help="skip SHACL validation (no report graph)")
+    ingest.add_argument("--workers", type=int, metavar="N", help="worker processes (default: all cores)")
+    ingest.add_argument("--force", action="store_true", help="re-ingest documents whose content and settings are unchanged")
     ingest.set_defaults(run=cmd_ingest)
 
     validate = commands.add_parser("validate", help="check each document against shapes/ (exit 0: no violation, 1: violations, 2: error)")
@@ -280,10 +310,24 @@ def build_parser() -> argparse.ArgumentParser:
     examples.add_argument("--out", default="examples", metavar="DIR")
     examples.set_defaults(run=cmd_examples)
 
-    bench = commands.add_parser("bench", help="ingest benchmark: documents/s, triples/s, peak memory")
-    bench.add_argument("paths", nargs="+", metavar="PATH")
+    bench = commands.add_parser(
+        "bench",
+        help="benchmarks: with PATHs, per-document ingest speed; without, the scale benchmark on generated corpora",
+    )
+    bench.add_argument("paths", nargs="*", metavar="PATH", help="documents to time (parse, map, load, reason, validate)")
     bench.add_argument("--repeat", type=int, default=3, help="runs per document (the best is reported)")
+    bench.add_argument("--large", action="store_true", help="scale benchmark: add the 10,000-document corpus")
+    bench.add_argument("--workers", type=int, metavar="N", help="scale benchmark: ingest processes (default: all cores)")
+    bench.add_argument("--runs", type=int, default=10, help="scale benchmark: runs of the query mix (default 10)")
     bench.set_defaults(run=cmd_bench)
+
+    generate = commands.add_parser("generate", help="write a realistic corpus of documents (and a manifest of injected errors)")
+    generate.add_argument("--units", type=int, required=True, metavar="N")
+    generate.add_argument("--years", type=int, required=True, metavar="Y")
+    generate.add_argument("--out", required=True, metavar="DIR")
+    generate.add_argument("--seed", type=int, default=0, metavar="S", help="the same seed writes the same corpus")
+    generate.add_argument("--errors", type=float, default=0.0, metavar="RATE", help="share of documents given one injected error")
+    generate.set_defaults(run=cmd_generate)
     return parser
 
 

@@ -7,22 +7,25 @@ partial graph behind and a re-ingested one never shows old and new together.
 
 from __future__ import annotations
 
+import hashlib
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
 from importlib import resources
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import pyoxigraph as ox
 
+from kg import __version__
 from kg.iris import Iris
 from kg.mapping import map_document
-from kg.parse import parse_file
+from kg.parse import document_id_for, parse_file
 from kg.reading import InputError
 from kg.records import ParsedDocument
 from kg.settings import Settings
 from kg.store import GraphStore
-from kg.vocabulary import ONTOLOGY_IRI
+from kg.vocabulary import BKG, ONTOLOGY_IRI
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
 
@@ -73,11 +76,32 @@ def record_count(document: ParsedDocument) -> int:
     )
 
 
-def ingest_file(path: Path | str, store: GraphStore, settings: Settings) -> IngestReport:
+@dataclass
+class PreparedDocument:
+    """Everything one document will write, computed without touching the store."""
+
+    report: IngestReport
+    graphs: dict[str, list[ox.Quad]]  # document, inferred and validation graphs
+    reference_quads: list[ox.Quad]
+
+
+def fingerprint(data: bytes, settings: Settings) -> str:
+    """What a document's graph was made from: its bytes, this budgetkg and the settings."""
+    digest = hashlib.sha256(data)
+    digest.update(f"|budgetkg {__version__}|{settings.base_iri}|reason={settings.reason}|validate={settings.validate}".encode())
+    return digest.hexdigest()
+
+
+def prepare_document(path: Path | str, settings: Settings) -> PreparedDocument:
+    """Parse, map, reason and validate one document (a pure function: it runs in worker processes)."""
     started = time.perf_counter()
     document = parse_file(path)
     mapped = map_document(document, settings)
     iris = Iris(settings.base_iri)
+    doc = iris.document(document.document_id)
+    mapped.quads.append(
+        ox.Quad(doc, BKG.ingestFingerprint, ox.Literal(fingerprint(Path(path).read_bytes(), settings)), mapped.graph)
+    )
     graphs: dict[str, list[ox.Quad]] = {mapped.graph.value: mapped.quads}
     inferred: list[ox.Quad] = []
     reasoning_seconds = validation_seconds = 0.0
@@ -98,15 +122,7 @@ def ingest_file(path: Path | str, store: GraphStore, settings: Settings) -> Inge
         validation_seconds = time.perf_counter() - started_validation
     else:
         graphs[iris.validation_graph(document.document_id).value] = []
-    # One transaction: the document, its entailments and its report change together.
-    if hasattr(store, "replace_graphs"):
-        store.replace_graphs(graphs, also_insert=mapped.reference_quads)
-    else:  # a store without multi-graph replace (remote): document first, then its derived graphs
-        items = list(graphs.items())
-        store.replace_graph(items[0][0], items[0][1], also_insert=mapped.reference_quads)
-        for graph, quads in items[1:]:
-            store.replace_graph(graph, quads)
-    return IngestReport(
+    summary = IngestReport(
         document_id=document.document_id,
         path=str(path),
         graph=mapped.graph.value,
@@ -121,6 +137,88 @@ def ingest_file(path: Path | str, store: GraphStore, settings: Settings) -> Inge
         violations=report.count("Violation") if report else None,
         warnings_found=report.count("Warning") if report else None,
     )
+    return PreparedDocument(summary, graphs, mapped.reference_quads)
+
+
+def commit(prepared: PreparedDocument, store: GraphStore) -> None:
+    """Write a prepared document: one transaction for its document, inferred and report graphs."""
+    if hasattr(store, "replace_graphs"):
+        store.replace_graphs(prepared.graphs, also_insert=prepared.reference_quads)
+    else:  # a store without multi-graph replace (remote): document first, then its derived graphs
+        items = list(prepared.graphs.items())
+        store.replace_graph(items[0][0], items[0][1], also_insert=prepared.reference_quads)
+        for graph, quads in items[1:]:
+            store.replace_graph(graph, quads)
+
+
+def ingest_file(path: Path | str, store: GraphStore, settings: Settings) -> IngestReport:
+    started = time.perf_counter()
+    prepared = prepare_document(path, settings)
+    commit(prepared, store)
+    return replace(prepared.report, seconds=time.perf_counter() - started)
+
+
+def stored_fingerprint(store: GraphStore, graph: str) -> str | None:
+    rows = store.query(f"SELECT ?f WHERE {{ GRAPH <{graph}> {{ ?doc <{BKG.ingestFingerprint.value}> ?f }} }}")
+    for row in rows:
+        return row["f"].value
+    return None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """One document's outcome in a batch: ingested (report), unchanged (skipped) or refused (error)."""
+
+    path: Path
+    report: IngestReport | None = None
+    error: InputError | None = None
+    skipped: bool = False
+
+
+def _is_unchanged(path: Path, store: GraphStore, settings: Settings) -> bool:
+    try:
+        graph = Iris(settings.base_iri).graph(document_id_for(path)).value
+        return stored_fingerprint(store, graph) == fingerprint(path.read_bytes(), settings)
+    except (OSError, InputError):
+        return False  # let the real ingest report the problem
+
+
+def ingest_many(
+    paths: list[Path], store: GraphStore, settings: Settings, *, workers: int = 1, skip_unchanged: bool = True
+) -> Iterator[IngestResult]:
+    """Ingest documents across ``workers`` processes; the store is written by this process only.
+
+    Documents whose fingerprint matches the stored one are skipped. Results come
+    in the order documents finish.
+    """
+    pending: list[Path] = []
+    for path in paths:
+        if skip_unchanged and _is_unchanged(path, store, settings):
+            yield IngestResult(path, skipped=True)
+        else:
+            pending.append(path)
+    if workers <= 1 or len(pending) <= 1:
+        for path in pending:
+            yield _ingest_one(path, store, settings)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(prepare_document, path, settings): path for path in pending}
+        for future in as_completed(futures):
+            path = futures[future]
+            try:
+                prepared = future.result()
+            except InputError as error:
+                yield IngestResult(path, error=error)
+                continue
+            commit(prepared, store)
+            yield IngestResult(path, report=prepared.report)
+
+
+def _ingest_one(path: Path, store: GraphStore, settings: Settings) -> IngestResult:
+    try:
+        return IngestResult(path, report=ingest_file(path, store, settings))
+    except InputError as error:
+        return IngestResult(path, error=error)
 
 
 def ontology_turtle() -> bytes:

@@ -24,6 +24,10 @@ class InputError(Exception):
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):
+        # Errors cross process boundaries in parallel ingestion.
+        return (InputError, (self.path, self.line, self.message))
+
 
 @dataclass(frozen=True)
 class SourceText:

@@ -1,0 +1,195 @@
+"""The scale benchmark: generated corpora of 100 and 1,000 documents (10,000 with --large).
+
+For each size it prints ingest documents/s and triples/s (parse, map and
+reasoning across all cores; validation excluded), the store's size on disk,
+validation documents/s (on a sample), the query mix's p50 and p95 over HTTP
+against ``budgetkg serve``, and the peak memory of ingest and of the server.
+Targets on a 2-core machine: 1,000 documents in under 5 minutes, query-mix p50
+under 100 ms at 1,000 documents, serve memory under 1 GB.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import httpx
+
+from kg.generate import generate
+from kg.ingest import ingest_many, load_ontology
+from kg.settings import Settings
+from kg.store import OxigraphStore
+from kg.vocabulary import sparql_prefixes
+
+# The fixed query mix: what analysts ask most, one query of each shape.
+QUERY_MIX: dict[str, str] = {
+    "point lookup": "SELECT ?p ?o WHERE { <{unit}> ?p ?o }",
+    "code prefix": """SELECT ?figure ?yuan WHERE {
+        ?figure bkg:functionalClassification ?code ; bkg:amount ?yuan .
+        ?code skos:notation ?n . FILTER(STRSTARTS(?n, "20805")) } LIMIT 1000""",
+    "sum by unit": """SELECT ?unit (SUM(?yuan) AS ?total) WHERE {
+        ?figure bkg:column bkg:column-total ; qb:dataSet/a bkg:ExpenditureTable ; bkg:isTotal true ;
+                bkg:unit ?unit ; bkg:amount ?yuan } GROUP BY ?unit""",
+    "optional join": """SELECT ?project ?code ?budget WHERE {
+        ?p a bkg:ProjectPerformanceTarget ; rdfs:label ?project .
+        OPTIONAL { ?p bkg:projectCode ?code } OPTIONAL { ?p bkg:budgetTotal ?budget } } LIMIT 500""",
+    "label search": """SELECT DISTINCT ?unit ?name WHERE {
+        ?unit a bkg:BudgetUnit ; skos:prefLabel ?name . FILTER(CONTAINS(?name, "教育")) }""",
+}
+
+
+@dataclass
+class SizeResult:
+    documents: int
+    ingest_seconds: float
+    triples: int
+    store_mib: float
+    validation_per_second: float
+    validation_sample: int
+    p50_ms: float
+    p95_ms: float
+    ingest_peak_mib: float
+    serve_peak_mib: float
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _directory_mib(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def _peak_mib(pid: int) -> float:
+    """VmHWM of a process and all its descendants (the server and its query workers)."""
+    total = 0.0
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1]) / 1024
+        stack.extend(int(child) for child in children)
+    return total
+
+
+def _query_mix(port: int, unit_iri: str, runs: int) -> list[float]:
+    url = f"http://127.0.0.1:{port}/sparql"
+    timings: list[float] = []
+    with httpx.Client(timeout=120) as client:
+        for _ in range(runs):
+            for query in QUERY_MIX.values():
+                text = sparql_prefixes() + query.replace("{unit}", unit_iri)
+                started = time.perf_counter()
+                response = client.post(url, data={"query": text}, headers={"Accept": "application/sparql-results+json"})
+                response.raise_for_status()
+                timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def _serve(store_dir: Path, port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", "--store", str(store_dir), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/sparql", timeout=2)
+            return process
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("budgetkg serve did not start within 60 s")
+
+
+def measure(documents: int, work: Path, settings: Settings, *, workers: int, runs: int) -> SizeResult:
+    corpus = work / f"corpus-{documents}"
+    paths = generate(max(1, documents // 2), 2, corpus, seed=documents)[:documents]
+    store_dir = work / f"store-{documents}"
+    store = OxigraphStore(store_dir)
+    load_ontology(store)
+    ingest_settings = replace(settings, validate=False)
+    started = time.perf_counter()
+    triples = 0
+    for result in ingest_many(paths, store, ingest_settings, workers=workers, skip_unchanged=False):
+        if result.report is not None:
+            triples += result.report.triples + result.report.inferred
+    ingest_seconds = time.perf_counter() - started
+    store.flush()
+    ingest_peak = (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    ) / 1024
+
+    from kg.validation import validate_stored_document
+
+    sample = [p.stem for p in paths[: min(len(paths), 50)]]
+    started = time.perf_counter()
+    for document_id in sample:
+        validate_stored_document(store, document_id, settings)
+    validation_rate = len(sample) / (time.perf_counter() - started)
+    store.flush()
+    size = _directory_mib(store_dir)
+    unit_iri = next(iter(store.query("SELECT ?u WHERE { ?u a <https://w3id.org/budgetkg/ontology#BudgetUnit> } LIMIT 1")))["u"].value
+    del store
+
+    port = _free_port()
+    server = _serve(store_dir, port)
+    try:
+        _query_mix(port, unit_iri, 1)  # warm-up
+        timings = _query_mix(port, unit_iri, runs)
+        serve_peak = _peak_mib(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    quantiles = statistics.quantiles(timings, n=20)
+    return SizeResult(
+        documents=len(paths),
+        ingest_seconds=ingest_seconds,
+        triples=triples,
+        store_mib=size,
+        validation_per_second=validation_rate,
+        validation_sample=len(sample),
+        p50_ms=statistics.median(timings),
+        p95_ms=quantiles[18],
+        ingest_peak_mib=ingest_peak,
+        serve_peak_mib=serve_peak,
+    )
+
+
+def run_scale_benchmark(settings: Settings, *, large: bool = False, workers: int | None = None, runs: int = 10) -> None:
+    sizes = [100, 1000] + ([10000] if large else [])
+    workers = workers or os.cpu_count() or 1
+    print(f"budgetkg scale benchmark: {workers} worker processes, query mix of {len(QUERY_MIX)} queries x {runs} runs")
+    header = (
+        f"{'docs':>6} {'ingest s':>9} {'docs/s':>7} {'triples/s':>10} {'store MiB':>9} {'valid docs/s':>12} "
+        f"{'p50 ms':>7} {'p95 ms':>7} {'ingest MiB':>10} {'serve MiB':>9}"
+    )
+    print(header)
+    with tempfile.TemporaryDirectory(prefix="budgetkg-bench-") as tmp:
+        for size in sizes:
+            r = measure(size, Path(tmp), settings, workers=workers, runs=runs)
+            print(
+                f"{r.documents:6} {r.ingest_seconds:9.1f} {r.documents / r.ingest_seconds:7.1f} "
+                f"{r.triples / r.ingest_seconds:10,.0f} {r.store_mib:9.1f} {r.validation_per_second:12.1f} "
+                f"{r.p50_ms:7.1f} {r.p95_ms:7.1f} {r.ingest_peak_mib:10.0f} {r.serve_peak_mib:9.0f}",
+                flush=True,
+            )
+    print("ingest: parse + map + OWL RL reasoning, validation excluded; valid docs/s on a sample of 50 documents;")
+    print("p50/p95 over HTTP for the whole mix; memory is peak resident size (ingest: this process + its largest worker).")
