@@ -150,3 +150,46 @@ def test_a_document_without_a_fiscal_year_is_refused(tmp_path: Path):
     path.write_text("会议纪要\n今天讨论了工作安排。\n", encoding="utf-8")
     with pytest.raises(InputError, match="fiscal year"):
         ingest_file(path, OxigraphStore(), Settings())
+
+
+def test_parallel_ingest_writes_what_sequential_ingest_writes(tmp_path: Path):
+    from kg.ingest import ingest_many
+
+    paths = [seed("000"), seed("003"), seed("004")]
+    sequential, parallel = OxigraphStore(), OxigraphStore()
+    settings = Settings(validate=False)
+    assert all(r.report for r in ingest_many(paths, sequential, settings, workers=1))
+    assert all(r.report for r in ingest_many(paths, parallel, settings, workers=2))
+    dump = lambda store: sorted(store.export(ox.RdfFormat.N_QUADS).decode().splitlines())
+    assert dump(sequential) == dump(parallel)
+
+
+def test_unchanged_documents_are_skipped_until_content_or_settings_change(tmp_path: Path):
+    from kg.ingest import ingest_many
+
+    path = tmp_path / "bureau.txt"
+    shutil.copy(seed("004"), path)
+    store = OxigraphStore()
+    settings = Settings(validate=False)
+    (first,) = ingest_many([path], store, settings)
+    assert first.report is not None and not first.skipped
+    (again,) = ingest_many([path], store, settings)
+    assert again.skipped
+    (other_settings,) = ingest_many([path], store, Settings(validate=False, reason=False))
+    assert not other_settings.skipped
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    (changed,) = ingest_many([path], store, Settings(validate=False, reason=False))
+    assert changed.report is not None
+    (forced,) = ingest_many([path], store, Settings(validate=False, reason=False), skip_unchanged=False)
+    assert forced.report is not None
+
+
+def test_a_bad_document_in_a_parallel_batch_is_reported_and_the_rest_ingested(tmp_path: Path):
+    from kg.ingest import ingest_many
+
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x00binary")
+    results = list(ingest_many([seed("000"), bad, seed("003")], OxigraphStore(), Settings(validate=False), workers=2))
+    errors = [r for r in results if r.error is not None]
+    assert [r.path for r in errors] == [bad] and str(bad) in str(errors[0].error)
+    assert len([r for r in results if r.report]) == 2
