@@ -258,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="parse documents and load one named graph per document")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="document files or folders of them")
-    ingest.add_argument("--store", required=True, metavar="DIR", help="Oxigraph store directory (created if missing)")
+    ingest.add_argument("--store", required=True, metavar="DIR", help="Oxigraph store directory (created if missing) or the URL of a SPARQL 1.1 store")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.add_argument("--no-reason", action="store_true", help="skip OWL RL reasoning (no inferred graph)")
     ingest.add_argument("--no-validate", action="store_true", help="skip SHACL validation (no report graph)")
