@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
 
 from api.app import create_app
 from api.config import ServerConfig
+from conftest import free_port, running_server
 from kg.store import OxigraphStore
 
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
@@ -22,12 +19,6 @@ DOC = "http://127.0.0.1:8000/doc/1"
 TOKEN = "client-token"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     path = tmp_path_factory.mktemp("client-store")
@@ -35,20 +26,11 @@ def server(tmp_path_factory):
     store.oxigraph.update(
         f'INSERT DATA {{ GRAPH <{DOC}> {{ <{EX}obs1> <{EX}amount> 100 ; <http://www.w3.org/2000/01/rdf-schema#label> "教育支出" . }} }}'
     )
-    port = _free_port()
+    port = free_port()
     config = ServerConfig(store=str(path), port=port, update_token=TOKEN, query_workers=2)
     app = create_app(config, store)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started:
-        assert time.time() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    assert not thread.is_alive()
+    with running_server(app, port) as url:
+        yield url
 
 
 def test_select_json(server):
