@@ -112,7 +112,13 @@ def prepare_document(path: Path | str, settings: Settings) -> PreparedDocument:
         inference = infer(mapped.quads + mapped.reference_quads, iris.inferred_graph(document.document_id))
         inferred = inference.quads
         reasoning_seconds = inference.seconds
-    graphs[iris.inferred_graph(document.document_id).value] = inferred
+    # What is inferred about shared things (a code's ancestry) belongs with them in the
+    # reference graph: repeated in every document's inferred graph, it would multiply
+    # the rows of queries over the union.
+    shared = {q.subject for q in mapped.reference_quads}
+    reference = iris.reference_graph()
+    mapped.reference_quads.extend(ox.Quad(q.subject, q.predicate, q.object, reference) for q in inferred if q.subject in shared)
+    graphs[iris.inferred_graph(document.document_id).value] = [q for q in inferred if q.subject not in shared]
     if settings.validate:
         from kg.validation import report_quads, validate_quads
 
