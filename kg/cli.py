@@ -66,6 +66,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             + (f"  {report.violations} violations, {report.warnings_found} warnings" if report.violations is not None else "")
         )
     progress.close()
+    if failures + skipped < len(documents):
+        store.optimize()
     store.flush()
     ingested = len(documents) - failures - skipped
     note = f" ({skipped} unchanged, skipped)" if skipped else ""

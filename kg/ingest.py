@@ -210,7 +210,7 @@ def ingest_many(
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(prepare_document, path, settings): path for path in pending}
         for future in as_completed(futures):
-            path = futures[future]
+            path = futures.pop(future)  # drop the finished future, and the document it holds
             try:
                 prepared = future.result()
             except InputError as error:

@@ -131,8 +131,9 @@ def measure(documents: int, work: Path, settings: Settings, *, workers: int, run
     for result in ingest_many(paths, store, ingest_settings, workers=workers, skip_unchanged=False):
         if result.report is not None:
             triples += result.report.triples + result.report.inferred
-    ingest_seconds = time.perf_counter() - started
+    store.optimize()
     store.flush()
+    ingest_seconds = time.perf_counter() - started
     ingest_peak = (
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     ) / 1024
