@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
-from api import ui
+from api import ui, validate
 from api.config import ServerConfig
 from api.endpoint import SparqlService
 from api.executor import ProcessRunner, ThreadRunner, default_workers
@@ -65,6 +65,7 @@ def create_app(config: ServerConfig, store: OxigraphStore | None = None) -> Fast
     app.state.sparql = service
     app.include_router(service.router())
     app.include_router(LinkedData(config, store).router())
+    app.include_router(validate.router)
     app.mount(ui.STATIC_PATH, ui.static_files(), name="static")
     app.add_middleware(
         CORSMiddleware,

@@ -196,7 +196,8 @@ def _core_results(data: ox.Store, prop: _Property) -> list[ValidationResult]:
     for key, value in prop.params:
         if key == "minCount" or key == "maxCount":
             n = int(value.value)
-            cmp = f"?n < {n}" if key == "minCount" else f"?n > {n}"
+            # HAVING cannot see the SELECT's alias (?n would be unbound there): repeat the aggregate.
+            cmp = f"COUNT(DISTINCT ?v) < {n}" if key == "minCount" else f"COUNT(DISTINCT ?v) > {n}"
             query = f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {focus} }} }} OPTIONAL {{ ?this {path} ?v }} }} GROUP BY ?this HAVING ({cmp})"
             zh, en = f"{key} {n} 不满足：{{?n}} 个值", f"{key} {n} not met: {{?n}} values"
         else:
@@ -236,8 +237,17 @@ def _has(row, name: str) -> bool:
         return False
 
 
-def _sparql_results(data: ox.Store, c: _Sparql) -> list[ValidationResult]:
-    focus = {r["this"].value for r in data.query(f"SELECT DISTINCT ?this WHERE {{ {_focus_pattern(c.targets)} }}", use_default_graph_as_union=True)}
+def _focus_nodes(data: ox.Store, targets: tuple[tuple[str, str], ...], cache: dict | None = None) -> set[str]:
+    if cache is not None and targets in cache:
+        return cache[targets]
+    focus = {r["this"].value for r in data.query(f"SELECT DISTINCT ?this WHERE {{ {_focus_pattern(targets)} }}", use_default_graph_as_union=True)}
+    if cache is not None:
+        cache[targets] = focus
+    return focus
+
+
+def _sparql_results(data: ox.Store, c: _Sparql, cache: dict | None = None) -> list[ValidationResult]:
+    focus = _focus_nodes(data, c.targets, cache)
     if not focus:
         return []
     results = []
@@ -263,8 +273,9 @@ def validate_dataset(data: ox.Store, document_id: str, settings: Settings) -> Va
     results: list[ValidationResult] = []
     for prop in props:
         results.extend(_core_results(data, prop))
+    focus_cache: dict = {}  # most constraints target bkg:BudgetFigure: find those once
     for c in sparqls:
-        results.extend(_sparql_results(data, c))
+        results.extend(_sparql_results(data, c, focus_cache))
     results.sort(key=lambda r: ({"Violation": 0, "Warning": 1, "Info": 2}.get(r.severity, 3), r.lines[:1] or [0], r.constraint, r.focus))
     iris = Iris(settings.base_iri)
     return ValidationReport(document_id, iris.document(document_id).value, results, time.perf_counter() - started)
@@ -336,9 +347,43 @@ def report_quads(report: ValidationReport, settings: Settings) -> list[ox.Quad]:
     return out
 
 
+class _OxStore:
+    """A raw ``pyoxigraph.Store`` seen through the two methods of kg.store.GraphStore used here
+    (the linked-data pages hold the pyoxigraph store, the CLI and the API an OxigraphStore)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def query(self, sparql: str, *, default_graphs: list[str] | None = None):
+        if default_graphs:
+            return self._store.query(sparql, default_graph=[ox.NamedNode(g) for g in default_graphs])
+        return self._store.query(sparql, use_default_graph_as_union=True)
+
+
+def _graph_store(store):
+    return _OxStore(store) if isinstance(store, ox.Store) else store
+
+
+def document_ids(store, settings: Settings) -> list[str]:
+    """The documents in a store: the file stems of its ``{base}graph/{doc}`` graphs."""
+    from urllib.parse import unquote
+
+    prefix = f"{settings.base_iri}graph/"
+    return sorted(
+        unquote(g[len(prefix):]) for g in _graph_store(store).graphs()
+        if g.startswith(prefix) and "/" not in g[len(prefix):] and g[len(prefix):] != "reference"
+    )
+
+
 def validation_report(store, document_id: str, settings: Settings) -> ValidationReport:
     """The report for one document: read from its stored report graph if there is one,
-    otherwise computed now from the store (not stored). For the API's GET /validate."""
+    otherwise computed now from the store (not stored). For the API's GET /validate.
+    ``store`` is a kg.store.GraphStore or a pyoxigraph Store; LookupError if the store
+    does not hold the document."""
+    store = _graph_store(store)
     iris = Iris(settings.base_iri)
     graph = iris.validation_graph(document_id).value
     if graph in store.graphs():
@@ -347,6 +392,7 @@ def validation_report(store, document_id: str, settings: Settings) -> Validation
 
 
 def validate_stored_document(store, document_id: str, settings: Settings) -> ValidationReport:
+    store = _graph_store(store)
     iris = Iris(settings.base_iri)
     graphs = [iris.graph(document_id).value, iris.inferred_graph(document_id).value, iris.reference_graph().value]
     existing = set(store.graphs())
@@ -386,6 +432,71 @@ def _read_report(store, document_id: str, graph: str, settings: Settings) -> Val
         ))
     results.sort(key=lambda r: ({"Violation": 0, "Warning": 1, "Info": 2}.get(r.severity, 3), r.lines[:1] or [0], r.constraint, r.focus))
     return ValidationReport(document_id, Iris(settings.base_iri).document(document_id).value, results)
+
+
+# --- across documents ---------------------------------------------------------------------------
+
+SHAPES_NS = "https://w3id.org/budgetkg/shapes#"
+CROSS_DOCUMENT_ID = "(all documents)"
+
+_CODE_NAMES_QUERY = """
+PREFIX bkg: <https://w3id.org/budgetkg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?code ?notation ?name ?doc ?line WHERE {
+  { SELECT DISTINCT ?code WHERE {
+      ?a a bkg:CodeName ; bkg:ofCode ?code ; rdfs:label ?la ; prov:wasDerivedFrom ?da .
+      ?b a bkg:CodeName ; bkg:ofCode ?code ; rdfs:label ?lb ; prov:wasDerivedFrom ?db .
+      FILTER(?da != ?db && STR(?la) != STR(?lb))
+  } }
+  ?cn a bkg:CodeName ; bkg:ofCode ?code ; rdfs:label ?name ; prov:wasDerivedFrom ?doc ; bkg:sourceLine ?line .
+  ?code skos:notation ?notation .
+} ORDER BY ?notation ?name ?doc ?line
+"""
+
+
+def cross_document_results(store, settings: Settings) -> list[ValidationResult]:
+    """Identities no single document can check, as a SPARQL query on the whole store.
+
+    ``code-names`` (domain.md §7.8, sh:Info): one code printed with different names in
+    different documents; the result lists every name with its document and lines.
+    """
+    store = _graph_store(store)
+    prefix = f"{settings.base_iri}id/document/"
+    by_code: dict[str, dict] = {}
+    for row in store.query(_CODE_NAMES_QUERY):
+        entry = by_code.setdefault(row["code"].value, {"notation": row["notation"].value, "names": {}})
+        doc = row["doc"].value
+        doc = doc[len(prefix):] if doc.startswith(prefix) else doc
+        entry["names"].setdefault(row["name"].value, {}).setdefault(doc, []).append(int(row["line"].value))
+    identity = SHAPES_NS + "code-names"
+    labels = {r["l"].language or "": r["l"].value for r in _q(_shapes_store(), f"SELECT ?l WHERE {{ <{identity}> rdfs:label ?l }}")}
+    results = []
+    for code, entry in sorted(by_code.items(), key=lambda kv: kv[1]["notation"]):
+        parts_zh, parts_en, lines = [], [], set()
+        for name, docs in sorted(entry["names"].items()):
+            where_zh = "；".join(f"{d} 第{','.join(map(str, sorted(ls)))}行" for d, ls in sorted(docs.items()))
+            where_en = "; ".join(f"{d} line{'s' if len(ls) > 1 else ''} {','.join(map(str, sorted(ls)))}" for d, ls in sorted(docs.items()))
+            parts_zh.append(f"“{name}”（{where_zh}）")
+            parts_en.append(f"“{name}” ({where_en})")
+            for ls in docs.values():
+                lines.update(ls)
+        figures = " | ".join(parts_en)
+        results.append(ValidationResult(
+            "Info", code, identity, labels.get("zh"), labels.get("en"),
+            f"科目 {entry['notation']} 在不同文件中名称不同：{'、'.join(parts_zh)}。",
+            f"Code {entry['notation']} has different names in different documents: {', '.join(parts_en)}.",
+            SHAPES_NS + "code-names-shape", SHAPES_NS + "code-names", SH.SPARQLConstraintComponent.value,
+            None, None, None, None, None, sorted(lines), figures,
+        ))
+    return results
+
+
+def cross_document_report(store, settings: Settings) -> ValidationReport:
+    started = time.perf_counter()
+    results = cross_document_results(store, settings)
+    return ValidationReport(CROSS_DOCUMENT_ID, settings.base_iri + "graph/reference", results, time.perf_counter() - started)
 
 
 # --- renderers -----------------------------------------------------------------------------------
@@ -428,11 +539,30 @@ def report_as_text(report: ValidationReport) -> str:
     return "\n".join(lines)
 
 
-def report_as_html(report: ValidationReport) -> str:
+def focus_href(focus: str, base_iri: str | None) -> str | None:
+    """The linked-data page of a focus node minted under ``base_iri`` (``/page/…``)."""
+    if base_iri and focus.startswith(base_iri + "id/"):
+        return "/page/" + focus[len(base_iri) + 3:]
+    if "://" in focus:
+        from urllib.parse import urlencode
+
+        return "/page?" + urlencode({"iri": focus})
+    return None
+
+
+def report_as_html(report: ValidationReport, base_iri: str | None = None) -> str:
+    """A standalone page; with ``base_iri``, focus nodes link to their /page/ on this server."""
     e = html.escape
+
+    def focus(r: ValidationResult) -> str:
+        href = focus_href(r.focus, base_iri) if base_iri else None
+        name = r.focus.rsplit("/id/document/", 1)[-1] if "/id/document/" in r.focus else r.focus
+        return f"<a href='{e(href)}'>{e(name)}</a>" if href else e(name)
+
     rows = "\n".join(
         f"<tr class='{e(r.severity.lower())}'><td>{e(r.severity)}{' (rounding)' if r.is_rounding else ''}</td>"
         f"<td>{e(r.identity_label_zh or '')}<br>{e(r.identity_label_en or '')}</td><td>{e(', '.join(map(str, r.lines)))}</td>"
+        f"<td>{focus(r)}</td>"
         f"<td>{e(r.message_zh)}<br><span lang='en'>{e(r.message_en)}</span></td>"
         f"<td>{e(r.value or '')}</td><td>{e(r.expected or '')}</td><td>{e(r.difference or '')}</td></tr>"
         for r in report.results
@@ -445,7 +575,7 @@ def report_as_html(report: ValidationReport) -> str:
         ".warning td:first-child{color:#a60}.info td:first-child{color:#06a}</style></head><body>"
         f"<h1>{e(report.document_id)}</h1><p>{e(status)}: {report.count('Violation')} violations, "
         f"{report.count('Warning')} warnings, {report.count('Info')} infos</p>"
-        "<table><tr><th>severity</th><th>identity 恒等式</th><th>lines 行</th><th>message 说明</th>"
+        "<table><tr><th>severity</th><th>identity 恒等式</th><th>lines 行</th><th>focus 对象</th><th>message 说明</th>"
         "<th>value (元)</th><th>expected (元)</th><th>difference (元)</th></tr>"
         f"{rows}</table></body></html>"
     )

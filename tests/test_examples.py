@@ -30,3 +30,14 @@ def test_examples_parse_without_warnings_and_their_totals_balance():
         assert totals[("revenue", "收入总计")] == totals[("expenditure", "支出总计")]
         kinds = {table.kind.value for table in document.tables}
         assert {"revenue-expenditure-summary", "expenditure", "basic-expenditure", "three-public", "project-performance"} <= kinds
+
+
+def test_examples_add_up_so_validation_finds_no_violation():
+    from kg.ingest import ingest_file
+    from kg.settings import Settings
+    from kg.store import OxigraphStore
+
+    store = OxigraphStore()
+    for path in sorted((REPO / "examples").glob("*.txt")):
+        report = ingest_file(path, store, Settings())
+        assert report.violations == 0, path.name

@@ -122,3 +122,79 @@ def test_report_graph_is_queryable():
 
     rows = select(store, "SELECT ?line WHERE { GRAPH ?g { ?r sh:resultSeverity sh:Violation ; <https://w3id.org/budgetkg/report#sourceLine> ?line } } ")
     assert {"800", "372"} <= {r["line"] for r in rows}
+
+
+# --- grade thresholds, codes, tables, revenue sources (issue 4) -------------------------------
+
+def _mutate_seed(tmp_path: Path, prefix: str, edits) -> Path:
+    """A copy of a seed with ``edits`` (line, old, new; new None blanks the line, keeping numbering)."""
+    lines = seed(prefix).read_text(encoding="utf-8").split("\n")
+    for line, old, new in edits:
+        if new is None:
+            lines[line - 1] = ""
+        elif callable(new):
+            lines[line - 1] = new(lines[line - 1])
+        else:
+            assert old in lines[line - 1]
+            lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path = tmp_path / f"{prefix}-mutant.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _swap_best_and_worst(row: str) -> str:
+    cells = row.split("\t")
+    cells[-4], cells[-1] = cells[-1], cells[-4]  # 优 … 差 are the last four cells
+    return "\t".join(cells)
+
+
+def test_mutation_swapped_grades(tmp_path: Path):
+    original = seed("003").read_text(encoding="utf-8").split("\n")[218]
+    assert original.endswith("100%\t90%\t80%\t60%以下")
+    _, unmutated = _report(_mutate_seed(tmp_path, "003", []))
+    assert not any(r.identity == SHAPES + "grade-order" and 219 in r.lines for r in unmutated.results)
+    _, report = _report(_mutate_seed(tmp_path, "003", [(219, "", _swap_best_and_worst)]))
+    found = [r for r in report.results if r.identity == SHAPES + "grade-order" and 219 in r.lines]
+    assert found and all(r.severity == "Violation" for r in found)
+    assert "60%以下" in found[0].message_zh and "line 219" in found[0].message_en
+
+
+def test_grade_overlap_and_gap(tmp_path: Path, reports):
+    _, report = _report(_mutate_seed(tmp_path, "003", [(316, "5-10次", "4-12次"), (315, "16-20次", "18-20次")]))
+    overlap = [r for r in report.results if r.constraint == SHAPES + "grade-overlap" and 316 in r.lines]
+    gap = [r for r in report.results if r.constraint == SHAPES + "grade-gap" and 315 in r.lines]
+    assert overlap and "4 至 5" in overlap[0].message_zh
+    assert gap and "15 to 18" in gap[0].message_en
+    # as printed, 10-15次 / 16-20次 are consecutive counts: no gap
+    assert not any(r.identity == SHAPES + "grade-order" for r in reports["003"].results + reports["000"].results)
+
+
+def test_mutation_missing_parent_code(tmp_path: Path, reports):
+    _, report = _report(_mutate_seed(tmp_path, "002", [(150, "", None)]))
+    assert {162, 163, 164} <= {line for r in report.results if r.identity == SHAPES + "code-parent" for line in r.lines}
+    assert not any(r.identity == SHAPES + "code-parent" for p in reports for r in reports[p].results)
+
+
+def test_mutation_appropriation_summary(tmp_path: Path, reports):
+    _, report = _report(_mutate_seed(tmp_path, "002", [(336, "103.30\t103.30\t", "103.30\t108.30\t")]))
+    found = [r for r in report.results if r.identity == SHAPES + "appropriation-tables"]
+    assert found and found[0].lines == [336, 440] and found[0].difference == "50000"
+    assert not any(r.identity == SHAPES + "appropriation-tables" for p in reports for r in reports[p].results)
+
+
+def test_mutation_revenue_sources(tmp_path: Path, reports):
+    _, report = _report(_mutate_seed(tmp_path, "002", [(162, "6.01\t6.01\t6.01", "6.01\t6.01\t6.51")]))
+    assert _found(report, "revenue-sources", 162)
+    # the seeds print sources that add up (004 has 小计 columns and a 结转 column)
+    assert not any(r.identity == SHAPES + "revenue-sources" for p in reports for r in reports[p].results)
+
+
+def test_cross_document_code_names(seed_store):
+    from kg.validation import cross_document_results
+
+    results = cross_document_results(seed_store, Settings())
+    names = [r for r in results if r.identity == SHAPES + "code-names"]
+    assert names and all(r.severity == "Info" for r in names)
+    name_303 = next(r for r in names if r.focus.endswith("/economic/303"))
+    assert {351, 447, 515} <= set(name_303.lines) and "对个人和家庭的补贴" in name_303.message_zh
+    assert "004_483341c397df5066" in name_303.message_en

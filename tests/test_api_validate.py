@@ -1,0 +1,119 @@
+"""GET /validate through the ASGI app on the seed store, and the document page's validation section."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.config import ServerConfig
+
+DOC = "001_7775ef2f79e893ee"
+CONFORMING = "003_9baed9ebe13b7321"
+SHAPES = "https://w3id.org/budgetkg/shapes#"
+SH = "http://www.w3.org/ns/shacl#"
+
+
+@pytest.fixture(scope="module")
+def client(seed_store):
+    app = create_app(ServerConfig(store=None, query_workers=0), seed_store)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def test_json_report(client):
+    response = client.get("/validate", params={"document": DOC}, headers={"accept": "application/json"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert "Accept" in response.headers["vary"]
+    data = response.json()
+    assert data["document"] == DOC and data["conforms"] is False
+    assert data["violations"] == sum(1 for r in data["results"] if r["severity"] == "Violation") > 0
+    ends = [r for r in data["results"] if r["identity"] == SHAPES + "spending-plan-end"]
+    assert ends and 658 in {line for r in ends for line in r["lines"]}
+    assert all(r["message"]["zh"] and r["message"]["en"] for r in data["results"])
+
+
+def test_turtle_report_is_a_shacl_report(client):
+    response = client.get("/validate", params={"document": DOC}, headers={"accept": "text/turtle"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    graph = ox.Store()
+    graph.load(response.content, format=ox.RdfFormat.TURTLE)
+    conforms = list(graph.query(f"SELECT ?c WHERE {{ ?r a <{SH}ValidationReport> ; <{SH}conforms> ?c }}"))
+    assert [row["c"].value for row in conforms] == ["false"]
+    lines = {row["l"].value for row in graph.query(
+        f"SELECT ?l WHERE {{ ?x <{SH}resultSeverity> <{SH}Violation> ; <https://w3id.org/budgetkg/report#sourceLine> ?l }}")}
+    assert "658" in lines
+
+
+def test_html_report_links_figures_to_pages(client):
+    response = client.get("/validate", params={"document": DOC}, headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert f"href='/page/document/{DOC}/" in response.text
+    assert "<script" not in response.text
+
+
+@pytest.mark.parametrize("fmt, media", [("json", "application/json"), ("turtle", "text/turtle"), ("html", "text/html")])
+def test_format_parameter_overrides_accept(client, fmt, media):
+    response = client.get("/validate", params={"document": CONFORMING, "format": fmt}, headers={"accept": "image/png"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(media)
+    assert "Accept" in response.headers["vary"]
+
+
+def test_default_is_json(client):
+    response = client.get("/validate", params={"document": CONFORMING}, headers={"accept": "*/*"})
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["violations"] == 0
+
+
+def test_unknown_document_is_404_with_message(client):
+    response = client.get("/validate", params={"document": "no-such-document"})
+    assert response.status_code == 404
+    assert "no-such-document" in response.json()["error"]
+    html = client.get("/validate", params={"document": "no-such-document"}, headers={"accept": "text/html"})
+    assert html.status_code == 404 and "no-such-document" in html.text
+
+
+def test_empty_document_is_400(client):
+    response = client.get("/validate", params={"document": ""})
+    assert response.status_code == 400 and "document" in response.json()["error"]
+
+
+def test_unacceptable_is_406(client):
+    response = client.get("/validate", params={"document": DOC}, headers={"accept": "image/png"})
+    assert response.status_code == 406
+
+
+def test_unknown_format_is_400(client):
+    response = client.get("/validate", params={"document": DOC, "format": "pdf"})
+    assert response.status_code == 400
+
+
+def test_summary_of_all_documents(client, seed_store):
+    response = client.get("/validate")
+    assert response.status_code == 200
+    data = response.json()
+    docs = {d["document"]: d for d in data["documents"]}
+    assert len(docs) == 5
+    assert docs[DOC]["violations"] > 0 and docs[CONFORMING]["violations"] == 0
+    per_doc = client.get("/validate", params={"document": DOC}).json()
+    assert docs[DOC]["warnings"] == per_doc["warnings"] and docs[DOC]["violations"] == per_doc["violations"]
+    names = [r for r in data["crossDocument"] if r["identity"] == SHAPES + "code-names"]
+    assert any("303" in r["message"]["en"] for r in names)
+    page = client.get("/validate", headers={"accept": "text/html"})
+    assert page.status_code == 200 and f"/validate?document={DOC}" in page.text
+    turtle = client.get("/validate", params={"format": "turtle"})
+    assert turtle.status_code == 200 and b"ValidationReport" in turtle.content
+
+
+def test_document_page_shows_results_with_figure_links_and_lines(client):
+    response = client.get(f"/page/document/{DOC}", headers={"accept": "text/html", "accept-language": "zh"})
+    assert response.status_code == 200
+    section = response.text[response.text.index('id="validation"'):]
+    section = section[:section.index("</section>")]
+    assert "用款计划" in section and "658" in section
+    assert f'href="/page/document/{DOC}/table/' in section  # a figure the result is about
+    assert f"/validate?document={DOC}" in section
+    english = client.get(f"/page/document/{DOC}", headers={"accept": "text/html", "accept-language": "en"})
+    assert "Validation results" in english.text and "spending plan ends at 75%" in english.text

@@ -1,0 +1,80 @@
+"""kg.validation's SHACL Core against pyshacl on one small document graph (an example document).
+
+Both run shapes/core.ttl on the same data (document + inferred + reference graphs + ontology);
+they must agree on conforms and on the focus nodes of every result, before and after a mutation.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.ingest import ingest_file
+from kg.iris import Iris
+from kg.settings import Settings
+from kg.store import OxigraphStore
+from kg.validation import _core_results, _ontology_quads, compiled_shapes
+from kg.vocabulary import BKG
+
+pyshacl = pytest.importorskip("pyshacl")
+rdflib = pytest.importorskip("rdflib")
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "example_markdown_township.txt"
+CORE = "https://w3id.org/budgetkg/shapes#"
+
+
+def _dataset_quads() -> tuple[str, list[ox.Quad]]:
+    store = OxigraphStore()
+    settings = Settings()
+    report = ingest_file(EXAMPLE, store, settings)
+    iris = Iris(settings.base_iri)
+    graphs = [iris.graph(report.document_id).value, iris.inferred_graph(report.document_id).value, iris.reference_graph().value]
+    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[g for g in graphs if g in store.graphs()])
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    return report.document_id, quads + list(_ontology_quads())
+
+
+def _ours(quads: list[ox.Quad]) -> tuple[bool, set[str]]:
+    data = ox.Store()
+    data.extend(quads)
+    core_shapes = {s for s in _core_shape_iris()}
+    results = [r for prop in compiled_shapes()[1] if prop.shape in core_shapes for r in _core_results(data, prop)]
+    return not results, {r.focus for r in results}
+
+
+def _core_shape_iris() -> set[str]:
+    graph = rdflib.Graph().parse(data=resources.files("shapes").joinpath("core.ttl").read_bytes(), format="turtle")
+    return {str(s) for s in graph.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/shacl#NodeShape"))}
+
+
+def _pyshacl(quads: list[ox.Quad]) -> tuple[bool, set[str]]:
+    data = rdflib.Graph().parse(data=ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES), format="nt")
+    shapes = rdflib.Graph().parse(data=resources.files("shapes").joinpath("core.ttl").read_bytes(), format="turtle")
+    conforms, graph, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    return conforms, {str(f) for f in graph.objects(None, sh.focusNode)}
+
+
+def test_core_agrees_with_pyshacl_on_an_example():
+    _, quads = _dataset_quads()
+    ours, theirs = _ours(quads), _pyshacl(quads)
+    assert ours == theirs
+    assert ours[0] is True
+
+
+def test_core_agrees_with_pyshacl_on_a_mutated_graph():
+    _, quads = _dataset_quads()
+    figures = sorted({q.subject.value for q in quads if q.predicate == BKG.sourceLine and "/figure/" in q.subject.value})
+    first, second, third = figures[0], figures[1], figures[2]
+    mutated = [
+        q for q in quads
+        if not (q.subject.value == first and q.predicate == BKG.sourceLine)  # minCount
+    ]
+    mutated.append(ox.Quad(ox.NamedNode(second), BKG.printedUnit, ox.Literal("千元"), ox.DefaultGraph()))  # sh:in, maxCount
+    mutated.append(ox.Quad(ox.NamedNode(third), BKG.amount, ox.Literal("12.5"), ox.DefaultGraph()))  # datatype, maxCount
+    ours, theirs = _ours(mutated), _pyshacl(mutated)
+    assert ours[0] is False and theirs[0] is False
+    assert ours[1] == theirs[1] == {first, second, third}
