@@ -255,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--base-iri", default=DEFAULT_BASE_IRI, help=f"base of every IRI the graph mints (default {DEFAULT_BASE_IRI})")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = commands.add_parser("ingest", help="parse documents and load one named graph per document")
+    ingest = commands.add_parser("ingest", help="parse, reason over and validate documents; one named graph per document")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="document files or folders of them")
     ingest.add_argument("--store", required=True, metavar="DIR", help="Oxigraph store directory (created if missing) or the URL of a SPARQL 1.1 store")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -295,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--store", required=True, metavar="DIR")
     info.set_defaults(run=cmd_info)
 
-    serve = commands.add_parser("serve", help="serve the store: SPARQL 1.1 Protocol endpoint at /sparql")
+    serve = commands.add_parser("serve", help="serve the store: SPARQL endpoint at /sparql, a page for every IRI at /id/…, reports at /validate")
     serve.add_argument("--store", required=True, metavar="DIR")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
