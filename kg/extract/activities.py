@@ -25,9 +25,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.extract.headers import columns_by_label, compact
 from kg.extract.numbers import parse_amount
 from kg.extract.targets import indicator_direction, parse_target
-from kg.records import Activity, GradeThreshold, Indicator, Lines, MoneyUnit, ParseWarning, TableKind
+from kg.records import (
+    Activity,
+    GradeThreshold,
+    Indicator,
+    Lines,
+    MoneyUnit,
+    ParseWarning,
+    TableKind,
+)
 from kg.tables import RawTable, Row
 
 GRADES = ("优", "良", "中", "差")
@@ -60,34 +69,19 @@ def _clean(text: str) -> str:
     return _HTML.sub(" ", text).strip() if "<" in text else text.strip()
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def _grade_columns(cells: tuple[str, ...]) -> dict[str, int] | None:
     """The 优/良/中/差 row: grade -> column, or None when this is not that row."""
-    found = {_compact(c): i for i, c in enumerate(cells) if _compact(c) in GRADES}
-    others = [c for c in cells if c.strip() and _compact(c) not in GRADES and _compact(c) != "评价标准"]
+    found = {compact(c): i for i, c in enumerate(cells) if compact(c) in GRADES}
+    others = [c for c in cells if c.strip() and compact(c) not in GRADES and compact(c) != "评价标准"]
     if len(found) >= 3 and not others:
         return found
     return None
 
 
-def _header_columns(cells: tuple[str, ...]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        label = _compact(cell)
-        for pattern, key in _COLUMNS:
-            if label and pattern.search(label) and key not in columns:
-                columns[key] = index
-                break
-    return columns
-
-
 def _is_main_header(cells: tuple[str, ...]) -> bool:
-    if any(len(_compact(c)) > _HEADER_CELL_MAX for c in cells):
+    if any(len(compact(c)) > _HEADER_CELL_MAX for c in cells):
         return False  # header cells are labels, not prose
-    columns = _header_columns(cells)
+    columns = columns_by_label(cells, _COLUMNS)
     return "name" in columns and "indicator" in columns
 
 
@@ -252,7 +246,7 @@ def extract_activities(table: RawTable, index: int) -> tuple[list[Activity], lis
     main = next((row for row in rows if _is_main_header(row.cells)), None)
     if main is None:
         return [], [ParseWarning(table.lines, "activity table: no header naming 职责活动 and 绩效指标")]
-    columns = _header_columns(main.cells)
+    columns = columns_by_label(main.cells, _COLUMNS)
     grade_row = next((g for row in rows if (g := _grade_columns(row.cells)) is not None), None)
     if grade_row is not None:
         columns.update(grade_row)

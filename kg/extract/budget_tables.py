@@ -21,7 +21,12 @@ from kg.classification import (
     split_leading_code,
     strip_ordinal,
 )
-from kg.extract.columns import NON_MONEY_COLUMNS, column_meaning, header_paths, side_hint
+from kg.extract.columns import (
+    NON_MONEY_COLUMNS,
+    column_meaning,
+    header_paths,
+    side_hint,
+)
 from kg.extract.numbers import NOT_APPLICABLE, is_figure, money_unit_of, parse_amount
 from kg.records import (
     BudgetLine,

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kg.records import DocumentInfo, Lines
 from kg.reading import SourceText
+from kg.records import DocumentInfo, Lines
 
 _CJK = "\u4e00-\u9fff"
 # "X 2023 年部门预算信息公开" with nothing after it, or the heading "…公开情况说明".

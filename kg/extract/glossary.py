@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 from kg.extract.narrative import clean_prose
-from kg.records import GlossaryEntry, Lines
 from kg.reading import SourceText
+from kg.records import GlossaryEntry, Lines
 
 _HEADING = re.compile(
     r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.])?\s*"

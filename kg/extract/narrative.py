@@ -24,8 +24,8 @@ from decimal import Decimal
 
 from kg.extract.document import extract_document_info
 from kg.extract.numbers import parse_decimal
-from kg.records import Amount, Lines, MoneyUnit, NarrativeFigure, ParseWarning
 from kg.reading import SourceText
+from kg.records import Amount, Lines, MoneyUnit, NarrativeFigure, ParseWarning
 
 FIGURE_KINDS: dict[str, str] = {
     "revenue_total": "收入合计",

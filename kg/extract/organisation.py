@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from kg.extract.headers import columns_by_label, compact
 from kg.extract.numbers import parse_decimal
 from kg.records import Body, Lines, ParseWarning
 from kg.tables import RawTable, Row
@@ -32,41 +33,26 @@ _COUNT_LABEL = re.compile(r"人数|编制|车辆|人员|离退|在职|实有|数
 _TOTAL = re.compile(r"^(?:合计|总计|小计)$")
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _text_columns(cells: tuple[str, ...]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        label = _compact(cell)
-        for pattern, key in _TEXT_COLUMNS:
-            if label and pattern.search(label) and key not in columns:
-                columns[key] = index
-                break
-    return columns
-
-
 def _is_sub_header(cells: tuple[str, ...]) -> bool:
     """A row of short labels under the groups (行政 事业 …), no name, no figures."""
     filled = [c for c in cells if c.strip()]
     return bool(filled) and not cells[0].strip() and all(
-        parse_decimal(c) is None and len(_compact(c)) <= 4 for c in filled
+        parse_decimal(c) is None and len(compact(c)) <= 4 for c in filled
     )
 
 
 def _count_labels(header: tuple[str, ...], sub: tuple[str, ...] | None, warnings: list[ParseWarning], line: int) -> dict[int, str]:
     """Column -> count label as printed ("车辆", "编制人数/行政")."""
-    labels = {i: _compact(c) for i, c in enumerate(header) if _compact(c) and _COUNT_LABEL.search(_compact(c))}
+    labels = {i: compact(c) for i, c in enumerate(header) if compact(c) and _COUNT_LABEL.search(compact(c))}
     if not sub:
         return labels
-    subs = [(i, _compact(c)) for i, c in enumerate(sub) if _compact(c)]
+    subs = [(i, compact(c)) for i, c in enumerate(sub) if compact(c)]
     if not subs:
         return labels
     first_sub = subs[0][0]
     groups = [(i, label) for i, label in sorted(labels.items()) if i >= first_sub]
     result = {i: label for i, label in labels.items() if i < first_sub}
-    spans_printed = any(not _compact(header[i]) for i in range(first_sub, min(len(header), subs[-1][0] + 1)))
+    spans_printed = any(not compact(header[i]) for i in range(first_sub, min(len(header), subs[-1][0] + 1)))
     if spans_printed:
         # Group headers with empty cells over their sub-columns: by position.
         for column, sub_label in subs:
@@ -104,18 +90,18 @@ def extract_bodies(table: RawTable) -> tuple[list[Body], list[ParseWarning]]:
     """The bodies an organisation or staffing table lists, with their counts."""
     warnings: list[ParseWarning] = []
     rows: list[Row] = [*table.header, *table.body]
-    header_at = next((i for i, row in enumerate(rows) if "name" in _text_columns(row.cells)), None)
+    header_at = next((i for i, row in enumerate(rows) if "name" in columns_by_label(row.cells, _TEXT_COLUMNS)), None)
     if header_at is None:
         return [], [ParseWarning(table.lines, "organisation table: no 单位名称 column")]
     header = rows[header_at]
-    columns = _text_columns(header.cells)
-    header_signature = _compact("".join(header.cells))
+    columns = columns_by_label(header.cells, _TEXT_COLUMNS)
+    header_signature = compact("".join(header.cells))
     rest = rows[header_at + 1 :]
     sub = rest[0].cells if rest and _is_sub_header(rest[0].cells) else None
     counts = _count_labels(header.cells, sub, warnings, header.line)
     bodies: list[Body] = []
     for row in rest:
-        if _compact("".join(row.cells)) == header_signature or _is_sub_header(row.cells):
+        if compact("".join(row.cells)) == header_signature or _is_sub_header(row.cells):
             continue  # the header again (page break, or the next block of the table)
         cells = row.cells
         name = row.cell(columns["name"]).strip()
@@ -123,7 +109,7 @@ def extract_bodies(table: RawTable) -> tuple[list[Body], list[ParseWarning]]:
             if any(cells):
                 warnings.append(ParseWarning(Lines(row.line, row.line), f"organisation table: row without a 单位名称: {' | '.join(c for c in cells if c)}"))
             continue
-        if _TOTAL.match(_compact(name)):
+        if _TOTAL.match(compact(name)):
             continue  # a total row, not a body
         figures: list[tuple[str, Decimal]] = []
         for column, label in sorted(counts.items()):

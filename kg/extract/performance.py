@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kg.extract.headers import columns_by_label, compact
 from kg.extract.numbers import parse_decimal
 from kg.extract.targets import indicator_direction, parse_target
 from kg.records import (
@@ -82,28 +83,11 @@ def _clean(text: str) -> str:
     return _HTML.sub(" ", text).strip() if "<" in text else text.strip()
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def _is_grid_header(cells: tuple[str, ...]) -> bool:
-    compact = {_compact(c) for c in cells}
-    return any(c.startswith("三级指标") for c in compact) and any(
-        c.startswith(("一级指标", "二级指标")) for c in compact
+    labels = {compact(c) for c in cells}
+    return any(c.startswith("三级指标") for c in labels) and any(
+        c.startswith(("一级指标", "二级指标")) for c in labels
     )
-
-
-def _grid_columns(cells: tuple[str, ...]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        label = _compact(cell)
-        if not label:
-            continue
-        for pattern, key in _GRID_COLUMNS:
-            if pattern.search(label):
-                columns.setdefault(key, index)
-                break
-    return columns
 
 
 # --- preamble -----------------------------------------------------------------
@@ -150,7 +134,7 @@ def _money_slot(label: str) -> str | None:
 
 
 def _is_label(text: str) -> bool:
-    label = _compact(text)
+    label = compact(text)
     return bool(
         _CODE.match(label)
         or _NAME.match(label)
@@ -171,7 +155,7 @@ def _read_preamble(rows: list[Row], table: RawTable, warnings: list[ParseWarning
     pending_milestones: list[tuple[int, str]] = []  # (column, label) awaiting their percentages
     for row in rows:
         cells = tuple(_clean(c) for c in row.cells)
-        first = _compact(cells[0]) if cells else ""
+        first = compact(cells[0]) if cells else ""
         if first and _MILESTONE.match(first):
             section = "plan"  # "12 月底 | | 100%": the plan wrapped onto a row of its own
         elif first:
@@ -180,7 +164,7 @@ def _read_preamble(rows: list[Row], table: RawTable, warnings: list[ParseWarning
         index = 0
         while index < len(cells):
             cell = cells[index]
-            label = _compact(cell)
+            label = compact(cell)
             index += 1
             if not label:
                 continue
@@ -282,8 +266,8 @@ def _read_plan_row(
     holds both labels and percentages (the plan wrapped: ``12 月底 | | 100%``)
     pairs them in order.
     """
-    labels = [(i, _compact(c)) for i, c in enumerate(cells) if _MILESTONE.match(_compact(c))]
-    percents = [(i, Decimal(m.group(1))) for i, c in enumerate(cells) if (m := _PERCENT.match(_compact(c)))]
+    labels = [(i, compact(c)) for i, c in enumerate(cells) if _MILESTONE.match(compact(c))]
+    percents = [(i, Decimal(m.group(1))) for i, c in enumerate(cells) if (m := _PERCENT.match(compact(c)))]
     if labels and percents:
         for (_, label), (_, value) in zip(labels, percents):
             pre.plan.append((label, value))
@@ -357,18 +341,18 @@ def _row_values(cells: tuple[str, ...], columns: dict[str, int], width: int) -> 
 def _read_grid(
     rows: list[Row], header: tuple[str, ...], table_lines: Lines, warnings: list[ParseWarning]
 ) -> list[Indicator]:
-    columns = _grid_columns(header)
+    columns = columns_by_label(header, _GRID_COLUMNS)
     if "name" not in columns:
         warnings.append(ParseWarning(table_lines, "performance grid: no 三级指标 column in its header"))
         return []
     width = len(header)
-    header_signature = _compact("".join(header))
+    header_signature = compact("".join(header))
     drafts: list[_Draft] = []
     level1 = level2 = ""
     at_page_start = False
     previous_line: int | None = None
     for row in rows:
-        if _compact("".join(row.cells)) == header_signature or _is_grid_header(row.cells):
+        if compact("".join(row.cells)) == header_signature or _is_grid_header(row.cells):
             at_page_start = True  # the grid header repeats after a page break
             continue
         if not any(row.cells):
