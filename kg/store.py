@@ -149,7 +149,11 @@ class OxigraphStore:
             self._store.flush()
 
     def optimize(self) -> None:
-        """Compact the files after a batch of writes (a store shrinks to about a quarter)."""
+        """Compact the files after a batch of writes.
+
+        (Most of a freshly written store's size on disk is its write-ahead log,
+        which goes when the store is closed.)
+        """
         if self.path is not None:
             self._store.optimize()
 

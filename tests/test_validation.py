@@ -198,3 +198,58 @@ def test_cross_document_code_names(seed_store):
     name_303 = next(r for r in names if r.focus.endswith("/economic/303"))
     assert {351, 447, 515} <= set(name_303.lines) and "对个人和家庭的补贴" in name_303.message_zh
     assert "004_483341c397df5066" in name_303.message_en
+
+
+# --- year-on-year percentages, project budgets, official 类 names (§7.5, §7.7, §7.8) ----------------
+
+def test_000_year_on_year_percentage_does_not_fit(reports):
+    # 000 line 51: 基本支出增加 184.63 万元，同比增加 5.99%; this year's 基本支出 is 1167.53 万元 (line 45),
+    # so last year's was 982.90 万元 and the change 18.78 %. 项目支出 -222 万元 / -7.14 % fits (2886.92, line 47).
+    found = [r for r in reports["000"].results if r.identity == SHAPES + "narrative-change"]
+    assert len(found) == 1 and found[0].severity == "Violation" and found[0].lines == [45, 51]
+    assert found[0].value == "5.99" and found[0].expected.startswith("18.78")
+    assert "982.9 万元" in found[0].message_zh and "5.99%" in found[0].message_en
+    # every other stated percentage in the seeds fits its amounts (003 lines 60-70, 002 622-634, 004 463-771)
+    assert not any(r.identity == SHAPES + "narrative-change" for p in ("001", "002", "003", "004") for r in reports[p].results)
+
+
+def test_mutation_year_on_year_percentage(tmp_path: Path):
+    _, report = _report(_mutate_seed(tmp_path, "003", [(62, "同比减少 1.98%", "同比减少 1.89%"), (70, "同比降低 3.79%", "同比降低 3.77%")]))
+    errors = [r for r in report.results if r.constraint == SHAPES + "narrative-change-error"]
+    rounding = [r for r in report.results if r.constraint == SHAPES + "narrative-change-rounding"]
+    # -37.44 / (1853.35 + 37.44) = -1.98 %, not -1.89 %: an error (line 56 gives the amount)
+    assert [r.lines for r in errors] == [[56, 62]] and errors[0].value == "-1.89"
+    # -0.08 / 2.11 = -3.7915 %: -3.77 is within what 0.005 万元 on 0.08 万元 allows, but not the rounding of it
+    assert [r.lines for r in rounding] == [[70]] and rounding[0].severity == "Warning"
+
+
+def test_mutation_project_budget(tmp_path: Path, reports):
+    _, report = _report(_mutate_seed(tmp_path, "001", [(1347, "\t50.00\t其他建筑工程", "\t55.00\t其他建筑工程"),
+                                                        (1356, "\t50.00\t土地绿化", "\t50.01\t土地绿化")]))
+    found = {tuple(r.lines): r for r in report.results if r.identity == SHAPES + "project-budget"}
+    assert found[(823, 1347)].severity == "Violation" and found[(823, 1347)].difference == "-50000"
+    assert found[(1064, 1356)].severity == "Warning" and found[(1064, 1356)].is_rounding
+    assert len(found) == 2
+    # as printed, the four traceable projects of 001 (lines 801, 823, 918, 1064) agree with the 政府采购 table
+    assert not any(r.identity == SHAPES + "project-budget" for p in reports for r in reports[p].results)
+
+
+def test_code_official_names(tmp_path: Path, reports):
+    found = [r for p in reports for r in reports[p].results if r.identity == SHAPES + "code-official-name"]
+    # only 004 prints 303 as 对个人和家庭的补贴; ordinal prefixes (八、社会保障和就业支出) are not differences
+    assert [(r.severity, r.lines, r.value, r.expected) for r in found] == [("Warning", [351], "对个人和家庭的补贴", "对个人和家庭的补助")]
+    _, report = _report(_mutate_seed(tmp_path, "002", [(149, "业支出", "业补助支出")]))
+    mutated = [r for r in report.results if r.identity == SHAPES + "code-official-name"]
+    assert [(r.lines, r.expected) for r in mutated] == [([149], "社会保障和就业支出")]
+    assert "社会保障和就业补助支出" in mutated[0].message_zh
+
+
+def test_classification_categories_file_is_generated_from_the_classification():
+    from importlib import resources
+
+    from kg.classification import ECONOMIC_CATEGORIES, FUNCTIONAL_CATEGORIES
+    from kg.validation import CATEGORIES_FILE, _classification_quads, classification_categories_turtle
+
+    assert resources.files("shapes").joinpath(CATEGORIES_FILE).read_text(encoding="utf-8") == classification_categories_turtle()
+    labels = {q.subject.value.rsplit("/", 1)[-1]: q.object.value for q in _classification_quads() if q.predicate.value.endswith("#prefLabel")}
+    assert labels == {**FUNCTIONAL_CATEGORIES, **ECONOMIC_CATEGORIES}
