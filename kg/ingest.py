@@ -28,6 +28,9 @@ from kg.store import GraphStore
 from kg.vocabulary import BKG, ONTOLOGY_IRI
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
+# An on-disk store keeps written data in memory until flushed; flushing every few
+# documents keeps a large batch's memory flat (about 80 MiB instead of 2 MiB more per document).
+FLUSH_EVERY = 10
 
 
 @dataclass(frozen=True)
@@ -204,9 +207,12 @@ def ingest_many(
         else:
             pending.append(path)
     if workers <= 1 or len(pending) <= 1:
-        for path in pending:
+        for number, path in enumerate(pending, start=1):
             yield _ingest_one(path, store, settings)
+            if number % FLUSH_EVERY == 0:
+                store.flush()
         return
+    committed = 0
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(prepare_document, path, settings): path for path in pending}
         for future in as_completed(futures):
@@ -217,6 +223,9 @@ def ingest_many(
                 yield IngestResult(path, error=error)
                 continue
             commit(prepared, store)
+            committed += 1
+            if committed % FLUSH_EVERY == 0:
+                store.flush()
             yield IngestResult(path, report=prepared.report)
 
 

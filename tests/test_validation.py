@@ -238,7 +238,7 @@ def test_code_official_names(tmp_path: Path, reports):
     found = [r for p in reports for r in reports[p].results if r.identity == SHAPES + "code-official-name"]
     # only 004 prints 303 as 对个人和家庭的补贴; ordinal prefixes (八、社会保障和就业支出) are not differences
     assert [(r.severity, r.lines, r.value, r.expected) for r in found] == [("Warning", [351], "对个人和家庭的补贴", "对个人和家庭的补助")]
-    _, report = _report(_mutate_seed(tmp_path, "002", [(149, "业支出", "业补助支出")]))
+    _, report = _report(_mutate_seed(tmp_path, "002", [(149, "业支 出", "业补助支 出")]))
     mutated = [r for r in report.results if r.identity == SHAPES + "code-official-name"]
     assert [(r.lines, r.expected) for r in mutated] == [([149], "社会保障和就业支出")]
     assert "社会保障和就业补助支出" in mutated[0].message_zh
