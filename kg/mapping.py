@@ -216,6 +216,8 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
         out.amount(node, BKG.change, figure.change)
         if figure.change_percent is not None:
             out.add(node, BKG.changePercent, _decimal(figure.change_percent))
+        if figure.share_percent is not None:
+            out.add(node, BKG.sharePercent, _decimal(figure.share_percent))
         if figure.count is not None:
             out.add(node, BKG.count, _decimal(figure.count))
         out.text(node, BKG.countUnit, figure.count_unit)

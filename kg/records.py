@@ -252,6 +252,7 @@ class NarrativeFigure:
     lines: Lines
     change: Amount | None = None  # 比上年 增加/减少 amount (signed)
     change_percent: Decimal | None = None  # signed
+    share_percent: Decimal | None = None  # 占 x%: the share of the whole it is part of
     count: Decimal | None = None  # for counts such as vehicles (辆)
     count_unit: str | None = None
 

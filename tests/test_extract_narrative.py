@@ -238,3 +238,14 @@ def test_no_warning_for_a_keyword_without_a_figure() -> None:
     source = excerpt("本年度拟购置固定资产总额为 10.00 万元,已按要求列入政府采购预算,详见政府采购预算表。\n")
     figures, warnings = extract_narrative(source, set())
     assert figures == [] and warnings == []
+
+
+def test_shares_of_the_whole_are_read_with_their_figure():
+    source = source_from_bytes(
+        "2024年部门预算\n基本支出 336.25 万元，占 15.71%，比上年预算减少 43.29 万元，下降 11.41%。\n".encode("utf-8"),
+        "excerpt.txt",
+    )
+    figures, _ = extract_narrative(source, set())
+    (basic,) = [f for f in figures if f.kind == "basic_expenditure"]
+    assert basic.share_percent == Decimal("15.71")
+    assert basic.change_percent == Decimal("-11.41")

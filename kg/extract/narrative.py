@@ -131,6 +131,8 @@ _CHANGE_PERCENT = re.compile(
     rf"(?P<verb>{_UP}|{_DOWN})(?:率|了|或增长|或下降)?\s*(?P<num>{_NUMBER})\s*%"
 )
 _FLAT = re.compile(r"持平")
+# "341.25 万元, 占 15.95%": the figure's share of the whole it is part of.
+_SHARE = re.compile(rf"占(?:比)?\s*(?P<num>{_NUMBER})\s*%")
 _ASSET_VALUE = re.compile(rf"价值\s*(?P<num>{_NUMBER})\s*(?P<unit>{_MONEY_UNIT})")
 # A comparison with last year: the figure after it is last year's.
 _PRIOR = re.compile(r"比|较|去年|上年(?!末)")
@@ -296,6 +298,7 @@ class _Reading:
     amount: Amount | None = None
     change: Amount | None = None
     change_percent: Decimal | None = None
+    share_percent: Decimal | None = None
     count: Decimal | None = None
     count_unit: str | None = None
     end: int = 0
@@ -341,6 +344,10 @@ def _read_modifiers(sentence: str, reading: _Reading, region_end: int, counted: 
                 reading.amount = Amount(value.group("num").strip(), parsed, _money_unit(value.group("unit")))
                 reading.end = max(reading.end, value.end())
         return
+    share = _SHARE.search(sentence, start, region_end)
+    if share:
+        reading.share_percent = parse_decimal(share.group("num"))
+        reading.end = max(reading.end, share.end())
     if reading.change is None:
         change = _CHANGE_AMOUNT.search(sentence, start, region_end)
         if change:
@@ -397,6 +404,7 @@ def _sentence_figures(
                     lines=lines,
                     change=reading.change,
                     change_percent=reading.change_percent,
+                    share_percent=reading.share_percent,
                     count=reading.count,
                     count_unit=reading.count_unit,
                 )
