@@ -302,3 +302,22 @@ def test_dataset_union_holds_a_triple_in_several_graphs_once():
         data = _dataset([ox.Quad(s, p, ox.Literal("1"), g) for g in graphs] + [ox.Quad(s, p, ox.Literal("2"), g1)])
         (row,) = data.query(count, use_default_graph_as_union=True)
         assert row["n"].value == "2", graphs
+
+
+def test_shares_are_checked_against_their_whole_and_against_each_other(tmp_path: Path):
+    text = seed("004").read_text(encoding="utf-8")
+    assert "占 15.95%" in text and "占 84.29%" in text
+    _, unmutated = _report(seed("004"))
+    assert not any(r.identity in (SHAPES + "narrative-share", SHAPES + "shares-sum") for r in unmutated.results)
+
+    wrong = tmp_path / "004_share_wrong.txt"
+    wrong.write_text(text.replace("占 15.95%", "占 16.95%"), encoding="utf-8")
+    _, report = _report(wrong)
+    assert _found(report, "narrative-share", 463)  # 341.25 / 2140.09 is 15.95%, not 16.95%
+
+    rounded = tmp_path / "004_share_rounded.txt"
+    rounded.write_text(text.replace("占 84.29%", "占 84.28%"), encoding="utf-8")
+    _, report = _report(rounded)
+    assert _found(report, "narrative-share", 483, "Warning")  # 84.2871…% printed as 84.28
+    assert _found(report, "shares-sum", 483, "Warning")  # 15.71 + 84.28 = 99.99
+    assert not any(r.severity == "Violation" and r.identity == SHAPES + "shares-sum" for r in report.results)
