@@ -55,7 +55,7 @@ def parse_source(source: SourceText, document_id: str) -> ParsedDocument:
     for index, table in enumerate(tables, start=1):
         table_lines.update(range(table.first_line, table.last_line + 1))
         _extract_table(document, table, index)
-    figures, narrative_warnings = extract_narrative(source, table_lines)
+    figures, narrative_warnings = extract_narrative(source, table_lines, info.fiscal_year)
     document.narrative.extend(figures)
     document.warnings.extend(narrative_warnings)
     document.glossary.extend(extract_glossary(source, table_lines))

@@ -423,11 +423,15 @@ def _sentence_figures(
 
 
 def extract_narrative(
-    source: SourceText, table_lines: set[int]
+    source: SourceText, table_lines: set[int], fiscal_year: int | None = None
 ) -> tuple[list[NarrativeFigure], list[ParseWarning]]:
-    """The figures the prose states, and warnings for figure sentences that could not be read."""
-    # The fiscal year tells this year's figures from last year's (2023年预算收入合计…).
-    fiscal_year = extract_document_info(source).fiscal_year
+    """The figures the prose states, and warnings for figure sentences that could not be read.
+
+    The fiscal year tells this year's figures from last year's (2023年预算收入合计…);
+    it is read from the document when the caller does not already know it.
+    """
+    if fiscal_year is None:
+        fiscal_year = extract_document_info(source).fiscal_year
     figures: list[NarrativeFigure] = []
     warnings: list[ParseWarning] = []
     for paragraph in prose_paragraphs(source, table_lines):
