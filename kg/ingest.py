@@ -88,11 +88,10 @@ class PreparedDocument:
     reference_quads: list[ox.Quad]
 
 
-def fingerprint(data: bytes, settings: Settings) -> str:
-    """What a document's graph was made from: its bytes, this budgetkg and the settings."""
-    digest = hashlib.sha256(data)
-    digest.update(f"|budgetkg {__version__}|{settings.base_iri}|reason={settings.reason}|validate={settings.validate}".encode())
-    return digest.hexdigest()
+def fingerprint(content_sha256: str, settings: Settings) -> str:
+    """What a document's graph was made from: its bytes (by digest), this budgetkg and the settings."""
+    made_from = f"{content_sha256}|budgetkg {__version__}|{settings.base_iri}|reason={settings.reason}|validate={settings.validate}"
+    return hashlib.sha256(made_from.encode()).hexdigest()
 
 
 def prepare_document(path: Path | str, settings: Settings) -> PreparedDocument:
@@ -103,7 +102,7 @@ def prepare_document(path: Path | str, settings: Settings) -> PreparedDocument:
     iris = Iris(settings.base_iri)
     doc = iris.document(document.document_id)
     mapped.quads.append(
-        ox.Quad(doc, BKG.ingestFingerprint, ox.Literal(fingerprint(Path(path).read_bytes(), settings)), mapped.graph)
+        ox.Quad(doc, BKG.ingestFingerprint, ox.Literal(fingerprint(document.sha256, settings)), mapped.graph)
     )
     graphs: dict[str, list[ox.Quad]] = {mapped.graph.value: mapped.quads}
     inferred: list[ox.Quad] = []
@@ -187,7 +186,7 @@ class IngestResult:
 def _is_unchanged(path: Path, store: GraphStore, settings: Settings) -> bool:
     try:
         graph = Iris(settings.base_iri).graph(document_id_for(path)).value
-        return stored_fingerprint(store, graph) == fingerprint(path.read_bytes(), settings)
+        return stored_fingerprint(store, graph) == fingerprint(hashlib.sha256(path.read_bytes()).hexdigest(), settings)
     except (OSError, InputError):
         return False  # let the real ingest report the problem
 
