@@ -53,7 +53,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         progress.set_postfix_str(f"{progress.n / max(time.perf_counter() - started, 1e-9):.1f} doc/s")
         if result.skipped:
             skipped += 1
-            progress.write(f"{result.path.stem:40} unchanged, skipped") if not args.quiet else None
+            if not args.quiet:
+                progress.write(f"{result.path.stem:40} unchanged, skipped")
             continue
         if result.error is not None:
             failures += 1
@@ -66,12 +67,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             + (f"  {report.violations} violations, {report.warnings_found} warnings" if report.violations is not None else "")
         )
     progress.close()
-    if failures + skipped < len(documents):
-        store.optimize()
     store.flush()
     ingested = len(documents) - failures - skipped
-    note = f" ({skipped} unchanged, skipped)" if skipped else ""
-    print(f"{ingested + skipped} of {len(documents)} documents ingested into {args.store}{note}")
+    print(
+        f"{ingested} of {len(documents)} documents ingested into {args.store}"
+        f" ({skipped} unchanged, skipped; {failures} refused)"
+    )
     return 1 if failures else 0
 
 
@@ -196,8 +197,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.config import ServerConfig
     from api.server import run
 
-    if args.allow_update and not args.update_token:
-        print("budgetkg: warning: SPARQL Update is enabled without a token; anyone who can reach the port can change the data", file=sys.stderr)
     run(
         ServerConfig(
             store=args.store,

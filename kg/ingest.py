@@ -205,13 +205,17 @@ def ingest_many(
             yield IngestResult(path, skipped=True)
         else:
             pending.append(path)
+    for number, result in enumerate(_ingest_pending(pending, store, settings, workers), start=1):
+        if number % FLUSH_EVERY == 0:
+            store.flush()
+        yield result
+
+
+def _ingest_pending(pending: list[Path], store: GraphStore, settings: Settings, workers: int) -> Iterator[IngestResult]:
     if workers <= 1 or len(pending) <= 1:
-        for number, path in enumerate(pending, start=1):
+        for path in pending:
             yield _ingest_one(path, store, settings)
-            if number % FLUSH_EVERY == 0:
-                store.flush()
         return
-    committed = 0
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(prepare_document, path, settings): path for path in pending}
         for future in as_completed(futures):
@@ -222,9 +226,6 @@ def ingest_many(
                 yield IngestResult(path, error=error)
                 continue
             commit(prepared, store)
-            committed += 1
-            if committed % FLUSH_EVERY == 0:
-                store.flush()
             yield IngestResult(path, report=prepared.report)
 
 
@@ -243,9 +244,3 @@ def load_ontology(store: GraphStore) -> None:
     """Keep the ontology in its own graph, so labels of classes, column meanings
     and grades can be queried beside the data."""
     store.load(ontology_turtle(), ox.RdfFormat.TURTLE, ONTOLOGY_IRI)
-
-
-def ingest_paths(paths: list[str], store: GraphStore, settings: Settings) -> Iterator[IngestReport]:
-    load_ontology(store)
-    for path in find_documents(paths):
-        yield ingest_file(path, store, settings)

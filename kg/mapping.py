@@ -192,7 +192,7 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
         out.text(node, BKG.nature, body.nature)
         out.text(node, BKG.rank, body.rank)
         out.text(node, BKG.funding, body.funding)
-        for label, count in getattr(body, "counts", ()):
+        for label, count in body.counts:
             count_node = iris.in_document(doc_id, "body", number, "count", label)
             out.add(count_node, RDF.type, BKG.StaffingCount)
             out.add(count_node, RDFS.label, _zh(label))

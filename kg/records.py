@@ -156,7 +156,6 @@ class BudgetLine:
     amount: Amount
     lines: Lines
     is_total: bool = False  # 合计 / 总计 rows
-    project_name: str | None = None  # rows of project tables keyed by project
 
 
 @dataclass(frozen=True)

@@ -357,9 +357,6 @@ class RemoteStore:
     def flush(self) -> None:
         """Nothing to do: every change is sent to the server when it is made."""
 
-    def optimize(self) -> None:
-        """Nothing to do here: a remote store compacts itself."""
-
     def __len__(self) -> int:
         (row,) = list(self._query(COUNT_QUERY))
         return int(row["n"].value)

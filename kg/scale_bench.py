@@ -132,7 +132,6 @@ def measure(documents: int, work: Path, settings: Settings, *, workers: int, run
     for result in ingest_many(paths, store, ingest_settings, workers=workers, skip_unchanged=False):
         if result.report is not None:
             triples += result.report.triples + result.report.inferred
-    store.optimize()
     store.flush()
     ingest_seconds = time.perf_counter() - started
     ingest_peak = (

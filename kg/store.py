@@ -56,8 +56,6 @@ class GraphStore(Protocol):
 
     def flush(self) -> None: ...
 
-    def optimize(self) -> None: ...
-
     def __len__(self) -> int: ...
 
 
@@ -147,15 +145,6 @@ class OxigraphStore:
     def flush(self) -> None:
         if self.path is not None:
             self._store.flush()
-
-    def optimize(self) -> None:
-        """Compact the files after a batch of writes.
-
-        (Most of a freshly written store's size on disk is its write-ahead log,
-        which goes when the store is closed.)
-        """
-        if self.path is not None:
-            self._store.optimize()
 
     def __len__(self) -> int:
         return len(self._store)

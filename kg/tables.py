@@ -199,7 +199,7 @@ def find_tables(source: SourceText) -> list[RawTable]:
         pending_unit = unit
         last_prose = (number, text)
 
-    return [table for table in (_to_table(block) for block in blocks) if table is not None]
+    return [_to_table(block) for block in blocks]
 
 
 def _is_page_furniture(text: str) -> bool:
@@ -210,7 +210,7 @@ def _is_data_row(cells: tuple[str, ...]) -> bool:
     return any(is_figure(c) for c in cells) and not is_column_number_row(cells)
 
 
-def _to_table(block: _Block) -> RawTable | None:
+def _to_table(block: _Block) -> RawTable:
     rows = block.rows
     # Header: leading rows up to the first one that carries a figure.
     header: list[Row] = []
@@ -226,7 +226,7 @@ def _to_table(block: _Block) -> RawTable | None:
         header, index = rows[:1], 1
     kind = recognise_title(block.title)
     if kind is None:
-        kind = recognise_header([c for row in header for c in row.cells] + list(rows[0].cells if rows else ()))
+        kind = recognise_header([c for row in header for c in row.cells] + list(rows[0].cells))
     header_signatures = {_signature(row.cells) for row in header}
     body: list[Row] = []
     pending_page = False
@@ -247,7 +247,7 @@ def _to_table(block: _Block) -> RawTable | None:
         body.append(Row(row.cells, row.line, starts_page=pending_page))
         pending_page = False
     first = block.title_line or rows[0].line
-    last = rows[-1].line if rows else first
+    last = rows[-1].line
     return RawTable(
         kind=kind,
         title=block.title,

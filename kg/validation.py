@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from kg.iris import Iris
 from kg.settings import Settings
-from kg.vocabulary import BKG, PROV, RDF, RDFS, SH, XSD
+from kg.vocabulary import RDF, SH, XSD
 
 BKGR = "https://w3id.org/budgetkg/report#"
 _SHAPES_FILES = ("core.ttl", "identities.ttl", "report-vocabulary.ttl")

@@ -23,13 +23,14 @@ def seed(prefix: str) -> Path:
 @pytest.fixture(scope="session")
 def seed_store():
     """An in-memory store with every seed ingested (the default settings)."""
-    from kg.ingest import ingest_paths
+    from kg.ingest import find_documents, ingest_many, load_ontology
     from kg.settings import Settings
     from kg.store import OxigraphStore
 
     store = OxigraphStore()
-    reports = list(ingest_paths([str(SEEDS)], store, Settings()))
-    assert len(reports) == len(list(SEEDS.glob("*.txt")))
+    load_ontology(store)
+    results = list(ingest_many(find_documents([str(SEEDS)]), store, Settings()))
+    assert len(results) == len(list(SEEDS.glob("*.txt"))) and all(r.report for r in results)
     return store
 
 
