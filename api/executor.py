@@ -5,9 +5,12 @@ stops one is ending the process that runs it. For a store on disk
 (``ProcessRunner``, the default for ``budgetkg serve``) queries run in a small
 pool of worker processes, each with the store opened read-only; a query that
 outlives its timeout has its worker killed (SIGKILL) and replaced, and the
-client gets 503. Only bytes cross the pipe: the worker evaluates and serialises
-(see ``api.results``). After an update the runner's generation goes up and each
-worker reopens its read-only view before its next query, so it sees the write.
+client gets 503. The worker evaluates and serialises (see ``api.results``); what
+crosses its socket pair is a length-prefixed frame: the job as a tuple of plain
+values (the prefixes only when they change) and back the response body as raw
+bytes behind a small tuple of the outcome's other fields. After an update the
+runner's generation goes up and each worker reopens its read-only view before
+its next query, so it sees the write.
 
 For an in-memory store (tests, embedding) another process cannot see the data,
 so ``ThreadRunner`` evaluates in threads of this process. Its timeout answers
@@ -24,10 +27,14 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import pickle
+import queue
+import socket
+import struct
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 import pyoxigraph as ox
 
@@ -48,6 +55,10 @@ class QueryJob:
     formats: dict[str, str | None]
     max_rows: int
     prefixes: dict[str, str] = field(default_factory=dict)
+    # The query's own top-level LIMIT, when the endpoint found one. When it is at
+    # most max_rows the row cap cannot bite and SELECT results are written
+    # directly in the requested format (see api.results.serialize).
+    solution_limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,8 @@ class Outcome:
     body: bytes = b""
     format_name: str = ""
     kind: str = ""
+    # Rows (or triples) in the body; None for booleans and for SELECT results
+    # written directly because of the query's own LIMIT (job.solution_limit).
     rows: int | None = None
     truncated: bool = False
     elapsed_s: float = 0.0
@@ -93,7 +106,14 @@ def execute(store: ox.Store, job: QueryJob, deadline: float | None = None) -> Ou
     if name is None:
         return Outcome("not-acceptable", kind=kind)
     try:
-        out = serialize(result, _FORMATS_BY_NAME[name], max_rows=job.max_rows, prefixes=job.prefixes, deadline=deadline)
+        out = serialize(
+            result,
+            _FORMATS_BY_NAME[name],
+            max_rows=job.max_rows,
+            prefixes=job.prefixes,
+            deadline=deadline,
+            solution_limit=job.solution_limit,
+        )
     except TimeoutError:
         return Outcome("timeout")
     except SerializationError as error:
@@ -110,68 +130,334 @@ class ThreadRunner:
 
     def __init__(self, store: ox.Store, threads: int = 8) -> None:
         self.store = store
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sparql")
-        self._active_lock = threading.Lock()
+        self.threads = max(1, threads)
+        # A lean pool (a queue and up to ``threads`` threads started on demand): a
+        # query's hop to a thread and back costs what it must and no more.
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._started: list[threading.Thread] = []
+        self._waiting = 0  # threads free to take a job (and not yet claimed)
+        self._closed = False
         self.active = 0  # queries still running in a thread (including timed-out ones)
 
-    def _execute(self, job: QueryJob, deadline: float) -> Outcome:
-        with self._active_lock:
-            self.active += 1
-        try:
-            return execute(self.store, job, deadline)
-        finally:
-            with self._active_lock:
+    def _thread_main(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            job, deadline, loop, future = item
+            with self._lock:
+                self.active += 1
+            try:
+                if future.cancelled() or time.monotonic() >= deadline:
+                    outcome = _TIMEOUT  # waited in the queue past its time: nobody wants the answer
+                else:
+                    outcome = execute(self.store, job, deadline)
+            except BaseException as error:  # not expected (execute does not raise); hand it to the caller
+                outcome = error
+            with self._lock:
                 self.active -= 1
+                self._waiting += 1
+            try:
+                loop.call_soon_threadsafe(_settle, future, outcome)
+            except RuntimeError:
+                pass  # the loop is closed: nobody is waiting any more
+            del item, future, outcome
 
     async def run(self, job: QueryJob, timeout_s: float) -> Outcome:
         loop = asyncio.get_running_loop()
-        deadline = time.monotonic() + timeout_s
-        future = loop.run_in_executor(self._pool, self._execute, job, deadline)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the query runner is closed")
+            if self._waiting:
+                self._waiting -= 1
+                thread = None
+            elif len(self._started) < self.threads:
+                thread = threading.Thread(target=self._thread_main, name=f"sparql-{len(self._started)}", daemon=True)
+                self._started.append(thread)
+            else:
+                thread = None  # every thread busy: the job waits in the queue
+        if thread is not None:
+            try:
+                thread.start()
+            except BaseException:
+                with self._lock:
+                    self._started.remove(thread)
+                raise
+        future = loop.create_future()
+        self._queue.put((job, time.monotonic() + timeout_s, loop, future))
+        # On time the caller gets 503 while the thread runs on to its deadline.
+        timer = loop.call_later(timeout_s, _settle, future, _TIMEOUT)
         try:
-            return await asyncio.wait_for(asyncio.shield(future), timeout_s)
-        except asyncio.TimeoutError:
-            return Outcome("timeout")
+            return await future
+        finally:
+            timer.cancel()
 
     def invalidate(self) -> None:
         pass  # same store object: writes are visible at once
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            self._closed = True
+            started = list(self._started)
+        while True:  # queued jobs are dropped (their callers time out)
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
+        for _ in started:
+            self._queue.put(None)
 
 
-def _worker_main(conn, path: str) -> None:  # runs in a worker process
-    store = ox.Store.read_only(path)
+_TIMEOUT = Outcome("timeout")
+
+
+def _settle(future: asyncio.Future, value) -> None:
+    if not future.done():
+        if isinstance(value, BaseException):
+            future.set_exception(value)
+        else:
+            future.set_result(value)
+
+
+# -- worker processes ----------------------------------------------------------
+#
+# Request frame: 4-byte length, then pickle((generation, prefixes or None, job
+# values without the prefixes)); the prefixes go only when they differ from what
+# the worker holds. Reply frame: 4-byte length of the pickled tuple of the
+# outcome's fields other than the body, 4-byte body length, that tuple, the body.
+
+_REQUEST = struct.Struct("!I")
+_REPLY = struct.Struct("!II")
+_JOB_FIELDS = [f.name for f in fields(QueryJob)]
+_PREFIXES_AT = _JOB_FIELDS.index("prefixes")
+_job_values = attrgetter(*(name for name in _JOB_FIELDS if name != "prefixes"))
+_SMALL = 1 << 16  # bodies up to this size go in the same write as the header
+
+
+def _recv_exact(sock: socket.socket, buffer: memoryview) -> None:
+    got, size = 0, len(buffer)
+    while got < size:
+        n = sock.recv_into(buffer[got:])
+        if not n:
+            raise EOFError
+        got += n
+
+
+def _recv_request(sock: socket.socket) -> bytes | bytearray:
+    data = sock.recv(_SMALL)
+    if not data:
+        raise EOFError
+    while len(data) < _REQUEST.size:
+        more = sock.recv(_SMALL)
+        if not more:
+            raise EOFError
+        data += more
+    (size,) = _REQUEST.unpack_from(data)
+    if len(data) - _REQUEST.size == size:
+        return memoryview(data)[_REQUEST.size :]
+    message = bytearray(size)
+    have = len(data) - _REQUEST.size
+    message[:have] = memoryview(data)[_REQUEST.size :]
+    _recv_exact(sock, memoryview(message)[have:])
+    return message
+
+
+def _send_outcome(sock: socket.socket, outcome: Outcome) -> None:
+    meta = pickle.dumps(
+        (outcome.status, outcome.message, outcome.format_name, outcome.kind, outcome.rows, outcome.truncated, outcome.elapsed_s),
+        pickle.HIGHEST_PROTOCOL,
+    )
+    body = outcome.body
+    head = _REPLY.pack(len(meta), len(body))
+    if len(body) <= _SMALL:
+        sock.sendall(head + meta + body)
+    else:
+        sock.sendall(head + meta)
+        sock.sendall(body)
+
+
+def _open_read_only(path: str) -> ox.Store:
+    """The store at ``path`` opened read-only, trying again for a moment if that fails.
+
+    Opening races with the primary's flushes and compactions: it can read a
+    manifest naming a file that is deleted a moment later ("Corruption: ... No
+    such file"). A second try sees the new manifest.
+    """
+    for pause in (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2):
+        try:
+            return ox.Store.read_only(path)
+        except Exception:
+            time.sleep(pause)
+    return ox.Store.read_only(path)
+
+
+def _worker_main(sock: socket.socket, path: str) -> None:  # runs in a worker process
+    store = _open_read_only(path)
     generation = 0
+    prefixes: dict[str, str] = {}
     while True:
         try:
-            wanted, job = conn.recv()
+            wanted, new_prefixes, values = pickle.loads(_recv_request(sock))
         except (EOFError, OSError):
             return
-        if wanted != generation:
-            store = ox.Store.read_only(path)
-            generation = wanted
-        outcome = execute(store, job)
-        if outcome.status == "error":
-            # The primary may have compacted files under an old read-only view: reopen, retry once.
-            store = ox.Store.read_only(path)
+        if new_prefixes is not None:
+            prefixes = new_prefixes
+        job = QueryJob(*values[:_PREFIXES_AT], prefixes, *values[_PREFIXES_AT:])
+        try:
+            if wanted != generation:
+                store = _open_read_only(path)
+                generation = wanted
             outcome = execute(store, job)
-        conn.send(outcome)
+            if outcome.status == "error":
+                # The primary may have compacted files under an old read-only view: reopen, retry once.
+                store = _open_read_only(path)
+                outcome = execute(store, job)
+        except Exception as error:  # the store cannot be opened, or worse: answer rather than die
+            outcome = Outcome("error", f"{type(error).__name__}: {error}")
+        try:
+            _send_outcome(sock, outcome)
+        except OSError:
+            return
+
+
+class _Expired(Exception):
+    pass
 
 
 class _Worker:
     def __init__(self, context, path: str) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, path), daemon=True, name="sparql-worker")
-        self.process.start()
-        child.close()
+        self.sock, child = socket.socketpair()
+        try:
+            self.process = context.Process(target=_worker_main, args=(child, path), daemon=True, name="sparql-worker")
+            self.process.start()
+        except BaseException:
+            self.sock.close()
+            raise
+        finally:
+            child.close()
+        self.sock.setblocking(False)
+        self.fd = self.sock.fileno()
+        self.prefixes: dict[str, str] | None = None  # what the worker holds
+        self.loop: asyncio.AbstractEventLoop | None = None  # whose selector watches the socket
+        self.future: asyncio.Future | None = None  # the reply being waited for
+        self.head = b""
+        self.buffer: bytearray | None = None
+        self.got = self.total = 0
+        self.pending: memoryview | None = None
+
+    def request(self, generation: int, job: QueryJob) -> bytes:
+        values = _job_values(job)
+        prefixes = None
+        if job.prefixes != self.prefixes:
+            prefixes = self.prefixes = dict(job.prefixes)
+        message = pickle.dumps((generation, prefixes, values), pickle.HIGHEST_PROTOCOL)
+        return _REQUEST.pack(len(message)) + message
+
+    def _unwatch(self) -> None:
+        loop, self.loop = self.loop, None
+        if loop is not None:
+            try:
+                loop.remove_reader(self.fd)
+            except Exception:
+                pass  # the loop is closed
+
+    async def exchange(self, loop, request: bytes, timeout_s: float) -> Outcome:
+        if self.loop is not loop:
+            self._unwatch()
+            loop.add_reader(self.fd, self._on_readable)
+            self.loop = loop
+        future = self.future = loop.create_future()
+        self.head = b""
+        self.buffer = None
+        self.pending = memoryview(request)
+        timer = loop.call_later(timeout_s, _settle, future, _Expired())
+        writing = False
+        try:
+            if not self._send():
+                loop.add_writer(self.fd, self._on_writable)
+                writing = True
+            return await future
+        finally:
+            timer.cancel()
+            self.future = None
+            if writing:
+                loop.remove_writer(self.fd)
+
+    def _send(self) -> bool:
+        pending = self.pending
+        while pending:
+            try:
+                pending = pending[self.sock.send(pending):]
+            except (BlockingIOError, InterruptedError):
+                self.pending = pending
+                return False
+        self.pending = None
+        return True
+
+    def _on_writable(self) -> None:
+        try:
+            if self._send():
+                self.loop.remove_writer(self.fd)
+        except OSError as error:
+            self.loop.remove_writer(self.fd)
+            _settle(self.future, error)
+
+    def _on_readable(self) -> None:
+        future = self.future
+        if future is None or future.done():
+            self._unwatch()  # idle and readable: the worker died (the next exchange finds out)
+            return
+        sock = self.sock
+        try:
+            if self.buffer is None:
+                data = sock.recv(_SMALL)
+                if not data:
+                    raise EOFError
+                head = self.head = self.head + data
+                if len(head) < _REPLY.size:
+                    return
+                meta_size, body_size = _REPLY.unpack_from(head)
+                total = self.total = _REPLY.size + meta_size + body_size
+                if len(head) >= total:
+                    self.head = b""
+                    future.set_result(_outcome(head, meta_size))
+                    return
+                buffer = self.buffer = bytearray(total)
+                buffer[: len(head)] = head
+                self.got = len(head)
+            view = memoryview(self.buffer)
+            got, total = self.got, self.total
+            try:
+                while got < total:
+                    n = sock.recv_into(view[got:])
+                    if not n:
+                        raise EOFError
+                    got += n
+            finally:
+                self.got = got
+            buffer, self.buffer, self.head = self.buffer, None, b""  # hold no reply once it is handed over
+            future.set_result(_outcome(buffer, _REPLY.unpack_from(buffer)[0]))
+        except (BlockingIOError, InterruptedError):
+            pass
+        except (EOFError, OSError) as error:
+            future.set_exception(error)
 
     def kill(self) -> None:
+        self._unwatch()
         try:
             self.process.kill()
             self.process.join(timeout=2)
         except Exception:
             pass
-        self.conn.close()
+        self.sock.close()
+
+
+def _outcome(frame: bytes | bytearray, meta_size: int) -> Outcome:
+    start = _REPLY.size + meta_size
+    view = memoryview(frame)
+    status, message, format_name, kind, rows, truncated, elapsed_s = pickle.loads(view[_REPLY.size : start])
+    return Outcome(status, message, bytes(view[start:]), format_name, kind, rows, truncated, elapsed_s)
 
 
 class ProcessRunner:
@@ -182,10 +468,11 @@ class ProcessRunner:
     def __init__(self, path: str, workers: int = 2, max_workers: int | None = None) -> None:
         self.path = path
         self.generation = 0
+        self.workers = max(1, workers)
         self.max_workers = max(workers, max_workers or workers * 2)
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
-        self._idle: list[_Worker] = [_Worker(self._context, path) for _ in range(max(1, workers))]
+        self._idle: list[_Worker] = [_Worker(self._context, path) for _ in range(self.workers)]
         self._count = len(self._idle)
         self._closed = False
 
@@ -193,61 +480,65 @@ class ProcessRunner:
         with self._lock:
             if self._idle:
                 return self._idle.pop()
-            if self._count < self.max_workers:
-                self._count += 1
-                spawn = True
-            else:
+            if self._count >= self.max_workers:
                 return None
-        if spawn:
+            self._count += 1
+        try:
             return _Worker(self._context, self.path)
-        return None
+        except BaseException:
+            with self._lock:
+                self._count -= 1
+            raise
 
     def _give_back(self, worker: _Worker) -> None:
         with self._lock:
-            if self._closed:
-                worker.kill()
-            else:
+            if not self._closed:
                 self._idle.append(worker)
+                return
+        worker.kill()
 
     def _discard(self, worker: _Worker) -> None:
+        """Kill ``worker`` and keep the pool at its base size (a spawned worker needs a moment to start)."""
         worker.kill()
         with self._lock:
             self._count -= 1
-            if not self._closed and self._count < 1:
+            replace = not self._closed and self._count < self.workers
+            if replace:
                 self._count += 1
-                self._idle.append(_Worker(self._context, self.path))
+        if replace:
+            try:
+                fresh = _Worker(self._context, self.path)
+            except Exception:
+                with self._lock:
+                    self._count -= 1
+                return
+            self._give_back(fresh)
 
     async def run(self, job: QueryJob, timeout_s: float) -> Outcome:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout_s
         worker = self._take()
-        while worker is None:  # every worker busy: wait for one (bounded by the timeout)
-            if loop.time() >= deadline:
-                return Outcome("timeout", "all query workers are busy")
-            await asyncio.sleep(0.005)
-            worker = self._take()
+        if worker is None:  # every worker busy: wait for one (bounded by the timeout)
+            deadline = loop.time() + timeout_s
+            while worker is None:
+                if loop.time() >= deadline:
+                    return Outcome("timeout", "all query workers are busy")
+                await asyncio.sleep(0.005)
+                worker = self._take()
+            timeout_s = max(0.0, deadline - loop.time())
         try:
-            worker.conn.send((self.generation, job))
-            ready = loop.create_future()
-            fd = worker.conn.fileno()
-            loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
-            try:
-                await asyncio.wait_for(ready, max(0.0, deadline - loop.time()))
-            finally:
-                loop.remove_reader(fd)
-            # uvloop makes a watched fd non-blocking; the message may be larger than
-            # the pipe buffer, so read the rest blocking (the worker is writing it).
-            os.set_blocking(fd, True)
-            outcome = worker.conn.recv()
-        except asyncio.TimeoutError:
+            outcome = await worker.exchange(loop, worker.request(self.generation, job), timeout_s)
+        except _Expired:
             self._discard(worker)  # the only way to stop the query
             return Outcome("timeout")
         except asyncio.CancelledError:
             self._discard(worker)  # the client went away mid-query
             raise
-        except (EOFError, OSError, BrokenPipeError) as error:
+        except (EOFError, OSError) as error:
             self._discard(worker)
-            return Outcome("error", f"query worker failed: {error or 'it exited'}")
+            return Outcome("error", f"query worker failed: {str(error) or 'it exited'}")
+        except BaseException:
+            self._discard(worker)  # e.g. a job that cannot be pickled: the socket's state is unknown
+            raise
         self._give_back(worker)
         return outcome
 

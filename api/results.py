@@ -7,6 +7,10 @@ newlines inside literals are escaped) into a writer that stops evaluation as soo
 as it has seen one line more than the cap. The carrier is then cut to the cap
 and, unless it was the requested format, parsed back and written in the
 requested one by Oxigraph.
+
+When the query's own top-level LIMIT is known (``solution_limit``) and is at
+most the cap, the cap cannot bite: SELECT results are then written directly in
+the requested format, with no carrier, and ``rows`` is None.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ class SerializationError(Exception):
 class Serialized:
     body: bytes
     kind: str  # "solutions" | "boolean" | "graph"
-    rows: int | None  # rows (or triples) in the body; None for booleans
+    rows: int | None  # rows (or triples) in the body; None for booleans and SELECTs written directly
     truncated: bool
 
 
@@ -69,6 +73,40 @@ class _CappedLines:
         return data[: end + 1]
 
 
+class _Collected:
+    """A binary writer that collects output and stops once ``deadline`` (time.monotonic) has passed."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.late = False
+        self.parts: list[bytes] = []
+
+    def write(self, chunk: bytes) -> int:
+        if time.monotonic() > self.deadline:
+            self.late = True
+            raise _Full
+        self.parts.append(bytes(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def _direct(result: ox.QuerySolutions, fmt: Format, deadline: float | None) -> bytes:
+    """``result`` written in ``fmt`` with no cap. Raises TimeoutError when ``deadline`` passes while writing."""
+    if deadline is None:
+        return result.serialize(format=fmt.oxigraph)
+    writer = _Collected(deadline)
+    try:
+        result.serialize(writer, format=fmt.oxigraph)
+    except Exception:
+        if not writer.late:
+            raise
+    if writer.late:
+        raise TimeoutError
+    return b"".join(writer.parts)
+
+
 def _capped(write, limit: int, deadline: float | None) -> tuple[bytes, int, bool]:
     """Run ``write(writer)``; return the first ``limit`` lines, their count and whether more existed.
 
@@ -97,11 +135,18 @@ def serialize(
     max_rows: int,
     prefixes: dict[str, str] | None = None,
     deadline: float | None = None,
+    solution_limit: int | None = None,
 ) -> Serialized:
+    """Write ``result`` in ``fmt``, at most ``max_rows`` rows (or triples).
+
+    ``solution_limit`` is the query's own top-level LIMIT when known; see the module docstring.
+    """
     if isinstance(result, ox.QueryBoolean):
         return Serialized(result.serialize(format=fmt.oxigraph), "boolean", None, False)
     try:
         if isinstance(result, ox.QuerySolutions):
+            if solution_limit is not None and solution_limit <= max_rows:
+                return Serialized(_direct(result, fmt, deadline), "solutions", None, False)
             # Header line + max_rows rows.
             tsv, lines, truncated = _capped(lambda w: result.serialize(w, format=TSV.oxigraph), max_rows + 1, deadline)
             rows = max(0, lines - 1)

@@ -1,0 +1,367 @@
+"""The query runners of ``api.executor``, driven directly (no HTTP)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import signal
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from api.executor import Outcome, ProcessRunner, QueryJob, ThreadRunner, execute
+
+EX = "http://example.org/"
+FORMATS = {"solutions": "json", "boolean": "json", "graph": "turtle"}
+# Never finishes on 2,000 triples, and blocks inside one operator (no streaming).
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?o . ?b ?p ?o2 . ?c ?p ?o3 . ?d ?p ?o4 }"
+ALL = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s ?o"
+
+
+def job(sparql: str, **changes) -> QueryJob:
+    return dataclasses.replace(QueryJob(sparql, None, None, False, "http://example.org/sparql", FORMATS, 100_000), **changes)
+
+
+def build_store(path, triples: int = 0, extra: list[ox.Quad] | None = None) -> str:
+    store = ox.Store(str(path))
+    g = ox.NamedNode(f"{EX}g")
+    store.bulk_extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(f"value {i}"), g) for i in range(triples))
+    store.extend(extra or [])
+    store.flush()
+    del store
+    return str(path)
+
+
+def same(a: Outcome, b: Outcome) -> bool:
+    return dataclasses.replace(a, elapsed_s=0.0) == dataclasses.replace(b, elapsed_s=0.0)
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+LOOPS = ["asyncio"]
+try:
+    import uvloop
+
+    LOOPS.append("uvloop")
+except ImportError:  # pragma: no cover
+    uvloop = None
+
+
+def run(loop: str, coroutine):
+    return (uvloop.run if loop == "uvloop" else asyncio.run)(coroutine)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    return build_store(tmp_path_factory.mktemp("small") / "store", triples=20)
+
+
+@pytest.fixture(scope="module")
+def slow_store(tmp_path_factory):
+    return build_store(tmp_path_factory.mktemp("slow") / "store", triples=2000)
+
+
+CASES = [
+    job(ALL),
+    job(ALL, formats={**FORMATS, "solutions": "xml"}),
+    job(ALL, formats={**FORMATS, "solutions": "tsv"}, max_rows=5),
+    job("ASK { ?s ?p ?o }"),
+    job("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", prefixes={"ex": EX}),
+    job("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", formats={**FORMATS, "graph": "ntriples"}, max_rows=3),
+    job("SELECT * WHERE { ?s ?p ?o } LIMIT 4", solution_limit=4),
+    job("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", default_graphs=(), named_graphs=(f"{EX}g",)),
+    job("SELECT * WHERE {"),
+    job(ALL, formats={**FORMATS, "solutions": None}),
+]
+
+
+@pytest.mark.parametrize("loop", LOOPS)
+def test_process_runner_answers_as_inline_execute(small, loop):
+    store = ox.Store.read_only(small)
+    expected = [execute(store, j) for j in CASES]
+    assert [o.status for o in expected] == ["ok"] * 8 + ["syntax", "not-acceptable"]
+    assert expected[2].truncated and expected[5].truncated
+    runner = ProcessRunner(small, workers=2)
+    try:
+
+        async def main():
+            return [await runner.run(j, 30) for j in CASES] + list(await asyncio.gather(*(runner.run(j, 30) for j in CASES)))
+
+        got = run(loop, main())
+        got += run(loop, main())  # a second event loop: the workers are watched by the new one
+    finally:
+        runner.close()
+    assert len(got) == 4 * len(CASES)
+    for i, outcome in enumerate(got):
+        assert same(outcome, expected[i % len(CASES)]), (i, outcome.status)
+
+
+def test_thread_runner_answers_as_inline_execute(small):
+    store = ox.Store.read_only(small)
+    runner = ThreadRunner(store, threads=3)
+    try:
+
+        async def main():
+            return await asyncio.gather(*(runner.run(j, 30) for j in CASES * 2))
+
+        got = asyncio.run(main())
+    finally:
+        runner.close()
+    for outcome, j in zip(got, CASES * 2):
+        assert same(outcome, execute(store, j))
+    assert runner.active == 0
+
+
+@pytest.mark.parametrize("loop", LOOPS)
+def test_large_results_and_requests_cross_the_hop_intact(tmp_path, loop):
+    path = build_store(tmp_path / "store", triples=50_000)
+    store = ox.Store.read_only(path)
+    # No ORDER BY: sorting 50,000 rows takes pyoxigraph seconds; the order is the store's either way.
+    big = job("SELECT ?s ?o WHERE { ?s ?p ?o }", formats={**FORMATS, "solutions": "tsv"})
+    expected = execute(store, big)
+    assert expected.rows == 50_000 and len(expected.body) > 1_000_000
+    # A request of megabytes too (a long comment in the query).
+    long_query = job("# " + "x" * 3_000_000 + "\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    counted = execute(store, long_query)
+    runner = ProcessRunner(path, workers=1)
+    try:
+
+        async def main():
+            outcomes = []
+            for _ in range(3):  # the socket is left ready for the next query
+                outcomes.append(await runner.run(big, 60))
+                outcomes.append(await runner.run(long_query, 60))
+                outcomes.append(await runner.run(job("ASK {}"), 60))
+            return outcomes
+
+        got = run(loop, main())
+    finally:
+        runner.close()
+    for i in range(0, 9, 3):
+        assert same(got[i], expected)
+        assert same(got[i + 1], counted)
+        assert got[i + 2].status == "ok" and got[i + 2].kind == "boolean"
+
+
+@pytest.mark.parametrize("loop", LOOPS)
+def test_timeout_kills_and_replaces_the_worker(slow_store, loop):
+    runner = ProcessRunner(slow_store, workers=1)
+    try:
+        pid = runner._idle[0].process.pid
+
+        async def main():
+            started = time.monotonic()
+            outcome = await runner.run(job(SLOW), 0.5)
+            return outcome, time.monotonic() - started, await runner.run(job("ASK { ?s ?p ?o }"), 30)
+
+        outcome, elapsed, after = run(loop, main())
+        assert outcome == Outcome("timeout") and elapsed < 2
+        assert gone(pid)
+        assert after.status == "ok" and b"true" in after.body
+        assert [w.process.pid for w in runner._idle] != [pid] and len(runner._idle) == 1
+    finally:
+        runner.close()
+
+
+def test_a_cancelled_query_kills_its_worker(slow_store):
+    runner = ProcessRunner(slow_store, workers=1)
+    try:
+        pid = runner._idle[0].process.pid
+
+        async def main():
+            task = asyncio.create_task(runner.run(job(SLOW), 30))
+            await asyncio.sleep(0.3)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            return await runner.run(job("ASK {}"), 30)
+
+        assert asyncio.run(main()).status == "ok"
+        assert gone(pid)
+    finally:
+        runner.close()
+
+
+@pytest.mark.parametrize("loop", LOOPS)
+def test_a_worker_killed_from_outside_gives_an_error_then_queries_go_on(small, loop):
+    runner = ProcessRunner(small, workers=1)
+    try:
+
+        async def main():
+            assert (await runner.run(job("ASK {}"), 30)).status == "ok"
+            worker = runner._idle[0]
+            os.kill(worker.process.pid, signal.SIGKILL)  # while idle, in the same event loop
+            worker.process.join(5)
+            await asyncio.sleep(0.05)
+            failed = await runner.run(job("ASK {}"), 30)
+            return failed, await runner.run(job("ASK {}"), 30)
+
+        failed, after = run(loop, main())
+        assert failed.status == "error" and failed.message.startswith("query worker failed")
+        assert after.status == "ok"
+
+        # Killed between event loops, and killed mid-query.
+        worker = runner._idle[0]
+        os.kill(worker.process.pid, signal.SIGKILL)
+        worker.process.join(5)
+        assert run(loop, runner.run(job("ASK {}"), 30)).status == "error"
+        assert run(loop, runner.run(job("ASK {}"), 30)).status == "ok"
+
+        async def killed_mid_query():
+            pid = runner._idle[0].process.pid
+            asyncio.get_running_loop().call_later(0.3, os.kill, pid, signal.SIGKILL)
+            return await runner.run(job("SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"), 30)
+
+        outcome = run(loop, killed_mid_query())
+        assert outcome.status == "error" and outcome.message == "query worker failed: it exited"
+        assert run(loop, runner.run(job("ASK {}"), 30)).status == "ok"
+    finally:
+        runner.close()
+
+
+def test_a_busy_pool_spawns_workers_up_to_its_limit_then_waits(slow_store):
+    runner = ProcessRunner(slow_store, workers=1, max_workers=2)
+    try:
+
+        async def main():
+            started = time.monotonic()
+            first = asyncio.create_task(runner.run(job(SLOW), 1.5))
+            second = asyncio.create_task(runner.run(job(SLOW), 1.5))
+            await asyncio.sleep(0.1)
+            third = await runner.run(job("ASK {}"), 0.4)  # both workers busy, no third allowed
+            return await first, await second, third, time.monotonic() - started
+
+        first, second, third, elapsed = asyncio.run(main())
+        # Two ran side by side (each in its own worker, each killed at its timeout).
+        assert first == second == Outcome("timeout") and elapsed < 2.8
+        assert third == Outcome("timeout", "all query workers are busy")
+        # The pool is back to its base size and answers.
+        assert len(runner._idle) == 1 and runner._count == 1
+        assert asyncio.run(runner.run(job("ASK {}"), 30)).status == "ok"
+    finally:
+        runner.close()
+
+
+def test_invalidate_makes_workers_see_a_write(tmp_path):
+    path = build_store(tmp_path / "store", triples=3)
+    primary = ox.Store(path)
+    count = job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", formats={**FORMATS, "solutions": "csv"})
+    runner = ProcessRunner(path, workers=2)
+    try:
+
+        async def main():
+            before = [await runner.run(count, 30) for _ in range(2)]
+            primary.add(ox.Quad(ox.NamedNode(f"{EX}new"), ox.NamedNode(f"{EX}p"), ox.Literal("new"), ox.NamedNode(f"{EX}g")))
+            primary.flush()
+            runner.invalidate()
+            # Both workers (LIFO pool: run two at once so each answers).
+            after = await asyncio.gather(runner.run(count, 30), runner.run(count, 30))
+            return before, after
+
+        before, after = asyncio.run(main())
+        assert [o.body for o in before] == [b"n\r\n3\r\n"] * 2
+        assert [o.body for o in after] == [b"n\r\n4\r\n"] * 2
+    finally:
+        runner.close()
+
+
+def test_the_worker_honours_changed_prefixes(small):
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
+    runner = ProcessRunner(small, workers=1)
+    try:
+
+        async def main():
+            prefixes = {"ex": EX}
+            return [
+                await runner.run(job(construct, prefixes=prefixes), 30),
+                await runner.run(job(construct, prefixes=prefixes), 30),
+                await runner.run(job(construct, prefixes={"zz": EX}), 30),
+                await runner.run(job(construct), 30),
+            ]
+
+        a, b, c, d = asyncio.run(main())
+    finally:
+        runner.close()
+    assert a.body == b.body and b"@prefix ex:" in a.body
+    assert b"@prefix zz:" in c.body and b"@prefix ex:" not in c.body
+    assert b"@prefix" not in d.body
+
+
+def test_the_thread_runner_answers_503_on_time_and_stops_streaming_at_the_deadline(slow_store):
+    store = ox.Store.read_only(slow_store)
+    runner = ThreadRunner(store, threads=2)
+    try:
+
+        async def main():
+            started = time.monotonic()
+            outcome = await runner.run(job("SELECT * { ?a ?p ?o . ?b ?p ?o2 }", max_rows=10**9, formats={**FORMATS, "solutions": "tsv"}), 0.3)
+            return outcome, time.monotonic() - started
+
+        outcome, elapsed = asyncio.run(main())
+        assert outcome == Outcome("timeout") and elapsed < 1
+        deadline = time.monotonic() + 2
+        while runner.active:
+            assert time.monotonic() < deadline, "the timed-out query is still running"
+            time.sleep(0.02)
+        assert asyncio.run(runner.run(job("ASK {}"), 5)).status == "ok"
+    finally:
+        runner.close()
+
+
+# -- solution_limit: the query's own LIMIT lets results skip the TSV carrier ----
+
+TERMS = [
+    ox.NamedNode(f"{EX}iri"),
+    ox.BlankNode("b1"),
+    ox.Literal("plain"),
+    ox.Literal("with\nnewline\tand tab \"quoted\" \\ backslash"),
+    ox.Literal("教育支出", language="zh"),
+    ox.Literal("chat", language="fr"),
+    ox.Literal(42),
+    ox.Literal(-1.5),
+    ox.Literal("12.50", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+    ox.Literal(True),
+    ox.Literal("2024-01-31", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+    ox.Literal("x", datatype=ox.NamedNode(f"{EX}custom")),
+    ox.Literal(""),
+]
+
+
+@pytest.fixture(scope="module")
+def varied(tmp_path_factory):
+    quads = [ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), term, ox.NamedNode(f"{EX}g")) for i, term in enumerate(TERMS)]
+    quads.append(ox.Quad(ox.BlankNode("b1"), ox.NamedNode(f"{EX}q"), ox.Literal("from a blank node"), ox.NamedNode(f"{EX}g")))
+    return build_store(tmp_path_factory.mktemp("varied") / "store", extra=quads)
+
+
+LIMITED = "SELECT ?s ?o ?other WHERE { ?s ?p ?o OPTIONAL { ?o <http://example.org/q> ?other } } ORDER BY ?s LIMIT 20"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_a_select_within_the_cap_is_written_directly_and_identically(varied, fmt):
+    store = ox.Store.read_only(varied)
+    carrier = job(LIMITED, formats={**FORMATS, "solutions": fmt})
+    direct = dataclasses.replace(carrier, solution_limit=20)
+    expected = execute(store, carrier)
+    assert expected.status == "ok" and expected.rows == len(TERMS) + 1 and not expected.truncated
+    streamed = execute(store, direct, deadline=time.monotonic() + 30)  # the writer that checks the deadline
+    at_once = execute(store, direct)  # no deadline: serialised to bytes in one call
+    for outcome in (streamed, at_once):
+        assert outcome.status == "ok" and outcome.body == expected.body
+        assert outcome.rows is None and not outcome.truncated
+    # Over the cap the carrier still cuts and says so.
+    capped = execute(store, dataclasses.replace(direct, max_rows=5))
+    assert capped.truncated and capped.rows == 5
+
+
+def test_a_direct_select_still_stops_at_the_deadline(varied):
+    store = ox.Store.read_only(varied)
+    assert execute(store, job(LIMITED, solution_limit=20), deadline=time.monotonic() - 1) == Outcome("timeout")
