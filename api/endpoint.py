@@ -1,22 +1,21 @@
-"""The SPARQL endpoint routes: /sparql (query, service description, UI) and /update.
+"""The SPARQL endpoint: /sparql (query, service description, UI) and /update.
 
-Handlers are plain Starlette endpoints (no FastAPI dependency resolution on the
-hot path); ``SparqlService.router()`` gives an ``APIRouter`` the app includes,
-next to the routers other features add.
+``SparqlService`` is a plain ASGI app that ``api.app`` puts in front of the
+FastAPI router for these two paths (see ``api.asgi`` for why). It reads the
+whole request, works out the operation (``api.sparql``), hands queries to the
+runner (``api.executor``) and sends the bytes it gets back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import re
 import threading
 
-from fastapi import APIRouter
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
-
-from api import lexer, negotiation, service_description, ui
+from api import cors, lexer, lookups, negotiation, service_description, ui
+from api.asgi import HttpRequest, HttpResponse, plain_text, read_request, send_response
 from api.config import ServerConfig
 from api.executor import Outcome, ProcessRunner, QueryJob, ThreadRunner
 from api.safety import TRUNCATED_HEADER, refuse_outbound
@@ -26,12 +25,14 @@ from kg.vocabulary import PREFIXES
 
 QUERY_PATH = "/sparql"
 UPDATE_PATH = "/update"
+_METHODS = {QUERY_PATH: "GET, POST, HEAD, OPTIONS", UPDATE_PATH: "POST, OPTIONS"}
 _KIND_OF = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+log = logging.getLogger("budgetkg.api")
 _POSITION = re.compile(r"at (\d+):(\d+)")
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> HttpResponse:
+    return plain_text(status, message, headers)
 
 
 def _syntax_message(kind: str, text: str, message: str) -> str:
@@ -47,25 +48,43 @@ def _syntax_message(kind: str, text: str, message: str) -> str:
 
 
 class SparqlService:
+    """The ASGI app for ``paths``; ``api.app`` routes requests for them here."""
+
+    paths = frozenset(_METHODS)
+
     def __init__(self, config: ServerConfig, store: OxigraphStore, runner: ProcessRunner | ThreadRunner) -> None:
         self.config = config
         self.store = store
         self.runner = runner
         self._update_lock = threading.Lock()
 
-    def router(self) -> APIRouter:
-        router = APIRouter()
-        router.add_route(QUERY_PATH, self.query_endpoint, methods=["GET", "POST", "HEAD", "OPTIONS"], include_in_schema=False)
-        router.add_route(UPDATE_PATH, self.update_endpoint, methods=["POST", "OPTIONS"], include_in_schema=False)
-        return router
+    async def __call__(self, scope, receive, send) -> None:
+        request = await read_request(scope, receive)
+        try:
+            response = await self.respond(request)
+        except Exception:  # a bug, not bad input: log it, answer 500, keep serving
+            log.exception("%s %s failed", request.method, request.path)
+            response = _error(500, "Internal error while answering this request; the server log has the details.")
+        response.headers.update(cors.simple_headers())
+        await send_response(send, response, head=request.method == "HEAD")
+
+    async def respond(self, request: HttpRequest) -> HttpResponse:
+        allowed = _METHODS[request.path]
+        if cors.is_preflight(request):
+            return cors.preflight(request, allowed)
+        if request.method not in allowed.split(", "):
+            return _error(405, f"{request.path} takes {allowed}, not {request.method}", {"Allow": allowed})
+        if request.method == "OPTIONS":
+            return HttpResponse(204, headers={"Allow": allowed})
+        if request.path == QUERY_PATH:
+            return await self.query_endpoint(request)
+        return await self.update_endpoint(request)
 
     # -- /sparql ---------------------------------------------------------------
 
-    async def query_endpoint(self, request: Request) -> Response:
-        if request.method == "OPTIONS":
-            return Response(status_code=204, headers={"Allow": "GET, POST, HEAD, OPTIONS"})
+    async def query_endpoint(self, request: HttpRequest) -> HttpResponse:
         try:
-            operation = await read_operation(request)
+            operation = read_operation(request)
             if operation is None:
                 response = self._description_or_ui(request)
             elif isinstance(operation, UpdateOperation):
@@ -77,15 +96,15 @@ class SparqlService:
         response.headers["Vary"] = "Accept"
         return response
 
-    def _endpoint_iri(self, request: Request, path: str = QUERY_PATH) -> str:
-        return str(request.url.replace(path=path, query="", fragment=""))
+    def _endpoint_iri(self, request: HttpRequest, path: str = QUERY_PATH) -> str:
+        return request.origin + path
 
-    def _description_or_ui(self, request: Request) -> Response:
-        accept = request.headers.get("accept")
+    def _description_or_ui(self, request: HttpRequest) -> HttpResponse:
+        accept = request.header("accept")
         fmt = negotiation.choose("graph", accept)
         html_q = negotiation.explicitly_accepts(accept, "text/html")
         if html_q > 0 and (fmt is None or html_q >= negotiation.quality(negotiation.parse_accept(accept), fmt.media_type)):
-            return HTMLResponse(ui.page(QUERY_PATH))
+            return HttpResponse(200, ui.page(QUERY_PATH).encode(), "text/html; charset=utf-8")
         if fmt is None:
             raise ProtocolError(406, f"the service description is available as {negotiation.offered('graph')} and text/html")
         triples = service_description.description(
@@ -94,11 +113,11 @@ class SparqlService:
             update=self.config.updates_enabled,
             update_endpoint=self._endpoint_iri(request, UPDATE_PATH) if self.config.updates_enabled else None,
         )
-        return Response(service_description.serialize(triples, fmt.oxigraph), media_type=fmt.content_type)
+        return HttpResponse(200, service_description.serialize(triples, fmt.oxigraph), fmt.content_type)
 
-    async def _query(self, request: Request, operation: QueryOperation) -> Response:
+    async def _query(self, request: HttpRequest, operation: QueryOperation) -> HttpResponse:
         refuse_outbound(operation.query)
-        accept = request.headers.get("accept")
+        accept = request.header("accept")
         formats = {kind: negotiation.choose(kind, accept, operation.format_params) for kind in negotiation.FORMATS}
         keyword = lexer.operation_keyword(operation.query)
         kind = _KIND_OF.get(keyword or "")
@@ -114,17 +133,22 @@ class SparqlService:
             formats={k: (f.name if f else None) for k, f in formats.items()},
             max_rows=self.config.max_rows,
             prefixes=PREFIXES,
+            solution_limit=lexer.top_level_limit(operation.query) if keyword == "SELECT" else None,
         )
-        outcome = await self.runner.run(job, self.config.query_timeout_s)
+        outcome = None
+        if lookups.can_answer(job, self.config.max_rows):
+            outcome = lookups.run_in_loop(self.store.oxigraph, job)
+        if outcome is None:
+            outcome = await self.runner.run(job, self.config.query_timeout_s)
         return self._query_response(operation, outcome)
 
-    def _query_response(self, operation: QueryOperation, outcome: Outcome) -> Response:
+    def _query_response(self, operation: QueryOperation, outcome: Outcome) -> HttpResponse:
         if outcome.status == "ok":
             fmt = next(f for f in negotiation.FORMATS[outcome.kind] if f.name == outcome.format_name)  # type: ignore[index]
             headers = {}
             if outcome.truncated:
                 headers[TRUNCATED_HEADER] = str(self.config.max_rows)
-            return Response(outcome.body, media_type=fmt.content_type, headers=headers)
+            return HttpResponse(200, outcome.body, fmt.content_type, headers)
         if outcome.status == "syntax":
             return _error(400, _syntax_message("Query", operation.query, outcome.message))
         if outcome.status == "not-acceptable":
@@ -141,11 +165,9 @@ class SparqlService:
 
     # -- /update ---------------------------------------------------------------
 
-    async def update_endpoint(self, request: Request) -> Response:
-        if request.method == "OPTIONS":
-            return Response(status_code=204, headers={"Allow": "POST, OPTIONS"})
+    async def update_endpoint(self, request: HttpRequest) -> HttpResponse:
         try:
-            operation = await read_operation(request)
+            operation = read_operation(request)
             if isinstance(operation, QueryOperation):
                 raise ProtocolError(400, "this endpoint takes SPARQL updates; send queries to /sparql")
             if operation is None:
@@ -154,20 +176,20 @@ class SparqlService:
         except ProtocolError as error:
             return _error(error.status, error.message, error.headers)
 
-    def _authorise(self, request: Request) -> None:
+    def _authorise(self, request: HttpRequest) -> None:
         if not self.config.updates_enabled:
             raise ProtocolError(403, "SPARQL Update is disabled on this server (start it with --update-token or --allow-update)")
         token = self.config.update_token
         if not token:
             return
-        header = request.headers.get("authorization", "")
+        header = request.header("authorization") or ""
         scheme, _, given = header.partition(" ")
         if not header or scheme.lower() != "bearer":
             raise ProtocolError(401, "SPARQL Update needs 'Authorization: Bearer <token>'", {"WWW-Authenticate": 'Bearer realm="budgetkg"'})
         if not hmac.compare_digest(given.strip().encode(), token.encode()):
             raise ProtocolError(403, "the update token is not valid")
 
-    async def _update(self, request: Request, operation: UpdateOperation) -> Response:
+    async def _update(self, request: HttpRequest, operation: UpdateOperation) -> HttpResponse:
         self._authorise(request)
         refuse_outbound(operation.update)
         text = operation.update
@@ -182,7 +204,7 @@ class SparqlService:
             raise ProtocolError(400, _syntax_message("Update", text, str(error))) from None
         except (OSError, ValueError) as error:
             raise ProtocolError(400, f"The update failed: {error}") from None
-        return Response(status_code=204)
+        return HttpResponse(204)
 
     def _run_update(self, text: str, base: str) -> None:
         with self._update_lock:

@@ -52,6 +52,22 @@ class Word:
     previous: str  # the significant token just before it, upper-cased ("" at the start)
 
 
+@dataclass(frozen=True)
+class Token:
+    kind: str  # a group name of _TOKEN: iri, var, string, pname, word, number, open, close, other, lang
+    text: str
+
+
+@lru_cache(maxsize=512)
+def tokens(text: str) -> tuple[Token, ...]:
+    """The significant tokens of ``text`` (no whitespace or comments), in order (cached)."""
+    return tuple(
+        Token(match.lastgroup, match.group())  # type: ignore[arg-type]
+        for match in _TOKEN.finditer(text)
+        if match.lastgroup not in ("ws", "comment")
+    )
+
+
 @lru_cache(maxsize=512)
 def words(text: str) -> tuple[Word, ...]:
     """The bare words (keywords) of ``text`` outside strings, IRIs and comments (cached)."""
@@ -107,3 +123,19 @@ def add_using_clauses(text: str, using: list[str], using_named: list[str]) -> st
     for position in reversed(inserts):
         text = text[:position] + clause.lstrip() + " " + text[position:]
     return text
+
+
+_INTEGER_AFTER = re.compile(r"\s*(\d+)\b")
+
+
+def top_level_limit(text: str) -> int | None:
+    """The ``LIMIT n`` of the outermost query (not a subquery's), when it has one.
+
+    Conservative: anything but whitespace between ``LIMIT`` and the number (a
+    comment, say) gives ``None``, as if there were no limit.
+    """
+    for word in words(text):
+        if word.text == "LIMIT" and word.depth == 0:
+            match = _INTEGER_AFTER.match(text, word.start + len("LIMIT"))
+            return int(match.group(1)) if match else None
+    return None

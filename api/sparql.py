@@ -1,10 +1,10 @@
 """The SPARQL 1.1 Protocol, request side: which operation a request carries.
 
-``read_operation`` turns an HTTP request into a ``QueryOperation`` or an
-``UpdateOperation`` (or ``None`` for a GET without a query: the service
-description), and raises ``ProtocolError`` with the status the protocol
-prescribes for anything malformed: 400 for a bad or ambiguous request, 415 for
-a media type the operation does not take.
+``read_operation`` turns an HTTP request (``api.asgi.HttpRequest``, already
+read) into a ``QueryOperation`` or an ``UpdateOperation`` (or ``None`` for a GET
+without a query: the service description), and raises ``ProtocolError`` with
+the status the protocol prescribes for anything malformed: 400 for a bad or
+ambiguous request, 415 for a media type the operation does not take.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from starlette.requests import Request
-
 from api import lexer
+from api.asgi import HttpRequest
 
 
 class ProtocolError(Exception):
@@ -51,8 +50,8 @@ QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 
 
-def _media_type(request: Request) -> tuple[str, dict[str, str]]:
-    header = request.headers.get("content-type", "")
+def _media_type(request: HttpRequest) -> tuple[str, dict[str, str]]:
+    header = request.header("content-type") or ""
     media, *params = (part.strip() for part in header.split(";"))
     parsed = {}
     for param in params:
@@ -94,13 +93,13 @@ def _single(pairs: list[tuple[str, str]], name: str) -> str | None:
     return found[0] if found else None
 
 
-async def read_operation(request: Request, *, allow_update: bool = True) -> Operation | None:
+def read_operation(request: HttpRequest) -> Operation | None:
     """The operation of a request to the SPARQL endpoint (``None``: GET without a query)."""
-    pairs = _pairs(request.scope.get("query_string", b""))
+    pairs = _pairs(request.query_string)
     body_text: str | None = None
     if request.method == "POST":
         media, params = _media_type(request)
-        body = await request.body()
+        body = request.body
         if media == FORM:
             pairs = pairs + _pairs(_utf8(body, params).strip())
         elif media == QUERY_TYPE:

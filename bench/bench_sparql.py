@@ -181,25 +181,36 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run_mix(servers: dict[str, tuple[str, subprocess.Popen]], runs: int, rdflib_runs: int) -> dict[tuple[str, str], list[float]]:
+    """Latency samples per (query name, server).
+
+    Requests to the servers are interleaved (budgetkg, Oxigraph, budgetkg, ...)
+    so that a slow spell of a shared machine hits both alike; rdflib-endpoint,
+    much slower, gets its own fewer runs after them.
+    """
     timings: dict[tuple[str, str], list[float]] = {}
     headers = {"Accept": "application/sparql-results+json"}
     clients = {name: httpx.Client(timeout=120) for name in servers}
+
+    def timed(server: str, query: str) -> float:
+        start = time.perf_counter()
+        response = clients[server].get(servers[server][0], params={"query": query}, headers=headers)
+        response.raise_for_status()
+        response.json()
+        return (time.perf_counter() - start) * 1000
+
     try:
         for name, queries in mix():
-            for server, (url, _) in servers.items():
-                n = rdflib_runs if server == "rdflib-endpoint" else runs
-                client = clients[server]
+            for server in servers:
                 for q in queries[:2]:  # warm-up
-                    client.get(url, params={"query": q}, headers=headers).raise_for_status()
-                samples = []
-                for i in range(n):
-                    q = queries[i % len(queries)]
-                    start = time.perf_counter()
-                    response = client.get(url, params={"query": q}, headers=headers)
-                    response.raise_for_status()
-                    response.json()
-                    samples.append((time.perf_counter() - start) * 1000)
-                timings[(name, server)] = samples
+                    timed(server, q)
+                timings[(name, server)] = []
+            interleaved = [s for s in servers if s != "rdflib-endpoint"]
+            for i in range(runs):
+                for server in interleaved:
+                    timings[(name, server)].append(timed(server, queries[i % len(queries)]))
+            if "rdflib-endpoint" in servers:
+                for i in range(rdflib_runs):
+                    timings[(name, "rdflib-endpoint")].append(timed("rdflib-endpoint", queries[i % len(queries)]))
     finally:
         for client in clients.values():
             client.close()

@@ -272,6 +272,64 @@ def test_cors(client):
     assert "access-control-allow-credentials" not in r.headers
     r = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://example.net"})
     assert r.headers["access-control-allow-origin"] == "*"
+    assert r.headers["access-control-expose-headers"] == TRUNCATED_HEADER
+
+
+def test_cors_on_update_and_pages(client):
+    preflight = {"Origin": "https://example.net", "Access-Control-Request-Method": "POST"}
+    r = client.options("/update", headers=preflight)
+    assert r.status_code == 200 and r.headers["access-control-allow-methods"] == "POST, OPTIONS"
+    r = client.options("/update", headers={**preflight, "Access-Control-Request-Method": "GET"})
+    assert r.status_code == 400 and "GET" in r.text
+    # The pages follow the same policy through Starlette's middleware.
+    r = client.get("/", headers={"Origin": "https://example.net"})
+    assert r.headers["access-control-allow-origin"] == "*"
+
+
+def test_wrong_method_is_405_with_allow(client):
+    r = client.put("/sparql", content=b"ASK {}")
+    assert r.status_code == 405 and r.headers["allow"] == "GET, POST, HEAD, OPTIONS"
+    r = client.get("/update")
+    assert r.status_code == 405 and r.headers["allow"] == "POST, OPTIONS"
+
+
+def test_a_bug_is_a_500_that_leaves_the_server_running(client, monkeypatch, caplog):
+    service = client.app.state.sparql
+
+    async def broken(job, timeout_s):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(service.runner, "run", broken)
+    r = client.get("/sparql", params={"query": "ASK {}"})
+    assert r.status_code == 500 and "server log" in r.text
+    assert "boom" in caplog.text
+    monkeypatch.undo()
+    assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query, limit",
+    [
+        ("SELECT * { ?s ?p ?o } LIMIT 10", 10),
+        ("SELECT * { ?s ?p ?o } OFFSET 5 limit 7", 7),
+        ("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 3 } }", None),  # a subquery's limit
+        ('SELECT * { ?s ?p "LIMIT 4" }', None),  # inside a string
+        ("SELECT * { ?s ?p ?o } LIMIT # ten\n 10", None),  # conservative
+        ("SELECT * { ?s ?p ?o }", None),
+    ],
+)
+def test_top_level_limit(query, limit):
+    assert lexer.top_level_limit(query) == limit
+
+
+def test_a_query_with_its_own_limit_under_the_cap_is_not_cut():
+    with TestClient(create_app(ServerConfig(store=None, max_rows=3), make_store(triples=10))) as c:
+        for fmt in ("json", "xml", "csv", "tsv"):
+            r = c.get("/sparql", params={"query": f"SELECT ?o {{ ?s <{EX}p> ?o }} ORDER BY ?o LIMIT 2", "format": fmt})
+            assert r.status_code == 200 and TRUNCATED_HEADER not in r.headers, fmt
+        assert [b["o"]["value"] for b in bindings(c.get("/sparql", params={"query": f"SELECT ?o {{ ?s <{EX}p> ?o }} ORDER BY ?o LIMIT 3"}))] == ["0", "1", "2"]
+        r = c.get("/sparql", params={"query": f"SELECT ?o {{ ?s <{EX}p> ?o }} LIMIT 4"})
+        assert len(bindings(r)) == 3 and r.headers[TRUNCATED_HEADER] == "3"
 
 
 # -- updates -----------------------------------------------------------------------
