@@ -2,7 +2,7 @@
 
 One policy for the whole server. The pages and /validate get it from
 Starlette's ``CORSMiddleware`` (``middleware_options``); the SPARQL endpoint
-applies it itself (``simple_headers``, ``preflight``) because it answers in
+applies it itself (``add_simple_headers``, ``preflight``) because it answers in
 front of the FastAPI stack (``api.asgi``). Its responses carry
 ``Access-Control-Allow-Origin: *`` whether or not the request had an Origin,
 so they do not vary by Origin and caches may share them.
@@ -30,8 +30,12 @@ def middleware_options() -> dict:
     }
 
 
-def simple_headers() -> dict[str, str]:
-    return {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": ", ".join(EXPOSE_HEADERS)}
+def add_simple_headers(headers: dict[str, str]) -> None:
+    """Let any origin read the response, and the headers of ours it carries."""
+    headers["Access-Control-Allow-Origin"] = "*"
+    exposed = [name for name in EXPOSE_HEADERS if name in headers]
+    if exposed:
+        headers["Access-Control-Expose-Headers"] = ", ".join(exposed)
 
 
 def is_preflight(request: HttpRequest) -> bool:

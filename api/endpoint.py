@@ -13,6 +13,7 @@ import hmac
 import logging
 import re
 import threading
+from functools import lru_cache
 
 from api import cors, lexer, lookups, negotiation, service_description, ui
 from api.asgi import HttpRequest, HttpResponse, plain_text, read_request, send_response
@@ -47,6 +48,34 @@ def _syntax_message(kind: str, text: str, message: str) -> str:
     return out
 
 
+@lru_cache(maxsize=1024)
+def prepare_query(operation: QueryOperation, accept: str | None, base_iri: str, max_rows: int) -> tuple[QueryJob, bool]:
+    """The job for a query request, and whether it may run in the event loop (``api.lookups``).
+
+    A pure function of the request, so a repeated request (a dashboard's, a
+    page's) is prepared once. Raises ``ProtocolError`` for SERVICE/LOAD (400) and
+    for an Accept header no result of this query form can meet (406).
+    """
+    refuse_outbound(operation.query)
+    formats = negotiation.choose_all(accept, operation.format_params)
+    keyword = lexer.operation_keyword(operation.query)
+    kind = _KIND_OF.get(keyword or "")
+    if kind is not None and formats[kind] is None:
+        raise ProtocolError(406, f"a {keyword} result is available as {negotiation.offered(kind)}")  # type: ignore[arg-type]
+    job = QueryJob(
+        sparql=operation.query,
+        default_graphs=operation.default_graphs if operation.has_protocol_dataset else None,
+        named_graphs=operation.named_graphs if operation.has_protocol_dataset else None,
+        query_has_dataset=any(w.text == "FROM" and w.depth == 0 for w in lexer.words(operation.query)),
+        base_iri=base_iri,
+        formats=formats,
+        max_rows=max_rows,
+        prefixes=PREFIXES,
+        solution_limit=lexer.top_level_limit(operation.query) if keyword == "SELECT" else None,
+    )
+    return job, lookups.can_answer(job, max_rows)
+
+
 class SparqlService:
     """The ASGI app for ``paths``; ``api.app`` routes requests for them here."""
 
@@ -65,7 +94,7 @@ class SparqlService:
         except Exception:  # a bug, not bad input: log it, answer 500, keep serving
             log.exception("%s %s failed", request.method, request.path)
             response = _error(500, "Internal error while answering this request; the server log has the details.")
-        response.headers.update(cors.simple_headers())
+        cors.add_simple_headers(response.headers)
         await send_response(send, response, head=request.method == "HEAD")
 
     async def respond(self, request: HttpRequest) -> HttpResponse:
@@ -116,39 +145,16 @@ class SparqlService:
         return HttpResponse(200, service_description.serialize(triples, fmt.oxigraph), fmt.content_type)
 
     async def _query(self, request: HttpRequest, operation: QueryOperation) -> HttpResponse:
-        refuse_outbound(operation.query)
-        accept = request.header("accept")
-        formats = {kind: negotiation.choose(kind, accept, operation.format_params) for kind in negotiation.FORMATS}
-        keyword = lexer.operation_keyword(operation.query)
-        kind = _KIND_OF.get(keyword or "")
-        if kind is not None and formats[kind] is None:
-            raise ProtocolError(406, f"a {keyword} result is available as {negotiation.offered(kind)}")
-        words = lexer.words(operation.query)
-        job = QueryJob(
-            sparql=operation.query,
-            default_graphs=operation.default_graphs if operation.has_protocol_dataset else None,
-            named_graphs=operation.named_graphs if operation.has_protocol_dataset else None,
-            query_has_dataset=any(w.text == "FROM" and w.depth == 0 for w in words),
-            base_iri=self._endpoint_iri(request),
-            formats={k: (f.name if f else None) for k, f in formats.items()},
-            max_rows=self.config.max_rows,
-            prefixes=PREFIXES,
-            solution_limit=lexer.top_level_limit(operation.query) if keyword == "SELECT" else None,
-        )
-        outcome = None
-        if lookups.can_answer(job, self.config.max_rows):
-            outcome = lookups.run_in_loop(self.store.oxigraph, job)
+        job, in_loop = prepare_query(operation, request.header("accept"), self._endpoint_iri(request), self.config.max_rows)
+        outcome = lookups.run_in_loop(self.store.oxigraph, job) if in_loop else None
         if outcome is None:
             outcome = await self.runner.run(job, self.config.query_timeout_s)
         return self._query_response(operation, outcome)
 
     def _query_response(self, operation: QueryOperation, outcome: Outcome) -> HttpResponse:
         if outcome.status == "ok":
-            fmt = next(f for f in negotiation.FORMATS[outcome.kind] if f.name == outcome.format_name)  # type: ignore[index]
-            headers = {}
-            if outcome.truncated:
-                headers[TRUNCATED_HEADER] = str(self.config.max_rows)
-            return HttpResponse(200, outcome.body, fmt.content_type, headers)
+            headers = {TRUNCATED_HEADER: str(self.config.max_rows)} if outcome.truncated else {}
+            return HttpResponse(200, outcome.body, negotiation.BY_NAME[outcome.format_name].content_type, headers)
         if outcome.status == "syntax":
             return _error(400, _syntax_message("Query", operation.query, outcome.message))
         if outcome.status == "not-acceptable":

@@ -39,7 +39,7 @@ from operator import attrgetter
 import pyoxigraph as ox
 
 from api import negotiation
-from api.results import SerializationError, serialize
+from api.results import ResultTooLarge, SerializationError, serialize
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,6 @@ class Outcome:
     elapsed_s: float = 0.0
 
 
-_FORMATS_BY_NAME = {fmt.name: fmt for formats in negotiation.FORMATS.values() for fmt in formats}
 
 
 def execute(store: ox.Store, job: QueryJob, deadline: float | None = None) -> Outcome:
@@ -105,15 +104,13 @@ def execute(store: ox.Store, job: QueryJob, deadline: float | None = None) -> Ou
     name = job.formats.get(kind)
     if name is None:
         return Outcome("not-acceptable", kind=kind)
+    fmt = negotiation.BY_NAME[name]
     try:
-        out = serialize(
-            result,
-            _FORMATS_BY_NAME[name],
-            max_rows=job.max_rows,
-            prefixes=job.prefixes,
-            deadline=deadline,
-            solution_limit=job.solution_limit,
-        )
+        try:
+            out = serialize(result, fmt, max_rows=job.max_rows, prefixes=job.prefixes, deadline=deadline, solution_limit=job.solution_limit)
+        except ResultTooLarge:  # see api.results: evaluate again, through the carrier
+            result = store.query(job.sparql, **options)
+            out = serialize(result, fmt, max_rows=job.max_rows, prefixes=job.prefixes, deadline=deadline, direct=False)
     except TimeoutError:
         return Outcome("timeout")
     except SerializationError as error:

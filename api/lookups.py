@@ -155,7 +155,6 @@ class _BudgetWriter:
         pass
 
 
-_FORMATS_BY_NAME = {fmt.name: fmt for formats in negotiation.FORMATS.values() for fmt in formats}
 
 
 def can_answer(job: QueryJob, max_rows: int) -> bool:
@@ -189,7 +188,7 @@ def run_in_loop(store: ox.Store, job: QueryJob) -> Outcome | None:
     name = job.formats.get(kind)
     if name is None:
         return Outcome("not-acceptable", kind=kind)
-    fmt = _FORMATS_BY_NAME[name]
+    fmt = negotiation.BY_NAME[name]
     if isinstance(result, ox.QueryBoolean):
         return Outcome("ok", "", result.serialize(format=fmt.oxigraph), name, kind, None, False, time.monotonic() - started)
     writer = _BudgetWriter(BUDGET_BYTES)

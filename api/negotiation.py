@@ -52,6 +52,9 @@ FORMATS: dict[Kind, tuple[Format, ...]] = {
     "graph": (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG, NQUADS),
 }
 
+# Each format by its name (the name travels to query workers, the Format does not).
+BY_NAME: dict[str, Format] = {fmt.name: fmt for formats in FORMATS.values() for fmt in formats}
+
 # Names clients put in format=/output=/results=, per kind.
 _PARAM_NAMES: dict[str, dict[Kind, Format]] = {}
 
@@ -145,6 +148,12 @@ def _choose(kind: Kind, accept: str | None, format_params: tuple[str, ...]) -> F
         if q > 0 and (best is None or q > best[0]):
             best = (q, rank, fmt)
     return best[2] if best else None
+
+
+@lru_cache(maxsize=1024)
+def choose_all(accept: str | None, format_params: tuple[str, ...]) -> dict[str, str | None]:
+    """The chosen format's name per result kind (None: that kind cannot be met), as a query job takes it."""
+    return {kind: (fmt.name if (fmt := _choose(kind, accept, format_params)) else None) for kind in FORMATS}
 
 
 def explicitly_accepts(accept: str | None, media_type: str) -> float:

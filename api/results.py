@@ -11,6 +11,15 @@ requested one by Oxigraph.
 When the query's own top-level LIMIT is known (``solution_limit``) and is at
 most the cap, the cap cannot bite: SELECT results are then written directly in
 the requested format, with no carrier, and ``rows`` is None.
+
+Otherwise SELECT results asked for as JSON or XML are written directly too,
+up to ``DIRECT_BYTES``: every row takes at least a few bytes in these formats
+(``{},`` and ``<result></result>``), so a body no longer than ``max_rows`` times
+that has at most ``max_rows`` rows. A longer body is counted exactly (parsed
+back and written as TSV) and cut only if it has too many. A result that would
+pass ``DIRECT_BYTES`` stops there and is evaluated again through the carrier
+(``ResultTooLarge``), which stops at the cap. This saves the carrier's two
+extra passes (about 8% of a 100-row query) on nearly every query.
 """
 
 from __future__ import annotations
@@ -20,7 +29,16 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from api.negotiation import Format, NTRIPLES, TSV
+from api.negotiation import NTRIPLES, TSV, Format
+
+# Fewest bytes a row takes in each directly written format (a row binding nothing).
+_MIN_ROW_BYTES = {"json": len(b"{},"), "xml": len(b"<result></result>")}
+# Longest body written directly; a longer result goes through the carrier instead.
+DIRECT_BYTES = 64 * 1024 * 1024
+
+
+class ResultTooLarge(Exception):
+    """The result passed ``DIRECT_BYTES``: evaluate it again with ``direct=False``."""
 
 
 class SerializationError(Exception):
@@ -66,24 +84,28 @@ class _CappedLines:
         pass
 
     def first_lines(self, count: int) -> bytes:
-        data = b"".join(self.parts)
-        end = -1
-        for _ in range(count):
-            end = data.index(b"\n", end + 1)
-        return data[: end + 1]
+        return _first_lines(b"".join(self.parts), count)
 
 
 class _Collected:
-    """A binary writer that collects output and stops once ``deadline`` (time.monotonic) has passed."""
+    """A binary writer that collects output; it stops once ``deadline`` (time.monotonic)
+    has passed or, with ``max_bytes``, once the output would grow past it."""
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, deadline: float | None, max_bytes: int | None = None) -> None:
         self.deadline = deadline
+        self.max_bytes = max_bytes
         self.late = False
+        self.over = False
+        self.size = 0
         self.parts: list[bytes] = []
 
     def write(self, chunk: bytes) -> int:
-        if time.monotonic() > self.deadline:
+        if self.deadline is not None and time.monotonic() > self.deadline:
             self.late = True
+            raise _Full
+        self.size += len(chunk)
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            self.over = True
             raise _Full
         self.parts.append(bytes(chunk))
         return len(chunk)
@@ -92,19 +114,46 @@ class _Collected:
         pass
 
 
-def _direct(result: ox.QuerySolutions, fmt: Format, deadline: float | None) -> bytes:
-    """``result`` written in ``fmt`` with no cap. Raises TimeoutError when ``deadline`` passes while writing."""
-    if deadline is None:
+def _direct(result: ox.QuerySolutions, fmt: Format, deadline: float | None, max_bytes: int | None = None) -> bytes:
+    """``result`` written in ``fmt``, at most ``max_bytes`` of it.
+
+    Raises TimeoutError when ``deadline`` passes while writing, ResultTooLarge past ``max_bytes``.
+    """
+    if deadline is None and max_bytes is None:
         return result.serialize(format=fmt.oxigraph)
-    writer = _Collected(deadline)
+    writer = _Collected(deadline, max_bytes)
     try:
         result.serialize(writer, format=fmt.oxigraph)
     except Exception:
-        if not writer.late:
+        if not (writer.late or writer.over):
             raise
     if writer.late:
         raise TimeoutError
+    if writer.over:
+        raise ResultTooLarge
     return b"".join(writer.parts)
+
+
+def _first_lines(data: bytes, count: int) -> bytes:
+    end = -1
+    for _ in range(count):
+        end = data.find(b"\n", end + 1)
+        if end < 0:
+            return data
+    return data[: end + 1]
+
+
+def _direct_with_cap(result: ox.QuerySolutions, fmt: Format, max_rows: int, deadline: float | None) -> Serialized:
+    """JSON or XML written directly, then counted (and cut) only if it could exceed the cap."""
+    body = _direct(result, fmt, deadline, DIRECT_BYTES)
+    if len(body) <= max_rows * _MIN_ROW_BYTES[fmt.name]:
+        return Serialized(body, "solutions", None, False)
+    tsv = ox.parse_query_results(body, format=fmt.oxigraph).serialize(format=TSV.oxigraph)
+    rows = max(0, tsv.count(b"\n") - 1)
+    if rows <= max_rows:
+        return Serialized(body, "solutions", rows, False)
+    cut = ox.parse_query_results(_first_lines(tsv, max_rows + 1), format=TSV.oxigraph)
+    return Serialized(cut.serialize(format=fmt.oxigraph), "solutions", max_rows, True)
 
 
 def _capped(write, limit: int, deadline: float | None) -> tuple[bytes, int, bool]:
@@ -136,10 +185,12 @@ def serialize(
     prefixes: dict[str, str] | None = None,
     deadline: float | None = None,
     solution_limit: int | None = None,
+    direct: bool = True,
 ) -> Serialized:
     """Write ``result`` in ``fmt``, at most ``max_rows`` rows (or triples).
 
-    ``solution_limit`` is the query's own top-level LIMIT when known; see the module docstring.
+    ``solution_limit`` is the query's own top-level LIMIT when known; ``direct=False``
+    forces the carrier (after ResultTooLarge). See the module docstring.
     """
     if isinstance(result, ox.QueryBoolean):
         return Serialized(result.serialize(format=fmt.oxigraph), "boolean", None, False)
@@ -147,6 +198,8 @@ def serialize(
         if isinstance(result, ox.QuerySolutions):
             if solution_limit is not None and solution_limit <= max_rows:
                 return Serialized(_direct(result, fmt, deadline), "solutions", None, False)
+            if direct and fmt.name in _MIN_ROW_BYTES:
+                return _direct_with_cap(result, fmt, max_rows, deadline)
             # Header line + max_rows rows.
             tsv, lines, truncated = _capped(lambda w: result.serialize(w, format=TSV.oxigraph), max_rows + 1, deadline)
             rows = max(0, lines - 1)
@@ -158,7 +211,7 @@ def serialize(
         if fmt is NTRIPLES:
             return Serialized(nt, "graph", rows, truncated)
         return Serialized(serialize_graph(nt, fmt, prefixes), "graph", rows, truncated)
-    except TimeoutError:
+    except (TimeoutError, ResultTooLarge):
         raise
     except (OSError, ValueError, SyntaxError) as error:
         raise SerializationError(f"the result cannot be written as {fmt.media_type}: {error}") from None

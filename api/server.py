@@ -12,4 +12,5 @@ def run(config: ServerConfig) -> None:
     app = create_app(config)
     # uvloop and httptools are used when installed ("auto"): they roughly halve
     # the per-request overhead of the asyncio/h11 defaults.
-    uvicorn.run(app, host=config.host, port=config.port, loop="auto", http="auto", log_level="info", access_log=False)
+    # No "Server: uvicorn" header: it tells a client nothing it needs.
+    uvicorn.run(app, host=config.host, port=config.port, loop="auto", http="auto", log_level="info", access_log=False, server_header=False)

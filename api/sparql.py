@@ -10,6 +10,7 @@ ambiguous request, 415 for a media type the operation does not take.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from api import lexer
@@ -95,6 +96,8 @@ def _single(pairs: list[tuple[str, str]], name: str) -> str | None:
 
 def read_operation(request: HttpRequest) -> Operation | None:
     """The operation of a request to the SPARQL endpoint (``None``: GET without a query)."""
+    if request.method != "POST":
+        return _operation_in_url(request.query_string)
     pairs = _pairs(request.query_string)
     body_text: str | None = None
     if request.method == "POST":
@@ -129,6 +132,16 @@ def read_operation(request: HttpRequest) -> Operation | None:
             raise ProtocolError(400, "the form has no 'query' (or 'update') parameter")
         return None
     return _query(query, pairs)
+
+
+@lru_cache(maxsize=1024)
+def _operation_in_url(query_string: bytes) -> Operation | None:
+    """The operation of a GET (or HEAD): a function of its URL alone, so repeated requests are read once."""
+    pairs = _pairs(query_string)
+    query = _single(pairs, "query")
+    if _single(pairs, "update") is not None:
+        raise ProtocolError(400, "an update must be POSTed (form-encoded or application/sparql-update)")
+    return None if query is None else _query(query, pairs)
 
 
 def _query(text: str, pairs: list[tuple[str, str]]) -> QueryOperation:

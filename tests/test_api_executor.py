@@ -11,6 +11,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
+from api import negotiation, results
 from api.executor import Outcome, ProcessRunner, QueryJob, ThreadRunner, execute
 
 EX = "http://example.org/"
@@ -350,8 +351,8 @@ def test_a_select_within_the_cap_is_written_directly_and_identically(varied, fmt
     store = ox.Store.read_only(varied)
     carrier = job(LIMITED, formats={**FORMATS, "solutions": fmt})
     direct = dataclasses.replace(carrier, solution_limit=20)
-    expected = execute(store, carrier)
-    assert expected.status == "ok" and expected.rows == len(TERMS) + 1 and not expected.truncated
+    expected = _through_the_carrier(store, carrier)
+    assert expected.rows == len(TERMS) + 1 and not expected.truncated
     streamed = execute(store, direct, deadline=time.monotonic() + 30)  # the writer that checks the deadline
     at_once = execute(store, direct)  # no deadline: serialised to bytes in one call
     for outcome in (streamed, at_once):
@@ -365,3 +366,34 @@ def test_a_select_within_the_cap_is_written_directly_and_identically(varied, fmt
 def test_a_direct_select_still_stops_at_the_deadline(varied):
     store = ox.Store.read_only(varied)
     assert execute(store, job(LIMITED, solution_limit=20), deadline=time.monotonic() - 1) == Outcome("timeout")
+
+
+def _through_the_carrier(store: ox.Store, query_job: QueryJob) -> results.Serialized:
+    result = store.query(query_job.sparql, use_default_graph_as_union=True)
+    fmt = negotiation.BY_NAME[query_job.formats["solutions"]]
+    return results.serialize(result, fmt, max_rows=query_job.max_rows, direct=False)
+
+
+UNLIMITED = "SELECT ?s ?o ?other WHERE { ?s ?p ?o OPTIONAL { ?o <http://example.org/q> ?other } } ORDER BY ?s"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_json_and_xml_are_written_directly_and_cut_exactly(varied, fmt, monkeypatch):
+    store = ox.Store.read_only(varied)
+    rows = len(TERMS) + 1
+    query_job = job(UNLIMITED, formats={**FORMATS, "solutions": fmt})
+    expected = _through_the_carrier(store, query_job)
+    # Short enough that the cap cannot bite: written directly, uncounted.
+    small = execute(store, query_job)
+    assert small.body == expected.body and small.rows is None and not small.truncated
+    # A cap the body's length cannot rule out: counted exactly, still not cut.
+    exact = execute(store, dataclasses.replace(query_job, max_rows=rows))
+    assert exact.body == expected.body and exact.rows == rows and not exact.truncated
+    # One row fewer allowed: cut to the cap, like the carrier does.
+    cut = execute(store, dataclasses.replace(query_job, max_rows=rows - 1))
+    assert cut.truncated and cut.rows == rows - 1
+    assert cut.body == _through_the_carrier(store, dataclasses.replace(query_job, max_rows=rows - 1)).body
+    # A result longer than DIRECT_BYTES is evaluated again through the carrier.
+    monkeypatch.setattr(results, "DIRECT_BYTES", 64)
+    again = execute(store, dataclasses.replace(query_job, max_rows=rows - 1))
+    assert again.body == cut.body and again.truncated and again.rows == rows - 1

@@ -93,7 +93,7 @@ def test_lookup_errors_are_reported_like_any_query():
     with TestClient(create_app(ServerConfig(store=None), store)) as client:
         r = client.get("/sparql", params={"query": f"SELECT ?o {{ <{EX}s0> ?p ?o }}"}, headers={"accept": "text/turtle"})
         assert r.status_code == 406
-        r = client.get("/sparql", params={"query": f"SELECT ?o {{ nope:s0 ?p ?o }}"})
+        r = client.get("/sparql", params={"query": "SELECT ?o { nope:s0 ?p ?o }"})
         assert r.status_code == 400 and "nope" in r.text
 
 
