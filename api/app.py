@@ -23,7 +23,7 @@ from starlette.middleware.cors import CORSMiddleware
 from api import cors, ui, validate
 from api.config import ServerConfig
 from api.endpoint import SparqlService
-from api.executor import ProcessRunner, ThreadRunner, default_workers
+from api.executor import ProcessRunner, ThreadRunner, TieredRunner, default_workers
 from api.linked_data import LinkedData
 from api.safety import RequestSizeLimit
 from kg.store import OxigraphStore, StoreError
@@ -67,9 +67,10 @@ class Server:
             await self.pages(scope, receive, send)
 
 
-def make_runner(config: ServerConfig, store: OxigraphStore) -> ProcessRunner | ThreadRunner:
+def make_runner(config: ServerConfig, store: OxigraphStore) -> TieredRunner | ThreadRunner:
     if store.path is not None and config.query_workers != 0:
-        return ProcessRunner(str(store.path), workers=config.query_workers or default_workers())
+        processes = ProcessRunner(str(store.path), workers=config.query_workers or default_workers())
+        return TieredRunner(processes, ThreadRunner(store.oxigraph))
     return ThreadRunner(store.oxigraph)
 
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from api import cors, lexer, lookups, negotiation, service_description, ui
 from api.asgi import HttpRequest, HttpResponse, plain_text, read_request, send_response
 from api.config import ServerConfig
-from api.executor import Outcome, ProcessRunner, QueryJob, ThreadRunner
+from api.executor import Outcome, QueryJob, ThreadRunner, TieredRunner
 from api.safety import TRUNCATED_HEADER, refuse_outbound
 from api.sparql import ProtocolError, QueryOperation, UpdateOperation, read_operation
 from kg.store import OxigraphStore
@@ -81,7 +81,7 @@ class SparqlService:
 
     paths = frozenset(_METHODS)
 
-    def __init__(self, config: ServerConfig, store: OxigraphStore, runner: ProcessRunner | ThreadRunner) -> None:
+    def __init__(self, config: ServerConfig, store: OxigraphStore, runner: TieredRunner | ThreadRunner) -> None:
         self.config = config
         self.store = store
         self.runner = runner

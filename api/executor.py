@@ -19,6 +19,9 @@ the deadline between chunks), but a query blocked inside one operator (a big
 ORDER BY, GROUP BY, a join's hash build) runs on in its thread until it ends.
 That limitation is the reason on-disk stores use processes.
 
+``TieredRunner`` (what ``budgetkg serve`` uses for a store on disk) combines
+the two: a query seen to end quickly on a worker runs in a thread next time.
+
 This module must not import FastAPI: worker processes import it.
 """
 
@@ -33,6 +36,7 @@ import socket
 import struct
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 
@@ -549,6 +553,56 @@ class ProcessRunner:
             idle, self._idle = self._idle, []
         for worker in idle:
             worker.kill()
+
+
+class TieredRunner:
+    """Worker processes for queries not yet seen to be quick; threads for those that were.
+
+    Reaching a worker costs 0.3-0.9 ms a query here, reaching a thread half that
+    or less (``bench/bench_sparql.py``). A query that has run on a worker within
+    ``quick_s`` against the same store generation will take about as long again
+    (the server's view of the store only changes through an update, which
+    starts a new generation), so the next time it runs in a thread. Everything
+    else, and every query's first run, keeps the hard timeout of a worker. The
+    thread's timeout still answers 503 on time; a query that ended within
+    ``quick_s`` once is not expected to need it.
+    """
+
+    hard_timeout = True
+
+    def __init__(self, processes: ProcessRunner, threads: ThreadRunner, quick_s: float = 0.1, remembered: int = 4096) -> None:
+        self.processes = processes
+        self.threads = threads
+        self.quick_s = quick_s
+        self.remembered = remembered
+        self._quick: OrderedDict[tuple, int] = OrderedDict()  # job key -> generation it was quick in
+
+    @staticmethod
+    def _key(job: QueryJob) -> tuple:
+        return (job.sparql, job.default_graphs, job.named_graphs, job.query_has_dataset, job.base_iri,
+                tuple(sorted(job.formats.items())), job.max_rows, job.solution_limit)
+
+    async def run(self, job: QueryJob, timeout_s: float) -> Outcome:
+        key = self._key(job)
+        generation = self.processes.generation
+        if self._quick.get(key) == generation:
+            self._quick.move_to_end(key)
+            return await self.threads.run(job, timeout_s)
+        outcome = await self.processes.run(job, timeout_s)
+        if outcome.status == "ok" and outcome.elapsed_s <= self.quick_s and generation == self.processes.generation:
+            self._quick[key] = generation
+            if len(self._quick) > self.remembered:
+                self._quick.popitem(last=False)
+        return outcome
+
+    def invalidate(self) -> None:
+        self._quick.clear()
+        self.processes.invalidate()
+        self.threads.invalidate()
+
+    def close(self) -> None:
+        self.threads.close()
+        self.processes.close()
 
 
 def default_workers() -> int:

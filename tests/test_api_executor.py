@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from api import negotiation, results
-from api.executor import Outcome, ProcessRunner, QueryJob, ThreadRunner, execute
+from api.executor import Outcome, ProcessRunner, QueryJob, ThreadRunner, TieredRunner, execute
 
 EX = "http://example.org/"
 FORMATS = {"solutions": "json", "boolean": "json", "graph": "turtle"}
@@ -397,3 +397,65 @@ def test_json_and_xml_are_written_directly_and_cut_exactly(varied, fmt, monkeypa
     monkeypatch.setattr(results, "DIRECT_BYTES", 64)
     again = execute(store, dataclasses.replace(query_job, max_rows=rows - 1))
     assert again.body == cut.body and again.truncated and again.rows == rows - 1
+
+
+class _Counting:
+    """Wraps a runner and counts the jobs it is given."""
+
+    def __init__(self, runner) -> None:
+        self.runner = runner
+        self.jobs: list[str] = []
+
+    async def run(self, query_job: QueryJob, timeout_s: float) -> Outcome:
+        self.jobs.append(query_job.sparql)
+        return await self.runner.run(query_job, timeout_s)
+
+    def invalidate(self) -> None:
+        self.runner.invalidate()
+
+    def close(self) -> None:
+        self.runner.close()
+
+    @property
+    def generation(self) -> int:
+        return self.runner.generation
+
+
+def test_tiered_runner_moves_a_query_to_threads_once_it_was_quick(tmp_path):
+    path = build_store(tmp_path / "store", triples=50)
+    processes = _Counting(ProcessRunner(path, workers=1))
+    threads = _Counting(ThreadRunner(ox.Store.read_only(path)))
+    tiered = TieredRunner(processes, threads, quick_s=5.0)  # type: ignore[arg-type]
+    quick = job("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    try:
+
+        async def main():
+            first = await tiered.run(quick, 30)
+            second = await tiered.run(quick, 30)
+            as_xml = await tiered.run(dataclasses.replace(quick, formats={**FORMATS, "solutions": "xml"}), 30)
+            tiered.invalidate()  # an update: what was quick may not be any more
+            after_update = await tiered.run(quick, 30)
+            return first, second, as_xml, after_update
+
+        first, second, as_xml, after_update = asyncio.run(main())
+        assert same(first, second) and first.status == "ok" and b"50" in first.body
+        assert processes.jobs == [quick.sparql] * 3  # the first run, the XML run (another job), after the update
+        assert threads.jobs == [quick.sparql]
+    finally:
+        tiered.close()
+
+
+def test_tiered_runner_keeps_slow_queries_on_workers(tmp_path):
+    path = build_store(tmp_path / "store", triples=50)
+    processes = _Counting(ProcessRunner(path, workers=1))
+    threads = _Counting(ThreadRunner(ox.Store.read_only(path)))
+    tiered = TieredRunner(processes, threads, quick_s=0.0)  # type: ignore[arg-type]  # nothing counts as quick
+    try:
+
+        async def main():
+            return [await tiered.run(job("ASK { ?s ?p ?o }"), 30) for _ in range(3)]
+
+        assert all(o.status == "ok" for o in asyncio.run(main()))
+        assert len(processes.jobs) == 3 and threads.jobs == []
+    finally:
+        tiered.close()

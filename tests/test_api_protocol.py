@@ -439,7 +439,7 @@ def test_timeout_kills_the_worker_process_and_other_requests_go_on(tmp_path):
     store = make_store(tmp_path / "store", triples=2000)
     config = ServerConfig(store=str(tmp_path / "store"), query_timeout_s=1.5, query_workers=2)
     with TestClient(create_app(config, store)) as c:
-        runner = c.app.state.sparql.runner
+        runner = c.app.state.sparql.runner.processes
         assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200  # workers up
         pids_before = {w.process.pid for w in runner._idle}
         slow_result = {}
