@@ -3,7 +3,8 @@
 Two parts behind one front door (``Server``):
 
 * the SPARQL endpoint (``api.endpoint``; /sparql and /update), a plain ASGI app
-  with its own request-size limit and CORS headers (``api.cors``). It answers in
+  with its own request-size limit (``api.asgi.read_request``) and CORS headers
+  (``api.cors``). It answers in
   front of FastAPI because FastAPI's routing, middleware and request objects
   cost about 0.3 ms a request, as much as Oxigraph takes for a point lookup
   (``bench/bench_sparql.py`` measures the endpoint against the Oxigraph server);
@@ -51,9 +52,9 @@ class Server:
     Lifespan events go to FastAPI, which starts and stops the query runner.
     """
 
-    def __init__(self, sparql: SparqlService, max_request_bytes: int, pages: FastAPI) -> None:
+    def __init__(self, sparql: SparqlService, pages: FastAPI) -> None:
         self.sparql_paths = sparql.paths
-        self.sparql = RequestSizeLimit(sparql, max_bytes=max_request_bytes)
+        self.sparql = sparql
         self.pages = pages
 
     @property
@@ -98,4 +99,4 @@ def create_app(config: ServerConfig, store: OxigraphStore | None = None) -> Serv
     pages.mount(ui.STATIC_PATH, ui.static_files(), name="static")
     pages.add_middleware(CORSMiddleware, **cors.middleware_options())
     pages.add_middleware(RequestSizeLimit, max_bytes=config.max_request_bytes)
-    return Server(service, config.max_request_bytes, pages)
+    return Server(service, pages)

@@ -18,14 +18,17 @@ class HttpRequest:
     method: str
     path: str
     query_string: bytes
-    # Lower-cased header names; a repeated header's values joined with ", " (RFC 9110 §5.3).
-    headers: dict[str, str]
+    # The ASGI scope's (name, value) pairs: names are lower-case bytes.
+    raw_headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
     # scheme://host[:port] as the client addressed the server, plus the ASGI root_path.
     origin: str
 
     def header(self, name: str) -> str | None:
-        return self.headers.get(name)
+        """A header's value; a repeated header's values joined with ", " (RFC 9110 §5.3)."""
+        key = name.encode("latin-1")
+        found = [value.decode("latin-1") for raw_name, value in self.raw_headers if raw_name == key]
+        return ", ".join(found) if found else None
 
 
 @dataclass
@@ -40,42 +43,49 @@ def plain_text(status: int, message: str, headers: dict[str, str] | None = None)
     return HttpResponse(status, (message.rstrip() + "\n").encode(), "text/plain; charset=utf-8", dict(headers or {}))
 
 
-def _headers(scope: dict) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for raw_name, raw_value in scope.get("headers", ()):
-        name = raw_name.decode("latin-1").lower()
-        value = raw_value.decode("latin-1")
-        found[name] = f"{found[name]}, {value}" if name in found else value
-    return found
+class TooLarge(Exception):
+    """The request is over the size limit: ``status`` is 413 (body) or 414 (URL)."""
+
+    def __init__(self, status: int, limit: int) -> None:
+        what = "query string" if status == 414 else "request body"
+        super().__init__(f"the {what} is longer than {limit} bytes")
+        self.status = status
 
 
-def _origin(scope: dict, headers: dict[str, str]) -> str:
-    host = headers.get("host")
+def _origin(scope: dict) -> str:
+    host = next((value.decode("latin-1") for name, value in scope.get("headers", ()) if name == b"host"), None)
     if not host:
         server = scope.get("server") or ("localhost", None)
         host = server[0] if server[1] is None else f"{server[0]}:{server[1]}"
     return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}"
 
 
-async def read_request(scope: dict, receive) -> HttpRequest:
-    """The request in ``scope``, with its whole body (size limits are enforced further out)."""
-    headers = _headers(scope)
+async def read_request(scope: dict, receive, max_bytes: int) -> HttpRequest:
+    """The request in ``scope`` with its whole body; TooLarge past ``max_bytes`` of URL or body."""
+    query_string = scope.get("query_string", b"")
+    if len(query_string) > max_bytes:
+        raise TooLarge(414, max_bytes)
     chunks: list[bytes] = []
     if scope["method"] == "POST":
+        size = 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
                 break
-            chunks.append(message.get("body", b""))
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > max_bytes:
+                raise TooLarge(413, max_bytes)
+            chunks.append(chunk)
             if not message.get("more_body", False):
                 break
     return HttpRequest(
         method=scope["method"],
         path=scope["path"],
-        query_string=scope.get("query_string", b""),
-        headers=headers,
+        query_string=query_string,
+        raw_headers=tuple(scope.get("headers", ())),
         body=b"".join(chunks),
-        origin=_origin(scope, headers),
+        origin=_origin(scope),
     )
 
 

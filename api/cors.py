@@ -39,12 +39,12 @@ def add_simple_headers(headers: dict[str, str]) -> None:
 
 
 def is_preflight(request: HttpRequest) -> bool:
-    return request.method == "OPTIONS" and "origin" in request.headers and "access-control-request-method" in request.headers
+    return request.method == "OPTIONS" and request.header("origin") is not None and request.header("access-control-request-method") is not None
 
 
 def preflight(request: HttpRequest, allowed_methods: str) -> HttpResponse:
     """The answer to a CORS preflight for a resource that takes ``allowed_methods``."""
-    method = request.headers["access-control-request-method"].strip()
+    method = (request.header("access-control-request-method") or "").strip()
     if method not in allowed_methods.split(", "):
         return plain_text(400, f"Disallowed CORS method {method}: this resource takes {allowed_methods}")
     headers = {
@@ -52,7 +52,7 @@ def preflight(request: HttpRequest, allowed_methods: str) -> HttpResponse:
         "Access-Control-Allow-Methods": allowed_methods,
         "Access-Control-Max-Age": str(MAX_AGE_S),
     }
-    requested = request.headers.get("access-control-request-headers")
+    requested = request.header("access-control-request-headers")
     if requested:
         headers["Access-Control-Allow-Headers"] = requested
     return HttpResponse(200, b"OK", "text/plain; charset=utf-8", headers)

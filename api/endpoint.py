@@ -16,7 +16,7 @@ import threading
 from functools import lru_cache
 
 from api import cors, lexer, lookups, negotiation, service_description, ui
-from api.asgi import HttpRequest, HttpResponse, plain_text, read_request, send_response
+from api.asgi import HttpRequest, HttpResponse, TooLarge, plain_text, read_request, send_response
 from api.config import ServerConfig
 from api.executor import Outcome, QueryJob, ThreadRunner, TieredRunner
 from api.safety import TRUNCATED_HEADER, refuse_outbound
@@ -88,7 +88,13 @@ class SparqlService:
         self._update_lock = threading.Lock()
 
     async def __call__(self, scope, receive, send) -> None:
-        request = await read_request(scope, receive)
+        try:
+            request = await read_request(scope, receive, self.config.max_request_bytes)
+        except TooLarge as error:
+            response = _error(error.status, str(error))
+            cors.add_simple_headers(response.headers)
+            await send_response(send, response)
+            return
         try:
             response = await self.respond(request)
         except Exception:  # a bug, not bad input: log it, answer 500, keep serving
