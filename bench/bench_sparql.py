@@ -1,6 +1,6 @@
 """Benchmark budgetkg's SPARQL endpoint against the Oxigraph server and rdflib-endpoint.
 
-    python bench/bench_sparql.py [--store DIR | --nquads FILE] [--runs N]
+    python bench/bench_sparql.py [--store DIR | --nquads FILE] [--runs N] [--floor]
 
 Loads the same N-Quads into the three servers (each on a free 127.0.0.1 port),
 runs a fixed mix of queries over HTTP with httpx (SPARQL JSON results) and prints
@@ -132,7 +132,12 @@ def wait_ready(url: str, process: subprocess.Popen, timeout: float = 300) -> Non
     raise RuntimeError(f"{url} not ready after {timeout} s")
 
 
-def start_servers(nquads: Path, store_dir: Path | None, work: Path, with_rdflib: bool, workers: int | None = None) -> dict[str, tuple[str, subprocess.Popen]]:
+FLOOR = {"uvicorn only": "constant", "uvicorn+pyoxigraph": "pyoxigraph"}
+
+
+def start_servers(
+    nquads: Path, store_dir: Path | None, work: Path, with_rdflib: bool, workers: int | None = None, floor: bool = False
+) -> dict[str, tuple[str, subprocess.Popen]]:
     servers: dict[str, tuple[str, subprocess.Popen]] = {}
     # budgetkg: an embedded Oxigraph store directory.
     if store_dir is None:
@@ -160,6 +165,13 @@ def start_servers(nquads: Path, store_dir: Path | None, work: Path, with_rdflib:
             stderr=subprocess.DEVNULL,
         ),
     )
+    if floor:  # bench/floor_app.py on budgetkg's store
+        for name, kind in FLOOR.items():
+            port = free_port()
+            servers[name] = (
+                f"http://127.0.0.1:{port}/sparql",
+                subprocess.Popen([sys.executable, str(ROOT / "bench" / "floor_app.py"), kind, str(store_dir), str(port)], stderr=subprocess.DEVNULL),
+            )
     if with_rdflib:
         port = free_port()
         servers["rdflib-endpoint"] = (
@@ -217,8 +229,9 @@ def run_mix(servers: dict[str, tuple[str, subprocess.Popen]], runs: int, rdflib_
     return timings
 
 
-def report(timings: dict[tuple[str, str], list[float]], servers: list[str]) -> None:
+def report(timings: dict[tuple[str, str], list[float]], all_servers: list[str]) -> None:
     names = [name for name, _ in mix()]
+    servers = [s for s in all_servers if s not in FLOOR]
     header = f"{'query':<22}" + "".join(f"{s + ' med':>22}{s + ' p95':>22}" for s in servers) + f"{'ratio med':>11}{'ratio p95':>11}"
     print(header)
     print("-" * len(header))
@@ -231,6 +244,15 @@ def report(timings: dict[tuple[str, str], list[float]], servers: list[str]) -> N
         row += f"{statistics.median(bkg) / statistics.median(oxi):>10.2f}x{percentile(bkg, 95) / percentile(oxi, 95):>10.2f}x"
         print(row)
     print("ratio = budgetkg / Oxigraph server (target: <= 1.2x)")
+    floor = [s for s in all_servers if s in FLOOR]
+    if floor:
+        compared = [*floor, "budgetkg"]
+        print()
+        print(f"{'median / Oxigraph':<22}" + "".join(f"{s:>20}" for s in compared))
+        for name in names:
+            oxi = statistics.median(timings[(name, "oxigraph")])
+            print(f"{name:<22}" + "".join(f"{statistics.median(timings[(name, s)]) / oxi:>19.2f}x" for s in compared))
+        print("uvicorn only: a constant body; uvicorn+pyoxigraph: evaluation in the event loop, nothing else (bench/floor_app.py)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -243,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--observations", type=int, default=20_000, help="synthetic observations when no data is given")
     parser.add_argument("--workers", type=int, default=None, help="budgetkg query worker processes (0: threads; default: auto)")
     parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib-endpoint")
+    parser.add_argument("--floor", action="store_true", help="also time bare uvicorn apps (bench/floor_app.py): what any Python server costs here")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-sparql-") as tmp:
@@ -261,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
             synthetic_nquads(nquads, args.observations)
         count = sum(1 for _ in open(nquads, "rb"))
         print(f"data: {count} quads from {args.nquads or args.store or 'synthetic observations'}; runs={args.runs}; CPUs={os.cpu_count()}")
-        servers = start_servers(nquads, store_dir, work, with_rdflib=not args.no_rdflib, workers=args.workers)
+        servers = start_servers(nquads, store_dir, work, with_rdflib=not args.no_rdflib, workers=args.workers, floor=args.floor)
         try:
             timings = run_mix(servers, args.runs, args.rdflib_runs or min(args.runs, 10))
         finally:
