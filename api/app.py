@@ -4,10 +4,10 @@ Two parts behind one front door (``Server``):
 
 * the SPARQL endpoint (``api.endpoint``; /sparql and /update), a plain ASGI app
   with its own request-size limit (``api.asgi.read_request``) and CORS headers
-  (``api.cors``). It answers in
-  front of FastAPI because FastAPI's routing, middleware and request objects
-  cost about 0.3 ms a request, as much as Oxigraph takes for a point lookup
-  (``bench/bench_sparql.py`` measures the endpoint against the Oxigraph server);
+  (``api.cors``). It answers in front of FastAPI because FastAPI's routing,
+  middleware and request objects cost about 0.3 ms a request, more than
+  Oxigraph takes for a point lookup (``bench/bench_sparql.py`` measures the
+  endpoint against the Oxigraph server);
 * everything else, a FastAPI app: linked-data pages, /validate, the static files
   of the query UI, with the same limit and CORS policy as middleware.
 """
