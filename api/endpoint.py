@@ -13,12 +13,12 @@ import hmac
 import logging
 import re
 import threading
-from functools import lru_cache
 
 from api import cors, lexer, lookups, negotiation, service_description, ui
 from api.asgi import HttpRequest, HttpResponse, TooLarge, plain_text, read_request, send_response
 from api.config import ServerConfig
 from api.executor import Outcome, QueryJob, ThreadRunner, TieredRunner
+from api.memo import text_cache
 from api.safety import TRUNCATED_HEADER, refuse_outbound
 from api.sparql import ProtocolError, QueryOperation, UpdateOperation, read_operation
 from kg.store import OxigraphStore
@@ -48,7 +48,7 @@ def _syntax_message(kind: str, text: str, message: str) -> str:
     return out
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024)
 def prepare_query(operation: QueryOperation, accept: str | None, base_iri: str, max_rows: int) -> tuple[QueryJob, bool]:
     """The job for a query request, and whether it may run in the event loop (``api.lookups``).
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+
+from api.memo import text_cache
 
 _TOKEN = re.compile(
     r"""
@@ -58,7 +59,7 @@ class Token:
     text: str
 
 
-@lru_cache(maxsize=512)
+@text_cache(maxsize=512)
 def tokens(text: str) -> tuple[Token, ...]:
     """The significant tokens of ``text`` (no whitespace or comments), in order (cached)."""
     return tuple(
@@ -68,7 +69,7 @@ def tokens(text: str) -> tuple[Token, ...]:
     )
 
 
-@lru_cache(maxsize=512)
+@text_cache(maxsize=512)
 def words(text: str) -> tuple[Word, ...]:
     """The bare words (keywords) of ``text`` outside strings, IRIs and comments (cached)."""
     found: list[Word] = []

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import re
 import time
-from functools import lru_cache
 
 import pyoxigraph as ox
 
 from api import lexer, negotiation
 from api.executor import Outcome, QueryJob
 from api.lexer import Token
+from api.memo import text_cache
 
 # Longest query text considered: parsing is work too.
 MAX_QUERY_CHARS = 2_000
@@ -82,7 +82,7 @@ def _single_pattern(group: list[Token]) -> bool:
     return len(variables) == len(set(variables))
 
 
-@lru_cache(maxsize=512)
+@text_cache(maxsize=512)
 def is_lookup(text: str) -> bool:
     """Whether ``text`` is a lookup (see the module docstring); anything unsure is not."""
     if len(text) > MAX_QUERY_CHARS:

@@ -11,10 +11,11 @@ kind; otherwise the ``Accept`` header decides, with q-values and wildcards
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable, Literal
 
 import pyoxigraph as ox
+
+from api.memo import text_cache
 
 Kind = Literal["solutions", "boolean", "graph"]
 
@@ -135,7 +136,7 @@ def choose(kind: Kind, accept: str | None, format_params: Iterable[str] = ()) ->
     return _choose(kind, accept, tuple(format_params))
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024)
 def _choose(kind: Kind, accept: str | None, format_params: tuple[str, ...]) -> Format | None:
     for value in format_params:
         chosen = _PARAM_NAMES.get(value.strip().lower(), {}).get(kind)
@@ -150,7 +151,7 @@ def _choose(kind: Kind, accept: str | None, format_params: tuple[str, ...]) -> F
     return best[2] if best else None
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024)
 def choose_all(accept: str | None, format_params: tuple[str, ...]) -> dict[str, str | None]:
     """The chosen format's name per result kind (None: that kind cannot be met), as a query job takes it."""
     return {kind: (fmt.name if (fmt := _choose(kind, accept, format_params)) else None) for kind in FORMATS}

@@ -10,11 +10,11 @@ ambiguous request, 415 for a media type the operation does not take.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from api import lexer
 from api.asgi import HttpRequest
+from api.memo import text_cache
 
 
 class ProtocolError(Exception):
@@ -134,7 +134,7 @@ def read_operation(request: HttpRequest) -> Operation | None:
     return _query(query, pairs)
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024)
 def _operation_in_url(query_string: bytes) -> Operation | None:
     """The operation of a GET (or HEAD): a function of its URL alone, so repeated requests are read once."""
     pairs = _pairs(query_string)
