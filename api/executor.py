@@ -43,6 +43,7 @@ from operator import attrgetter
 import pyoxigraph as ox
 
 from api import negotiation
+from api.memo import MAX_KEPT_CHARS
 from api.results import ResultTooLarge, SerializationError, serialize
 
 
@@ -589,7 +590,8 @@ class TieredRunner:
             self._quick.move_to_end(key)
             return await self.threads.run(job, timeout_s)
         outcome = await self.processes.run(job, timeout_s)
-        if outcome.status == "ok" and outcome.elapsed_s <= self.quick_s and generation == self.processes.generation:
+        remember = len(job.sparql) <= MAX_KEPT_CHARS  # long texts are not kept (api.memo)
+        if remember and outcome.status == "ok" and outcome.elapsed_s <= self.quick_s and generation == self.processes.generation:
             self._quick[key] = generation
             if len(self._quick) > self.remembered:
                 self._quick.popitem(last=False)

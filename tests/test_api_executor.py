@@ -459,3 +459,20 @@ def test_tiered_runner_keeps_slow_queries_on_workers(tmp_path):
         assert len(processes.jobs) == 3 and threads.jobs == []
     finally:
         tiered.close()
+
+
+def test_tiered_runner_does_not_remember_long_queries(tmp_path):
+    path = build_store(tmp_path / "store", triples=5)
+    processes = _Counting(ProcessRunner(path, workers=1))
+    threads = _Counting(ThreadRunner(ox.Store.read_only(path)))
+    tiered = TieredRunner(processes, threads, quick_s=5.0)  # type: ignore[arg-type]
+    long_query = job("ASK { ?s ?p ?o }\n" + "# padding\n" * 2000)
+    try:
+
+        async def main():
+            return [await tiered.run(long_query, 30) for _ in range(2)]
+
+        assert all(o.status == "ok" for o in asyncio.run(main()))
+        assert len(processes.jobs) == 2 and threads.jobs == []
+    finally:
+        tiered.close()
