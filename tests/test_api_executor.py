@@ -421,11 +421,15 @@ class _Counting:
         return self.runner.generation
 
 
-def test_tiered_runner_moves_a_query_to_threads_once_it_was_quick(tmp_path):
-    path = build_store(tmp_path / "store", triples=50)
+def _tiered(path: str, quick_s: float) -> tuple[_Counting, _Counting, TieredRunner]:
     processes = _Counting(ProcessRunner(path, workers=1))
     threads = _Counting(ThreadRunner(ox.Store.read_only(path)))
-    tiered = TieredRunner(processes, threads, quick_s=5.0)  # type: ignore[arg-type]
+    return processes, threads, TieredRunner(processes, threads, quick_s=quick_s)  # type: ignore[arg-type]
+
+
+def test_tiered_runner_moves_a_query_to_threads_once_it_was_quick(tmp_path):
+    path = build_store(tmp_path / "store", triples=50)
+    processes, threads, tiered = _tiered(path, quick_s=5.0)
     quick = job("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
     try:
 
@@ -447,9 +451,7 @@ def test_tiered_runner_moves_a_query_to_threads_once_it_was_quick(tmp_path):
 
 def test_tiered_runner_keeps_slow_queries_on_workers(tmp_path):
     path = build_store(tmp_path / "store", triples=50)
-    processes = _Counting(ProcessRunner(path, workers=1))
-    threads = _Counting(ThreadRunner(ox.Store.read_only(path)))
-    tiered = TieredRunner(processes, threads, quick_s=0.0)  # type: ignore[arg-type]  # nothing counts as quick
+    processes, threads, tiered = _tiered(path, quick_s=0.0)  # nothing counts as quick
     try:
 
         async def main():
@@ -463,9 +465,7 @@ def test_tiered_runner_keeps_slow_queries_on_workers(tmp_path):
 
 def test_tiered_runner_does_not_remember_long_queries(tmp_path):
     path = build_store(tmp_path / "store", triples=5)
-    processes = _Counting(ProcessRunner(path, workers=1))
-    threads = _Counting(ThreadRunner(ox.Store.read_only(path)))
-    tiered = TieredRunner(processes, threads, quick_s=5.0)  # type: ignore[arg-type]
+    processes, threads, tiered = _tiered(path, quick_s=5.0)
     long_query = job("ASK { ?s ?p ?o }\n" + "# padding\n" * 2000)
     try:
 
