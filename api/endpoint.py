@@ -32,10 +32,6 @@ log = logging.getLogger("budgetkg.api")
 _POSITION = re.compile(r"at (\d+):(\d+)")
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> HttpResponse:
-    return plain_text(status, message, headers)
-
-
 def _syntax_message(kind: str, text: str, message: str) -> str:
     """The parser's message, with the offending line and a caret under the column."""
     out = f"{kind} syntax error: {message}"
@@ -91,24 +87,22 @@ class SparqlService:
         try:
             request = await read_request(scope, receive, self.config.max_request_bytes)
         except TooLarge as error:
-            response = _error(error.status, str(error))
-            cors.add_simple_headers(response.headers)
-            await send_response(send, response)
-            return
-        try:
-            response = await self.respond(request)
-        except Exception:  # a bug, not bad input: log it, answer 500, keep serving
-            log.exception("%s %s failed", request.method, request.path)
-            response = _error(500, "Internal error while answering this request; the server log has the details.")
+            response = plain_text(error.status, str(error))
+        else:
+            try:
+                response = await self.respond(request)
+            except Exception:  # a bug, not bad input: log it, answer 500, keep serving
+                log.exception("%s %s failed", request.method, request.path)
+                response = plain_text(500, "Internal error while answering this request; the server log has the details.")
         cors.add_simple_headers(response.headers)
-        await send_response(send, response, head=request.method == "HEAD")
+        await send_response(send, response, head=scope["method"] == "HEAD")
 
     async def respond(self, request: HttpRequest) -> HttpResponse:
         allowed = _METHODS[request.path]
         if cors.is_preflight(request):
             return cors.preflight(request, allowed)
         if request.method not in allowed.split(", "):
-            return _error(405, f"{request.path} takes {allowed}, not {request.method}", {"Allow": allowed})
+            return plain_text(405, f"{request.path} takes {allowed}, not {request.method}", {"Allow": allowed})
         if request.method == "OPTIONS":
             return HttpResponse(204, headers={"Allow": allowed})
         if request.path == QUERY_PATH:
@@ -127,7 +121,7 @@ class SparqlService:
             else:
                 response = await self._query(request, operation)
         except ProtocolError as error:
-            response = _error(error.status, error.message, error.headers)
+            response = plain_text(error.status, error.message, error.headers)
         response.headers["Vary"] = "Accept"
         return response
 
@@ -162,18 +156,18 @@ class SparqlService:
             headers = {TRUNCATED_HEADER: str(self.config.max_rows)} if outcome.truncated else {}
             return HttpResponse(200, outcome.body, negotiation.BY_NAME[outcome.format_name].content_type, headers)
         if outcome.status == "syntax":
-            return _error(400, _syntax_message("Query", operation.query, outcome.message))
+            return plain_text(400, _syntax_message("Query", operation.query, outcome.message))
         if outcome.status == "not-acceptable":
             detail = outcome.message or f"a {outcome.kind} result is available as {negotiation.offered(outcome.kind)}"  # type: ignore[arg-type]
-            return _error(406, detail)
+            return plain_text(406, detail)
         if outcome.status == "timeout":
             why = f" ({outcome.message})" if outcome.message else ""
-            return _error(
+            return plain_text(
                 503,
                 f"The query did not finish within the {self.config.query_timeout_s:g} s limit and was stopped{why}. "
                 "Narrow it (a LIMIT, a more selective pattern) and try again.",
             )
-        return _error(500, f"The query failed: {outcome.message}")
+        return plain_text(500, f"The query failed: {outcome.message}")
 
     # -- /update ---------------------------------------------------------------
 
@@ -186,7 +180,7 @@ class SparqlService:
                 raise ProtocolError(400, "the request has no update")
             return await self._update(request, operation)
         except ProtocolError as error:
-            return _error(error.status, error.message, error.headers)
+            return plain_text(error.status, error.message, error.headers)
 
     def _authorise(self, request: HttpRequest) -> None:
         if not self.config.updates_enabled:

@@ -68,7 +68,7 @@ class QueryJob:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a query came to. ``status`` is one of ok, syntax, not-acceptable, timeout, error."""
+    """What a query came to. ``status`` is one of ok, syntax, not-acceptable, timeout, too-large, error."""
 
     status: str
     message: str = ""
@@ -84,8 +84,12 @@ class Outcome:
 
 
 
-def execute(store: ox.Store, job: QueryJob, deadline: float | None = None) -> Outcome:
-    """Evaluate ``job`` on ``store`` and serialise the result; never raises for bad input."""
+def execute(store: ox.Store, job: QueryJob, deadline: float | None = None, max_bytes: int | None = None) -> Outcome:
+    """Evaluate ``job`` on ``store`` and serialise the result; never raises for bad input.
+
+    With ``max_bytes``, SELECT results are written directly and a result longer
+    than that is given up: ``Outcome("too-large")`` (see ``api.lookups``).
+    """
     started = time.monotonic()
     options: dict = {"base_iri": job.base_iri}
     if job.default_graphs is not None or job.named_graphs is not None:
@@ -112,8 +116,12 @@ def execute(store: ox.Store, job: QueryJob, deadline: float | None = None) -> Ou
     fmt = negotiation.BY_NAME[name]
     try:
         try:
-            out = serialize(result, fmt, max_rows=job.max_rows, prefixes=job.prefixes, deadline=deadline, solution_limit=job.solution_limit)
+            out = serialize(
+                result, fmt, max_rows=job.max_rows, prefixes=job.prefixes, deadline=deadline, solution_limit=job.solution_limit, max_bytes=max_bytes
+            )
         except ResultTooLarge:  # see api.results: evaluate again, through the carrier
+            if max_bytes is not None:
+                return Outcome("too-large")
             result = store.query(job.sparql, **options)
             out = serialize(result, fmt, max_rows=job.max_rows, prefixes=job.prefixes, deadline=deadline, direct=False)
     except TimeoutError:

@@ -57,35 +57,36 @@ class Word:
 class Token:
     kind: str  # a group name of _TOKEN: iri, var, string, pname, word, number, open, close, other, lang
     text: str
+    start: int = 0  # offset in the text
+    depth: int = 0  # brace depth at the token
 
 
 @text_cache(maxsize=512)
 def tokens(text: str) -> tuple[Token, ...]:
     """The significant tokens of ``text`` (no whitespace or comments), in order (cached)."""
-    return tuple(
-        Token(match.lastgroup, match.group())  # type: ignore[arg-type]
-        for match in _TOKEN.finditer(text)
-        if match.lastgroup not in ("ws", "comment")
-    )
+    found: list[Token] = []
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "close":
+            depth = max(0, depth - 1)
+        found.append(Token(kind, match.group(), match.start(), depth))  # type: ignore[arg-type]
+        if kind == "open":
+            depth += 1
+    return tuple(found)
 
 
 @text_cache(maxsize=512)
 def words(text: str) -> tuple[Word, ...]:
     """The bare words (keywords) of ``text`` outside strings, IRIs and comments (cached)."""
     found: list[Word] = []
-    depth = 0
     previous = ""
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind in ("ws", "comment"):
-            continue
-        if kind == "word":
-            found.append(Word(match.group().upper(), match.start(), depth, previous))
-        elif kind == "open":
-            depth += 1
-        elif kind == "close":
-            depth = max(0, depth - 1)
-        previous = match.group().upper()
+    for token in tokens(text):
+        if token.kind == "word":
+            found.append(Word(token.text.upper(), token.start, token.depth, previous))
+        previous = token.text.upper()
     return tuple(found)
 
 

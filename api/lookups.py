@@ -22,12 +22,11 @@ aborted attempt cost well under a millisecond). See ``run_in_loop``.
 from __future__ import annotations
 
 import re
-import time
 
 import pyoxigraph as ox
 
-from api import lexer, negotiation
-from api.executor import Outcome, QueryJob
+from api import lexer
+from api.executor import Outcome, QueryJob, execute
 from api.lexer import Token
 from api.memo import text_cache
 
@@ -76,7 +75,7 @@ def _single_pattern(group: list[Token]) -> bool:
     if not taken:
         return False
     rest = group[2 + taken :]
-    if rest not in ([], [Token("other", ".")]):
+    if rest and [t.text for t in rest] != ["."]:
         return False
     variables = [t.text[1:] for t in group[: 2 + taken] if t.kind == "var"]
     return len(variables) == len(set(variables))
@@ -132,31 +131,6 @@ def is_lookup(text: str) -> bool:
     )
 
 
-class _OverBudget(Exception):
-    pass
-
-
-class _BudgetWriter:
-    """Collects output; raises once more than ``budget`` bytes have come."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.size = 0
-        self.parts: list[bytes] = []
-
-    def write(self, chunk: bytes) -> int:
-        self.size += len(chunk)
-        if self.size > self.budget:
-            raise _OverBudget
-        self.parts.append(bytes(chunk))
-        return len(chunk)
-
-    def flush(self) -> None:
-        pass
-
-
-
-
 def can_answer(job: QueryJob, max_rows: int) -> bool:
     """Whether ``job`` may run in the loop: a lookup on the server's default dataset.
 
@@ -177,26 +151,5 @@ def run_in_loop(store: ox.Store, job: QueryJob) -> Outcome | None:
 
     None means: nothing was sent, hand the job to a worker.
     """
-    started = time.monotonic()
-    try:
-        result = store.query(job.sparql, base_iri=job.base_iri, use_default_graph_as_union=True)
-    except SyntaxError as error:
-        return Outcome("syntax", str(error))
-    except (OSError, ValueError) as error:
-        return Outcome("error", str(error))
-    kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-    name = job.formats.get(kind)
-    if name is None:
-        return Outcome("not-acceptable", kind=kind)
-    fmt = negotiation.BY_NAME[name]
-    if isinstance(result, ox.QueryBoolean):
-        return Outcome("ok", "", result.serialize(format=fmt.oxigraph), name, kind, None, False, time.monotonic() - started)
-    writer = _BudgetWriter(BUDGET_BYTES)
-    try:
-        result.serialize(writer, format=fmt.oxigraph)
-    except Exception as error:
-        # pyoxigraph may wrap the writer's exception; the budget says which it was.
-        if writer.size > writer.budget:
-            return None
-        return Outcome("error", str(error))
-    return Outcome("ok", "", b"".join(writer.parts), name, kind, None, False, time.monotonic() - started)
+    outcome = execute(store, job, max_bytes=BUDGET_BYTES)
+    return None if outcome.status == "too-large" else outcome

@@ -186,16 +186,21 @@ def serialize(
     deadline: float | None = None,
     solution_limit: int | None = None,
     direct: bool = True,
+    max_bytes: int | None = None,
 ) -> Serialized:
     """Write ``result`` in ``fmt``, at most ``max_rows`` rows (or triples).
 
     ``solution_limit`` is the query's own top-level LIMIT when known; ``direct=False``
-    forces the carrier (after ResultTooLarge). See the module docstring.
+    forces the carrier (after ResultTooLarge). ``max_bytes`` writes SELECT results
+    directly and raises ResultTooLarge past that many bytes: for callers that know
+    the cap cannot bite (``api.lookups``). See the module docstring.
     """
     if isinstance(result, ox.QueryBoolean):
         return Serialized(result.serialize(format=fmt.oxigraph), "boolean", None, False)
     try:
         if isinstance(result, ox.QuerySolutions):
+            if max_bytes is not None:
+                return Serialized(_direct(result, fmt, deadline, max_bytes), "solutions", None, False)
             if solution_limit is not None and solution_limit <= max_rows:
                 return Serialized(_direct(result, fmt, deadline), "solutions", None, False)
             if direct and fmt.name in _MIN_ROW_BYTES:

@@ -8,6 +8,7 @@ checks made before a request is evaluated.
 from __future__ import annotations
 
 from api import lexer
+from api.asgi import TooLarge, plain_text, send_response
 from api.sparql import ProtocolError
 
 # Announces that the result was cut at the row cap: the value is the cap.
@@ -27,7 +28,10 @@ def refuse_outbound(text: str) -> None:
 
 
 class RequestSizeLimit:
-    """ASGI middleware: 413 for bodies over ``max_bytes``, 414 for longer query strings."""
+    """ASGI middleware for the pages: 413 for bodies over ``max_bytes``, 414 for longer query strings.
+
+    The SPARQL endpoint checks the same limits as it reads a request (``api.asgi.read_request``).
+    """
 
     def __init__(self, app, max_bytes: int) -> None:
         self.app = app
@@ -37,15 +41,15 @@ class RequestSizeLimit:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         if len(scope.get("query_string", b"")) > self.max_bytes:
-            return await _plain(send, 414, f"the query string is longer than {self.max_bytes} bytes")
+            return await _refuse(send, TooLarge(414, self.max_bytes))
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
                     too_big = int(value) > self.max_bytes
                 except ValueError:
-                    return await _plain(send, 400, "bad Content-Length")
+                    return await send_response(send, plain_text(400, "bad Content-Length"))
                 if too_big:
-                    return await _plain(send, 413, f"the request body is larger than {self.max_bytes} bytes")
+                    return await _refuse(send, TooLarge(413, self.max_bytes))
         seen = 0
         max_bytes = self.max_bytes
 
@@ -55,7 +59,7 @@ class RequestSizeLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > max_bytes:
-                    raise _TooLarge
+                    raise TooLarge(413, max_bytes)
             return message
 
         started = False
@@ -68,22 +72,10 @@ class RequestSizeLimit:
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
+        except TooLarge as error:
             if not started:
-                await _plain(send, 413, f"the request body is larger than {self.max_bytes} bytes")
+                await _refuse(send, error)
 
 
-class _TooLarge(Exception):
-    pass
-
-
-async def _plain(send, status: int, message: str) -> None:
-    body = (message + "\n").encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+async def _refuse(send, error: TooLarge) -> None:
+    await send_response(send, plain_text(error.status, str(error)))

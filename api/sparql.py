@@ -99,38 +99,26 @@ def read_operation(request: HttpRequest) -> Operation | None:
     if request.method != "POST":
         return _operation_in_url(request.query_string)
     pairs = _pairs(request.query_string)
-    body_text: str | None = None
-    if request.method == "POST":
-        media, params = _media_type(request)
-        body = request.body
-        if media == FORM:
-            pairs = pairs + _pairs(_utf8(body, params).strip())
-        elif media == QUERY_TYPE:
-            body_text = _utf8(body, params)
-            if _values(pairs, "query") or _values(pairs, "update"):
-                raise ProtocolError(400, "the query is in the body; do not also give 'query' or 'update' parameters")
-            return _query(body_text, pairs)
-        elif media == UPDATE_TYPE:
-            body_text = _utf8(body, params)
-            if _values(pairs, "query") or _values(pairs, "update"):
-                raise ProtocolError(400, "the update is in the body; do not also give 'query' or 'update' parameters")
-            return _update(body_text, pairs)
-        elif not media:
+    media, params = _media_type(request)
+    if media in (QUERY_TYPE, UPDATE_TYPE):
+        what = "query" if media == QUERY_TYPE else "update"
+        if _values(pairs, "query") or _values(pairs, "update"):
+            raise ProtocolError(400, f"the {what} is in the body; do not also give 'query' or 'update' parameters")
+        text = _utf8(request.body, params)
+        return _query(text, pairs) if media == QUERY_TYPE else _update(text, pairs)
+    if media != FORM:
+        if not media:
             raise ProtocolError(415, f"a POST needs a Content-Type: {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}")
-        else:
-            raise ProtocolError(415, f"unsupported media type {media!r}; use {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}")
+        raise ProtocolError(415, f"unsupported media type {media!r}; use {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}")
+    pairs = pairs + _pairs(_utf8(request.body, params).strip())
     query = _single(pairs, "query")
     update = _single(pairs, "update")
     if query is not None and update is not None:
         raise ProtocolError(400, "the request has both 'query' and 'update'; give one")
     if update is not None:
-        if request.method != "POST":
-            raise ProtocolError(400, "an update must be POSTed (form-encoded or application/sparql-update)")
         return _update(update, pairs)
     if query is None:
-        if request.method == "POST":
-            raise ProtocolError(400, "the form has no 'query' (or 'update') parameter")
-        return None
+        raise ProtocolError(400, "the form has no 'query' (or 'update') parameter")
     return _query(query, pairs)
 
 

@@ -145,7 +145,6 @@ def start_servers(
         store = ox.Store(str(store_dir))
         store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         store.flush()
-        store.optimize()
         del store
     port = free_port()
     code = (
