@@ -104,11 +104,15 @@ class _Graph:
         self.quads: list[ox.Quad] = []
         self.reference_quads: list[ox.Quad] = []
 
-    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal) -> None:
-        self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
+    # A node is None where the document does not state it (no fiscal year or unit
+    # found): its triples are left out rather than written with a made-up value.
+    def add(self, subject: ox.NamedNode | None, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal | None) -> None:
+        if subject is not None and obj is not None:
+            self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
 
-    def shared(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal) -> None:
-        self.reference_quads.append(ox.Quad(subject, predicate, obj, self.reference))
+    def shared(self, subject: ox.NamedNode | None, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal | None) -> None:
+        if subject is not None and obj is not None:
+            self.reference_quads.append(ox.Quad(subject, predicate, obj, self.reference))
 
     def text(self, subject: ox.NamedNode, predicate: ox.NamedNode, value: str | None) -> None:
         if value:
@@ -130,8 +134,8 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
     out = _Graph(iris.graph(doc_id), iris.reference_graph())
     doc = iris.document(doc_id)
     info = document.info
-    unit = iris.unit(info.issuing_unit)
-    year = ox.Literal(str(info.fiscal_year), datatype=XSD.gYear)
+    unit = iris.unit(info.issuing_unit) if info.issuing_unit else None
+    year = ox.Literal(str(info.fiscal_year), datatype=XSD.gYear) if info.fiscal_year is not None else None
 
     out.add(doc, RDF.type, BKG.DepartmentBudgetDisclosure if info.scope == "department" else BKG.UnitBudgetDisclosure)
     out.add(doc, RDF.type, BKG.BudgetDocument)

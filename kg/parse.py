@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kg.extract.activities import extract_activities
 from kg.extract.budget_tables import extract_budget_lines
-from kg.extract.document import extract_document_info
+from kg.extract.document import read_document_info
 from kg.extract.glossary import extract_glossary
 from kg.extract.narrative import extract_narrative
 from kg.extract.organisation import extract_bodies
@@ -42,15 +42,16 @@ def parse_file(path: Path | str) -> ParsedDocument:
 
 def parse_source(source: SourceText, document_id: str) -> ParsedDocument:
     tables = find_tables(source)
-    info = extract_document_info(source)
-    if info.fiscal_year is None:
-        raise InputError(source.path, None, "expected a fiscal year (预算年度 or 'NNNN年…预算' in the title); none found")
+    # A fact about the document that cannot be found (year, unit) is a warning, never
+    # a refusal: one missing line must not lose the hundreds of figures around it.
+    info, info_warnings = read_document_info(source)
     document = ParsedDocument(
         document_id=document_id,
         source_path=source.path,
         sha256=source.sha256,
         info=info,
     )
+    document.warnings.extend(info_warnings)
     table_lines: set[int] = set()
     for index, table in enumerate(tables, start=1):
         table_lines.update(range(table.first_line, table.last_line + 1))

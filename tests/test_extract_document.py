@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.document import extract_document_info
+from kg.extract.document import extract_document_info, read_document_info
 from kg.records import DocumentInfo, Lines
 from kg.reading import SourceText, read_source, source_from_bytes
 
@@ -109,3 +109,62 @@ def test_approval_number_and_date(line: str, number: str, date: str | None) -> N
 def test_no_region_when_none_is_stated() -> None:
     info = extract_document_info(excerpt("某某局 2024 年部门预算信息公开\n"))
     assert info.region is None
+
+
+@pytest.mark.parametrize(
+    ("title", "unit", "year", "scope"),
+    [
+        ("某区2024年区级部门预算", "某区", 2024, "department"),
+        ("2024年某某局部门预算", "某某局", 2024, "department"),
+        ("某某中心2024年度单位预算公开", "某某中心", 2024, "unit"),
+        ("某某县财政局 2025 年部门预算信息公开", "某某县财政局", 2025, "department"),
+        ("# 某某县某某站2023年县级单位财务预算", "某某县某某站", 2023, "unit"),
+    ],
+)
+def test_titles_of_other_regions(title: str, unit: str, year: int, scope: str) -> None:
+    info, warnings = read_document_info(excerpt(f"{title}\n\n一、部门职责\n"))
+    assert (info.issuing_unit, info.fiscal_year, info.scope) == (unit, year, scope)
+    assert info.title_lines == Lines(1, 1)
+    assert warnings == []
+
+
+def test_a_table_title_is_not_the_document_title() -> None:
+    info, _ = read_document_info(excerpt("2024年部门收支总表\n2024年部门收入预算表\n"))
+    assert info.title_lines is None
+    assert info.fiscal_year == 2024  # from the table titles
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "year"),
+    [
+        ("表1\n2023年部门收支预算总表\n单位:元\n", "x.txt", 2023),
+        ("目录\n一、2022年度收入支出决算总表\n", "x.txt", 2022),
+        ("一、部门职责\n", "某区财政局2026年度部门预算.txt", 2026),
+        ("一、部门职责\n", "budget_2021.txt", 2021),
+        ("一、部门职责\n", "000_d8297288e448bd73.txt", None),
+    ],
+)
+def test_year_from_table_titles_contents_and_file_name(text: str, path: str, year: int | None) -> None:
+    info, warnings = read_document_info(source_from_bytes(text.encode("utf-8"), path))
+    assert info.fiscal_year == year
+    assert (year is None) == any("no fiscal year found" in w.message for w in warnings)
+
+
+def test_unit_from_the_file_name_when_the_text_has_none() -> None:
+    info, _ = read_document_info(source_from_bytes("一、部门职责\n".encode("utf-8"), "/tmp/某区财政局2024年度部门预算.txt"))
+    assert (info.issuing_unit, info.fiscal_year) == ("某区财政局", 2024)
+
+
+@pytest.mark.parametrize("digits", ["20242024202420242024", "0999", "3024"])
+def test_an_impossible_year_is_refused_not_shortened(digits: str) -> None:
+    info, warnings = read_document_info(excerpt(f"某某局{digits}年部门预算\n预算年度:{digits}\n"))
+    assert info.fiscal_year is None
+    misprints = [w for w in warnings if digits in w.message]
+    assert len(misprints) == 2 and all("cannot be a fiscal year" in w.message for w in misprints)
+    assert info.issuing_unit == "某某局"
+
+
+def test_an_impossible_title_year_gives_way_to_the_budget_year_lines() -> None:
+    info, warnings = read_document_info(excerpt("某某局0999年部门预算\n预算年度:2024\n"))
+    assert info.fiscal_year == 2024
+    assert [w.lines.first for w in warnings] == [1]

@@ -145,11 +145,40 @@ def test_reingest_replaces_and_a_bad_document_leaves_the_old_graph(tmp_path: Pat
     assert {r["p"] for r in rows} == {"9383.03"}
 
 
-def test_a_document_without_a_fiscal_year_is_refused(tmp_path: Path):
+def test_a_document_without_a_fiscal_year_ingests_with_a_warning(tmp_path: Path, capsys):
+    """Seed 004 with every year taken out: its figures are kept, the year is left out and said so."""
+    import re
+
+    from kg.cli import main
+
+    text = seed("004").read_text(encoding="utf-8")
+    path = tmp_path / "bureau.txt"
+    path.write_text(re.sub(r"\d{4}(\s*年)", r"\1", text).replace("预算年度", "预算"), encoding="utf-8")
+    store_path = str(tmp_path / "kg")
+    assert main(["ingest", str(path), "--store", store_path]) == 0
+    assert "1 of 1 documents ingested" in capsys.readouterr().out
+
+    store = OxigraphStore(store_path)
+    assert select(store, "SELECT ?y WHERE { ?d a bkg:BudgetDocument ; bkg:fiscalYear ?y }") == []
+    assert select(store, "SELECT ?y WHERE { ?f a bkg:BudgetFigure ; bkg:fiscalYear ?y }") == []
+    warnings = select(store, "SELECT ?m WHERE { ?d a bkg:BudgetDocument ; bkg:warning/bkg:message ?m }")
+    assert any("no fiscal year found" in w["m"] for w in warnings)
+    rows = select(
+        store,
+        'SELECT ?yuan WHERE { ?f bkg:functionalClassification/skos:notation "2210201" ; bkg:column bkg:column-total ;'
+        " qb:dataSet/a bkg:ExpenditureTable ; bkg:amount ?yuan ; bkg:unit/skos:prefLabel ?unit }",
+    )
+    assert [r["yuan"] for r in rows] == ["177100"]
+
+
+def test_a_document_with_neither_year_nor_unit_is_ingested_without_them(tmp_path: Path):
     path = tmp_path / "notes.txt"
     path.write_text("会议纪要\n今天讨论了工作安排。\n", encoding="utf-8")
-    with pytest.raises(InputError, match="fiscal year"):
-        ingest_file(path, OxigraphStore(), Settings())
+    store = OxigraphStore()
+    ingest_file(path, store, Settings())
+    assert select(store, "SELECT ?o WHERE { ?d a bkg:BudgetDocument ; bkg:fiscalYear|bkg:unit ?o }") == []
+    messages = {r["m"] for r in select(store, "SELECT ?m WHERE { ?d bkg:warning/bkg:message ?m }")}
+    assert any("no fiscal year" in m for m in messages) and any("no issuing unit" in m for m in messages)
 
 
 def test_parallel_ingest_writes_what_sequential_ingest_writes(tmp_path: Path):

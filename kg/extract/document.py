@@ -13,15 +13,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import PurePath
 
 from kg.reading import SourceText
-from kg.records import DocumentInfo, Lines
+from kg.records import DocumentInfo, Lines, ParseWarning
 
 _CJK = "\u4e00-\u9fff"
-# "X 2023 年部门预算信息公开" with nothing after it, or the heading "…公开情况说明".
+# A title names a year and a budget, with or without 区级/县级, 部门/单位, 财务, 信息,
+# 公开: "X 2023 年部门预算信息公开", "某区2024年区级部门预算", "2024年某局部门预算",
+# "X2024年度单位财务预算". The heading "…公开情况说明" of the explanatory part is
+# the fallback. The year is read as a whole run of digits so that a malformed one
+# (twenty digits, 0999) is refused rather than cut down to four plausible digits.
 _TITLE = re.compile(
-    rf"^(?P<unit>[{_CJK}()]*?)\s*(?P<year>\d{{4}})\s*年\s*度?\s*(?P<scope>部门|单位)预算(?:信息)?公开"
-    r"(?P<suffix>情况说明)?\s*$"
+    rf"^(?P<unit>[{_CJK}()]*?)\s*(?P<year>\d+)\s*年\s*度?\s*(?P<unit_after>[{_CJK}()]*?)\s*"
+    r"(?:[省市区县旗乡镇本]级)?\s*(?P<scope>部门|单位)?\s*(?:财务)?\s*预\s*算\s*(?:信息)?\s*(?:公开)?"
+    r"\s*(?P<suffix>(?:情况)?说明)?\s*$"
 )
 _UNIT_FIELD = re.compile(
     rf"(?:编制部门|编制单位|单位名称|部门名称|预算单位)(?:\(盖章\))?\s*:\s*(?P<name>[{_CJK}()]+)"
@@ -32,7 +39,15 @@ _ORG_SUFFIX = re.compile(
 )
 _CODE_LINE = re.compile(rf"^(?P<code>\d{{3,6}})\s+(?P<name>[{_CJK}()]{{3,}})$")
 _NAME_TAIL = re.compile(rf"^[{_CJK}()]{{1,12}}$")
-_BUDGET_YEAR = re.compile(r"预算年\s*度\s*:?\s*(\d{4})")
+_BUDGET_YEAR = re.compile(r"预算年\s*度\s*:?\s*(\d+)")
+# A table title or contents entry that names the year: "2024年部门收支总表", "表1 2024年…预算表".
+_YEAR_HEADING = re.compile(r"(?<!\d)(\d+)\s*年\s*度?[^,，。;；:]{0,40}?(?:预算|决算|收支|总表|支出表|收入表|情况表)")
+_HEADING_SENTENCE = re.compile(r"[,，。;；]")
+# A year in a file name stands between separators or before 年: "某局2024年度部门预算.pdf", "budget_2024.txt".
+_FILE_YEAR = re.compile(r"(?:^|[^0-9A-Za-z])(\d+)\s*(?=年|[^0-9A-Za-z]|$)")
+# Fiscal years a disclosure can have: budget disclosure began in the 2000s; anything
+# outside this range is a misprint or an extraction error, never silently corrected.
+_PLAUSIBLE_YEARS = range(1950, 2101)
 _APPROVAL_NUMBER = re.compile(rf"[{_CJK}]{{2,10}}\s*[〔\[(【]\s*\d{{4}}\s*[〕\])】]\s*\d+\s*号")
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # Administrative divisions at the start of a unit name: 省/自治区, 市/自治州, 县/区/旗.
@@ -46,7 +61,7 @@ _RULES_PROVINCE = re.compile(rf"《(?P<province>[{_CJK}]{{2,8}}?(?:省|自治区
 # A line above the title year line that may carry the region and unit name.
 _NAME_LINE = re.compile(rf"[{_CJK}()]{{2,40}}")
 _LEAD_IN = re.compile(r"文件|为|是|:")
-_YEAR_SPLIT = re.compile(r"\s*\d{4}\s*年")
+_YEAR_SPLIT = re.compile(r"\s*\d+\s*年")
 _SPACE = re.compile(r"\s+")
 
 
@@ -58,21 +73,42 @@ def _is_table_row(line: str) -> bool:
     return line.lstrip().startswith("|") or "\t" in line
 
 
-def _find_title(lines: tuple[str, ...]) -> tuple[str, Lines, int, str] | None:
-    """(title, lines, year, scope word) of the first title line; a …情况说明 heading is the fallback."""
-    fallback: tuple[str, Lines, int, str] | None = None
+@dataclass(frozen=True)
+class _Title:
+    text: str
+    lines: Lines
+    year: str  # the digits as printed; checked by _year_of
+    scope: str | None  # 部门 / 单位 where the title says
+    unit: str | None  # the unit or region the title names
+
+
+def _title_match(text: str) -> re.Match[str] | None:
+    match = _TITLE.match(text)
+    if match is None:
+        return None
+    after = match.group("unit_after")
+    # "2024年某局部门预算": a name after the year must be an organisation, not table words.
+    if after and not _ORG_SUFFIX.search(after):
+        return None
+    return match
+
+
+def _find_title(lines: tuple[str, ...]) -> _Title | None:
+    """The first title line; a …情况说明 heading is the fallback."""
+    fallback: _Title | None = None
     for index, raw in enumerate(lines):
         if _is_table_row(raw):
             continue
-        match = _TITLE.match(_plain(raw))
+        text = _plain(raw).lstrip("#").strip()
+        match = _title_match(text)
         if not match:
             continue
         number = index + 1
-        text = _plain(raw)
+        unit = _SPACE.sub("", match.group("unit") or match.group("unit_after") or "") or None
         if match.group("suffix"):
             if fallback is None:
-                fallback = (text[: match.start("suffix")].rstrip(), Lines(number, number),
-                            int(match.group("year")), match.group("scope"))
+                head = text[: match.start("suffix")].rstrip()
+                fallback = _Title(head, Lines(number, number), match.group("year"), match.group("scope"), unit)
             continue
         first = number
         if not match.group("unit"):
@@ -88,8 +124,18 @@ def _find_title(lines: tuple[str, ...]) -> tuple[str, Lines, int, str] | None:
                     first = previous + 1
                 previous -= 1
             text = "".join(above) + (" " if above else "") + text
-        return text, Lines(first, number), int(match.group("year")), match.group("scope")
+            if above:
+                unit = "".join(above)
+        return _Title(text, Lines(first, number), match.group("year"), match.group("scope"), unit)
     return fallback
+
+
+def _year_of(digits: str) -> int | None:
+    """The year a run of digits prints, or None when it cannot be a fiscal year."""
+    if len(digits) != 4:
+        return None
+    year = int(digits)
+    return year if year in _PLAUSIBLE_YEARS else None
 
 
 def _unit_names(lines: tuple[str, ...]) -> tuple[Counter[str], dict[str, str]]:
@@ -117,17 +163,92 @@ def _unit_names(lines: tuple[str, ...]) -> tuple[Counter[str], dict[str, str]]:
     return names, codes
 
 
-def _fiscal_year(lines: tuple[str, ...]) -> int | None:
-    """The year of the 预算年度 lines, which PDF extraction may cut (预算年 / 度: / 2024)."""
+@dataclass(frozen=True)
+class _YearEvidence:
+    """Years found in one kind of place, and the misprinted ones found there."""
+
+    years: Counter[int]
+    misprints: list[tuple[int, str]]  # (line, digits) of years that cannot be one
+
+
+def _years(found: list[tuple[int, str]]) -> _YearEvidence:
     years: Counter[int] = Counter()
+    misprints: list[tuple[int, str]] = []
+    for line, digits in found:
+        year = _year_of(digits)
+        if year is None:
+            misprints.append((line, digits))
+        else:
+            years[year] += 1
+    return _YearEvidence(years, misprints)
+
+
+def _budget_year_lines(lines: tuple[str, ...]) -> _YearEvidence:
+    """The year of the 预算年度 lines, which PDF extraction may cut (预算年 / 度: / 2024)."""
+    found: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
         if "预算年" not in line:
             continue
         window = "".join(_plain(l) for l in lines[index : index + 6])
         match = _BUDGET_YEAR.search(window)
         if match:
-            years[int(match.group(1))] += 1
-    return years.most_common(1)[0][0] if years else None
+            found.append((index + 1, match.group(1)))
+    return _years(found)
+
+
+def _heading_years(lines: tuple[str, ...]) -> _YearEvidence:
+    """Years named by table titles and contents entries ("2024年部门收支总表")."""
+    found: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        text = _plain(line)
+        if not text or len(text) > 60 or _HEADING_SENTENCE.search(text) or _is_table_row(line):
+            continue
+        match = _YEAR_HEADING.search(text)
+        if match:
+            found.append((index + 1, match.group(1)))
+    return _years(found)
+
+
+def _file_name(path: str) -> str:
+    return PurePath(path).stem
+
+
+def _file_year(path: str) -> _YearEvidence:
+    return _years([(1, match.group(1)) for match in _FILE_YEAR.finditer(_file_name(path)) if len(match.group(1)) >= 4])
+
+
+def _file_unit(path: str) -> str | None:
+    """The unit a file name such as "某区财政局2024年度部门预算" names before its year."""
+    match = _title_match(_file_name(path).replace("_", " ").strip())
+    if match is None:
+        return None
+    return _SPACE.sub("", match.group("unit") or match.group("unit_after") or "") or None
+
+
+def _fiscal_year(title: _Title | None, lines: tuple[str, ...], path: str) -> tuple[int | None, list[ParseWarning]]:
+    """The year from the title, else the 预算年度 lines, table titles, the file name.
+
+    A misprinted year is never read as some other year: it is reported and left out.
+    """
+    warnings: list[ParseWarning] = []
+    title_year = _year_of(title.year) if title else None
+    if title and title_year is None:
+        warnings.append(ParseWarning(title.lines, f"title prints the year {title.year!r}, which cannot be a fiscal year; left out"))
+    evidence = [_budget_year_lines(lines), _heading_years(lines), _file_year(path)]
+    reported = {(title.lines.last, title.year)} if title else set()
+    for source, found in zip(("预算年度 line", "table title", "file name"), evidence):
+        for line, digits in found.misprints:
+            if (line, digits) not in reported:  # the title line is also a heading
+                reported.add((line, digits))
+                warnings.append(ParseWarning(Lines(line, line), f"{source} prints the year {digits!r}, which cannot be a fiscal year; left out"))
+    if title_year is not None:
+        return title_year, warnings
+    for found in evidence:
+        if found.years:
+            return found.years.most_common(1)[0][0], warnings
+    first = title.lines if title else Lines(1, 1)
+    warnings.append(ParseWarning(first, "no fiscal year found (title, 预算年度, table titles, file name); the document has none"))
+    return None, warnings
 
 
 def _scope(title_scope: str | None, lines: tuple[str, ...]) -> str:
@@ -176,26 +297,27 @@ def _approval(lines: tuple[str, ...]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def extract_document_info(source: SourceText) -> DocumentInfo:
+def read_document_info(source: SourceText) -> tuple[DocumentInfo, list[ParseWarning]]:
+    """The document's info, and warnings for the facts about it that could not be read."""
     lines = source.lines
     title = _find_title(lines)
     names, codes = _unit_names(lines)
-    title_unit = None
+    title_unit = title.unit if title else None
+    fiscal_year, warnings = _fiscal_year(title, lines, source.path)
+    issuing_unit = names.most_common(1)[0][0] if names else (title_unit or _file_unit(source.path) or "")
+    if not issuing_unit:
+        warnings.append(ParseWarning(title.lines if title else Lines(1, 1),
+                                     "no issuing unit found (title, 编制单位/单位名称 lines, file name); the document has none"))
+    scope = _scope(title.scope if title else None, lines)
     if title:
-        head = _YEAR_SPLIT.split(title[0], maxsplit=1)[0]
-        title_unit = _SPACE.sub("", head) or None
-    issuing_unit = names.most_common(1)[0][0] if names else (title_unit or "")
-    fiscal_year = title[2] if title else _fiscal_year(lines)
-    scope = _scope(title[3] if title else None, lines)
-    if title:
-        title_text, title_lines = title[0], title[1]
+        title_text, title_lines = title.text, title.lines
     else:
         scope_word = "单位" if scope == "unit" else "部门"
         year_text = f" {fiscal_year}年" if fiscal_year else ""
         title_text, title_lines = f"{issuing_unit}{year_text}{scope_word}预算", None
     region_sources = [n for n in (title_unit, *names) if n]
     approval_document, approval_date = _approval(lines)
-    return DocumentInfo(
+    info = DocumentInfo(
         title=title_text,
         issuing_unit=issuing_unit,
         fiscal_year=fiscal_year,
@@ -206,3 +328,8 @@ def extract_document_info(source: SourceText) -> DocumentInfo:
         approval_date=approval_date,
         title_lines=title_lines,
     )
+    return info, warnings
+
+
+def extract_document_info(source: SourceText) -> DocumentInfo:
+    return read_document_info(source)[0]
