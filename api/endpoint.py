@@ -9,7 +9,6 @@ runner (``api.executor``) and sends the bytes it gets back.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import re
 import threading
@@ -19,6 +18,7 @@ from api.asgi import HttpRequest, HttpResponse, TooLarge, plain_text, read_reque
 from api.config import ServerConfig
 from api.executor import Outcome, QueryJob, ThreadRunner, TieredRunner
 from api.memo import text_cache
+from api.authority import authorise_update
 from api.safety import TRUNCATED_HEADER, refuse_outbound
 from api.sparql import ProtocolError, QueryOperation, UpdateOperation, read_operation
 from kg.store import OxigraphStore
@@ -52,7 +52,7 @@ def prepare_query(operation: QueryOperation, accept: str | None, base_iri: str, 
     page's) is prepared once. Raises ``ProtocolError`` for SERVICE/LOAD (400) and
     for an Accept header no result of this query form can meet (406).
     """
-    refuse_outbound(operation.query)
+    refuse_outbound(operation.query, "query")
     formats = negotiation.choose_all(accept, operation.format_params)
     keyword = lexer.operation_keyword(operation.query)
     kind = _KIND_OF.get(keyword or "")
@@ -182,27 +182,15 @@ class SparqlService:
         except ProtocolError as error:
             return plain_text(error.status, error.message, error.headers)
 
-    def _authorise(self, request: HttpRequest) -> None:
-        if not self.config.updates_enabled:
-            raise ProtocolError(403, "SPARQL Update is disabled on this server (start it with --update-token or --allow-update)")
-        token = self.config.update_token
-        if not token:
-            return
-        header = request.header("authorization") or ""
-        scheme, _, given = header.partition(" ")
-        if not header or scheme.lower() != "bearer":
-            raise ProtocolError(401, "SPARQL Update needs 'Authorization: Bearer <token>'", {"WWW-Authenticate": 'Bearer realm="budgetkg"'})
-        if not hmac.compare_digest(given.strip().encode(), token.encode()):
-            raise ProtocolError(403, "the update token is not valid")
-
     async def _update(self, request: HttpRequest, operation: UpdateOperation) -> HttpResponse:
-        self._authorise(request)
-        refuse_outbound(operation.update)
+        authorise_update(request, self.config)
         text = operation.update
         if operation.using_graphs or operation.using_named_graphs:
             if lexer.has_update_dataset_clause(text):
                 raise ProtocolError(400, "the update names its dataset with USING/WITH and the request with using-graph-uri/using-named-graph-uri; give one")
             text = lexer.add_using_clauses(text, list(operation.using_graphs), list(operation.using_named_graphs))
+        # Checked on the text the engine will run, after any rewriting.
+        refuse_outbound(text, "update")
         base = self._endpoint_iri(request)
         try:
             await asyncio.get_running_loop().run_in_executor(None, self._run_update, text, base)

@@ -2,11 +2,14 @@
 
 The endpoint never evaluates with this; Oxigraph parses and evaluates the query
 string. The lexer only answers questions about the text that must be answered
-before evaluation: which operation it is (query form or update), whether it
-reaches out (``SERVICE``, ``LOAD``), and where the protocol's
-``using-graph-uri`` / ``using-named-graph-uri`` go in an update (as ``USING``
-clauses before each top-level ``WHERE``). Strings, IRIs and comments are skipped
-so that a keyword inside them is never mistaken for one.
+before evaluation: which operation it is (query form or update), and where the
+protocol's ``using-graph-uri`` / ``using-named-graph-uri`` go in an update (as
+``USING`` clauses before each top-level ``WHERE``). Strings, IRIs and comments
+are skipped so that a keyword inside them is never mistaken for one.
+
+It is not a security check: whether a request reaches out (``SERVICE``,
+``LOAD``) is read from a real grammar's parse tree (``api.outbound``), and the
+serving process cannot open internet sockets anyway (``api.sandbox``).
 """
 
 from __future__ import annotations
@@ -41,8 +44,6 @@ QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_FORMS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
-# Keywords that make Oxigraph open a connection to another server.
-OUTBOUND = frozenset({"SERVICE", "LOAD"})
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,6 @@ def operation_keyword(text: str) -> str | None:
         if word.text in QUERY_FORMS or word.text in UPDATE_FORMS:
             return word.text
     return None
-
-
-def outbound_keywords(text: str) -> list[str]:
-    """SERVICE / LOAD keywords in ``text`` (each would make the server fetch a URL)."""
-    return sorted({w.text for w in words(text) if w.text in OUTBOUND})
 
 
 def has_update_dataset_clause(text: str) -> bool:

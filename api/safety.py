@@ -7,8 +7,10 @@ checks made before a request is evaluated.
 
 from __future__ import annotations
 
-from api import lexer
+from typing import Literal
+
 from api.asgi import TooLarge, plain_text, send_response
+from api.outbound import OutboundRefused, outbound_operations
 from api.sparql import ProtocolError
 
 # Announces that the result was cut at the row cap: the value is the cap.
@@ -16,9 +18,15 @@ TRUNCATED_HEADER = "X-SPARQL-Truncated"
 MAX_ROWS_HEADER = "X-SPARQL-Max-Rows"
 
 
-def refuse_outbound(text: str) -> None:
-    """400 for SERVICE / LOAD: the server never fetches other URLs on a client's behalf."""
-    found = lexer.outbound_keywords(text)
+def refuse_outbound(text: str, form: Literal["query", "update"]) -> None:
+    """400 for SERVICE / LOAD: the server never fetches other URLs on a client's behalf.
+
+    What the operation does is read from a SPARQL grammar's parse tree (``api.outbound``).
+    """
+    try:
+        found = outbound_operations(text, form)
+    except OutboundRefused as error:
+        raise ProtocolError(400, str(error)) from None
     if found:
         raise ProtocolError(
             400,

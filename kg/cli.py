@@ -40,7 +40,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = _settings(args)
     documents = find_documents(args.paths)
     if not documents:
-        raise CommandError(f"{' '.join(args.paths)}: expected budget documents (*.txt, *.md); found none")
+        raise CommandError(f"{' '.join(args.paths)}: expected budget documents (*.txt, *.md, *.pdf); found none")
     store = open_store(args.store)
     load_ontology(store)
     failures = skipped = 0
@@ -299,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--update-token", metavar="TOKEN", help="enable SPARQL Update for 'Authorization: Bearer TOKEN'")
-    serve.add_argument("--allow-update", action="store_true", help="enable SPARQL Update without a token (local use only)")
+    serve.add_argument("--allow-update", action="store_true", help="enable SPARQL Update without a token, for clients on this machine only: requests from a page on another origin, or naming a host other than an IP address, localhost or --host, are refused (use --update-token otherwise)")
     serve.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-query time limit (default 30)")
     serve.add_argument("--max-rows", type=int, default=100_000, metavar="N", help="result row cap (default 100000)")
     serve.set_defaults(run=cmd_serve)

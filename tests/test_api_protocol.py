@@ -364,7 +364,7 @@ def test_allow_update_warns(caplog):
     with caplog.at_level("WARNING"):
         app = create_app(ServerConfig(store=None, allow_update=True), make_store())
     assert "WITHOUT a token" in caplog.text
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         assert c.post("/update", data={"update": "CLEAR ALL"}).status_code == 204
 
 
@@ -398,7 +398,7 @@ def test_service_word_inside_strings_and_iris_is_fine(client):
 
 
 def test_load_is_refused_even_with_update_rights():
-    with TestClient(create_app(ServerConfig(store=None, allow_update=True), make_store())) as c:
+    with TestClient(create_app(ServerConfig(store=None, allow_update=True), make_store()), base_url="http://127.0.0.1") as c:
         r = c.post("/update", data={"update": "LOAD <http://127.0.0.1:9/data.ttl>"})
         assert r.status_code == 400 and "never makes requests" in r.text
 
@@ -488,7 +488,7 @@ def test_timeout_in_memory_stops_streaming_queries():
 def test_on_disk_updates_are_seen_by_workers(tmp_path):
     store = make_store(tmp_path / "store")
     config = ServerConfig(store=str(tmp_path / "store"), allow_update=True, query_workers=1)
-    with TestClient(create_app(config, store)) as c:
+    with TestClient(create_app(config, store), base_url="http://localhost") as c:
         assert len(bindings(c.get("/sparql", params={"query": SELECT_ALL_OBS}))) == 2
         assert c.post("/update", data={"update": f"DROP GRAPH <{DOC2}>"}).status_code == 204
         assert len(bindings(c.get("/sparql", params={"query": SELECT_ALL_OBS}))) == 1

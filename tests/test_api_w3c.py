@@ -137,7 +137,7 @@ def replay(client: TestClient, store: OxigraphStore, test: dict, token: str | No
 @pytest.fixture(scope="module")
 def memory_app():
     store = OxigraphStore()
-    with TestClient(create_app(ServerConfig(store=None, allow_update=True), store)) as client:
+    with TestClient(create_app(ServerConfig(store=None, allow_update=True), store), base_url="http://127.0.0.1") as client:
         yield client, store
 
 
