@@ -2,7 +2,7 @@
 
 A document flows one way through these modules:
 
-- ``reading``      bytes on disk -> normalised ``SourceText`` (lines with numbers)
+- ``readers/``     a file (text or PDF) -> normalised ``SourceText`` (lines, pages)
 - ``tables``       ``SourceText`` -> ``RawTable`` (rows, page breaks merged)
 - ``recognition``  a table's title and header -> ``TableKind``
 - ``extract/``     ``RawTable``/prose -> typed records (``records``)

@@ -21,13 +21,13 @@ from kg import __version__
 from kg.iris import Iris
 from kg.mapping import map_document
 from kg.parse import document_id_for, parse_file
+from kg.readers import DOCUMENT_SUFFIXES
 from kg.reading import InputError
 from kg.records import ParsedDocument
 from kg.settings import Settings
 from kg.store import GraphStore
 from kg.vocabulary import BKG, ONTOLOGY_IRI
 
-DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
 # An on-disk store keeps written data in memory until flushed; flushing every few
 # documents keeps a large batch's memory flat (about 80 MiB instead of 2 MiB more per document).
 FLUSH_EVERY = 10
@@ -186,7 +186,9 @@ class IngestResult:
 def _is_unchanged(path: Path, store: GraphStore, settings: Settings) -> bool:
     try:
         graph = Iris(settings.base_iri).graph(document_id_for(path)).value
-        return stored_fingerprint(store, graph) == fingerprint(hashlib.sha256(path.read_bytes()).hexdigest(), settings)
+        with path.open("rb") as file:  # streamed: a PDF may be large
+            digest = hashlib.file_digest(file, "sha256").hexdigest()
+        return stored_fingerprint(store, graph) == fingerprint(digest, settings)
     except (OSError, InputError):
         return False  # let the real ingest report the problem
 

@@ -3,8 +3,10 @@
 Each figure becomes a ``qb:Observation`` (``bkg:BudgetFigure``) whose
 dimensions are the unit, the fiscal year, the side (收入/支出), the
 classification code and the column's meaning, with the amount in yuan as an
-``xsd:decimal`` measure; the printed figure, its unit and its source lines stay
-with it. Classification codes are SKOS concepts shared by every document.
+``xsd:decimal`` measure; the printed figure, its unit and its source location
+stay with it: the line, and for a PDF the page (``bkg:sourcePage``), so PDF
+and text input answer "where does this figure come from" the same way.
+Classification codes are SKOS concepts shared by every document.
 """
 
 from __future__ import annotations
@@ -98,9 +100,10 @@ class MappedDocument:
 class _Graph:
     """Collects quads for one document graph and the reference graph."""
 
-    def __init__(self, graph: ox.NamedNode, reference: ox.NamedNode) -> None:
+    def __init__(self, graph: ox.NamedNode, reference: ox.NamedNode, pages: tuple[int, ...] | None = None) -> None:
         self.graph = graph
         self.reference = reference
+        self.pages = pages  # page of each source line, when the document has pages
         self.quads: list[ox.Quad] = []
         self.reference_quads: list[ox.Quad] = []
 
@@ -119,9 +122,15 @@ class _Graph:
             self.add(subject, predicate, ox.Literal(value))
 
     def lines(self, subject: ox.NamedNode, lines: Lines) -> None:
-        self.add(subject, BKG.sourceLine, _integer(lines.first))
+        self.source_line(subject, lines.first)
         if lines.last != lines.first:
             self.add(subject, BKG.sourceLineEnd, _integer(lines.last))
+
+    def source_line(self, subject: ox.NamedNode, line: int) -> None:
+        """Where a thing was read: its line, and its page when the document has pages."""
+        self.add(subject, BKG.sourceLine, _integer(line))
+        if self.pages is not None and 0 < line <= len(self.pages):
+            self.add(subject, BKG.sourcePage, _integer(self.pages[line - 1]))
 
     def amount(self, subject: ox.NamedNode, predicate: ox.NamedNode, amount: Amount | None) -> None:
         if amount is not None and amount.yuan is not None:
@@ -131,7 +140,7 @@ class _Graph:
 def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument:
     iris = Iris(settings.base_iri)
     doc_id = document.document_id
-    out = _Graph(iris.graph(doc_id), iris.reference_graph())
+    out = _Graph(iris.graph(doc_id), iris.reference_graph(), document.pages)
     doc = iris.document(doc_id)
     info = document.info
     unit = iris.unit(info.issuing_unit) if info.issuing_unit else None
@@ -307,7 +316,7 @@ def _map_code_name(
     out.add(node, BKG.ofCode, concept)
     out.add(concept, BKG.codeName, node)
     out.add(node, PROV.wasDerivedFrom, doc)
-    out.add(node, BKG.sourceLine, _integer(lines.first))
+    out.source_line(node, lines.first)
 
 
 def _map_codes(out: _Graph, iris: Iris, codes: dict[tuple[CodeScheme, str], ClassificationCode]) -> None:

@@ -17,7 +17,8 @@ from kg.extract.glossary import extract_glossary
 from kg.extract.narrative import extract_narrative
 from kg.extract.organisation import extract_bodies
 from kg.extract.performance import extract_performance
-from kg.reading import InputError, SourceText, read_source
+from kg.readers import read_document
+from kg.reading import InputError, SourceText
 from kg.records import ParsedDocument, ParseWarning, TableInfo, TableKind
 from kg.tables import RawTable, find_tables
 
@@ -37,7 +38,7 @@ def document_id_for(path: Path | str) -> str:
 
 
 def parse_file(path: Path | str) -> ParsedDocument:
-    return parse_source(read_source(path), document_id_for(path))
+    return parse_source(read_document(path), document_id_for(path))
 
 
 def parse_source(source: SourceText, document_id: str) -> ParsedDocument:
@@ -50,6 +51,7 @@ def parse_source(source: SourceText, document_id: str) -> ParsedDocument:
         source_path=source.path,
         sha256=source.sha256,
         info=info,
+        pages=source.pages,
     )
     document.warnings.extend(info_warnings)
     table_lines: set[int] = set()

@@ -279,3 +279,4 @@ class ParsedDocument:
     narrative: list[NarrativeFigure] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
+    pages: tuple[int, ...] | None = None  # pages[n - 1] is the page of source line n (PDF input)

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from kg.extract.activities import extract_activities
-from kg.reading import read_source, source_from_bytes
+from kg.readers.text import read_source, source_from_bytes
 from kg.records import Activity, Lines, MoneyUnit, TableKind
 from kg.tables import find_tables
 

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from kg.extract.budget_tables import extract_budget_lines
-from kg.reading import read_source, source_from_bytes
+from kg.readers.text import read_source, source_from_bytes
 from kg.records import MoneyUnit, Side, TableKind
 from kg.tables import find_tables
 

@@ -8,7 +8,8 @@ import pytest
 
 from kg.extract.document import extract_document_info, read_document_info
 from kg.records import DocumentInfo, Lines
-from kg.reading import SourceText, read_source, source_from_bytes
+from kg.readers.text import read_source, source_from_bytes
+from kg.reading import SourceText
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 

@@ -8,7 +8,8 @@ import pytest
 
 from kg.extract.glossary import extract_glossary
 from kg.records import GlossaryEntry, Lines
-from kg.reading import SourceText, read_source, source_from_bytes
+from kg.readers.text import read_source, source_from_bytes
+from kg.reading import SourceText
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 

@@ -9,7 +9,8 @@ import pytest
 
 from kg.extract.narrative import FIGURE_KINDS, extract_narrative
 from kg.records import MoneyUnit, NarrativeFigure
-from kg.reading import SourceText, read_source, source_from_bytes
+from kg.readers.text import read_source, source_from_bytes
+from kg.reading import SourceText
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 

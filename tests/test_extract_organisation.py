@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from kg.extract.organisation import extract_bodies
-from kg.reading import read_source, source_from_bytes
+from kg.readers.text import read_source, source_from_bytes
 from kg.records import Body, Lines, TableKind
 from kg.tables import find_tables
 

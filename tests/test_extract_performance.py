@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from kg.extract.performance import extract_performance
-from kg.reading import read_source, source_from_bytes
+from kg.readers.text import read_source, source_from_bytes
 from kg.records import Lines, MoneyUnit, PerformanceTarget, TableKind
 from kg.tables import find_tables
 

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.reading import InputError, normalise, read_source, source_from_bytes
+from kg.readers.text import normalise, read_source, source_from_bytes
+from kg.reading import InputError
 
 from conftest import seed
 

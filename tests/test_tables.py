@@ -1,11 +1,11 @@
 """Segmenting text into tables: page breaks, repeated headers, layouts."""
 
-from kg.reading import source_from_bytes
+from kg.readers.text import source_from_bytes
 from kg.records import TableKind
 from kg.tables import find_tables, split_row
 
 from conftest import seed
-from kg.reading import read_source
+from kg.readers.text import read_source
 
 
 def tables_of(text: str):
