@@ -1,6 +1,7 @@
 """Ingest benchmark: parse + map + load, per document and in total.
 
-``budgetkg bench PATH...`` prints, for each document, its tables, records,
+``budgetkg bench PATH...`` prints, for each document (text or PDF), its pages
+(``-`` for text), tables, records,
 triples, warnings and the best ingest time of ``--repeat`` runs (each into a
 fresh in-memory store), then documents/s, triples/s and the process's peak
 memory. Reasoning and validation are not part of this figure.
@@ -20,7 +21,7 @@ from kg.settings import Settings
 from kg.store import OxigraphStore
 
 
-def _ingest_once(path: Path, settings: Settings) -> tuple[float, int, int, int, int, float, float]:
+def _ingest_once(path: Path, settings: Settings) -> tuple[float, int, int, int, int, float, float, str]:
     from kg.reasoning import infer
     from kg.validation import validate_quads
     from kg.iris import Iris
@@ -38,25 +39,26 @@ def _ingest_once(path: Path, settings: Settings) -> tuple[float, int, int, int, 
     t = time.perf_counter()
     validate_quads(mapped.quads + mapped.reference_quads + inferred, document.document_id, settings)
     validation = time.perf_counter() - t
+    pages = str(document.pages[-1]) if document.pages else "-"
     return (seconds, len(document.tables), record_count(document), len(mapped.quads) + len(mapped.reference_quads),
-            len(document.warnings), reasoning, validation)
+            len(document.warnings), reasoning, validation, pages)
 
 
 def run_ingest_benchmark(paths: list[str], settings: Settings, *, repeat: int = 3) -> None:
     documents = find_documents(paths)
     out = sys.stdout
-    out.write(f"{'document':40} {'tables':>6} {'records':>7} {'triples':>7} {'warnings':>8} {'best ms':>8} {'reason ms':>9} {'valid ms':>8}\n")
+    out.write(f"{'document':40} {'pages':>5} {'tables':>6} {'records':>7} {'triples':>7} {'warnings':>8} {'best ms':>8} {'reason ms':>9} {'valid ms':>8}\n")
     total_seconds = 0.0
     total_triples = 0
     for path in documents:
         runs = [_ingest_once(path, settings) for _ in range(max(1, repeat))]
         best = min(run[0] for run in runs)
-        _, tables, records, triples, warnings, _, _ = runs[0]
+        _, tables, records, triples, warnings, _, _, pages = runs[0]
         reason_ms = min(run[5] for run in runs) * 1000
         valid_ms = min(run[6] for run in runs) * 1000
         total_seconds += best
         total_triples += triples
-        out.write(f"{path.stem:40} {tables:6} {records:7} {triples:7} {warnings:8} {best * 1000:8.1f} {reason_ms:9.1f} {valid_ms:8.1f}\n")
+        out.write(f"{path.stem:40} {pages:>5} {tables:6} {records:7} {triples:7} {warnings:8} {best * 1000:8.1f} {reason_ms:9.1f} {valid_ms:8.1f}\n")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if total_seconds > 0:
         out.write(
