@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from kg.cli import main
 
@@ -52,7 +53,25 @@ def test_bad_input_exits_non_zero_with_one_line_naming_the_file(tmp_path: Path):
     result = run("ingest", str(bad), "--store", str(tmp_path / "kg"))
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("budgetkg: error:")]
-    assert errors == [f"budgetkg: error: {bad}: expected a text document; found binary data"]
+    assert errors == [f"budgetkg: error: {bad}: expected a text document (.txt); found a PDF (rename it to .pdf)"]
+
+
+def test_a_bad_pdf_in_a_batch_is_one_line_and_the_rest_still_ingests(tmp_path: Path):
+    corpus = REPO.parent / "shared" / "corpus" / "final-accounts"
+    good = corpus / "中共上海市普陀区委社会工作部2024年度部门决算.pdf"
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / good.name).write_bytes(good.read_bytes())
+    (batch / "cut.pdf").write_bytes(good.read_bytes()[:50_000])
+    store = tmp_path / "kg"
+    result = run("ingest", str(batch), str(seed("004")), "--store", str(store), "--no-reason", "--no-validate", "--workers", "1")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("budgetkg: error:")]
+    assert errors == [f"budgetkg: error: {batch / 'cut.pdf'}: truncated: the PDF ends after 50,000 bytes without its end marker (%%EOF); expected a complete file"]
+    assert "2 of 3 documents ingested" in result.stdout
+    graphs = run("query", "--store", str(store), "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv").stdout
+    assert f"graph/{quote(good.stem)}" in graphs and "graph/004_" in graphs and "graph/cut" not in graphs
 
 
 def test_malformed_rdf_names_the_file(tmp_path: Path):

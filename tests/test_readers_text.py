@@ -45,3 +45,32 @@ def test_undecodable_bytes_name_the_line():
     with pytest.raises(InputError) as error:
         source_from_bytes(data, "broken.txt")
     assert error.value.line == 3
+
+
+LINES = ("单位预算收支总表", "预算年度:2024", "项目\t预算数", "一、一般公共预算拨款收入\t1,203.40", "")
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")])
+def test_utf16_with_a_byte_order_mark_reads_like_utf8(encoding: str, bom: bytes):
+    source = source_from_bytes(bom + "\n".join(LINES).encode(encoding), "exported.txt")
+    assert source.encoding == encoding
+    assert source.lines == LINES
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n", "mixed"])
+def test_every_line_ending_gives_the_lines_lf_gives(ending: str):
+    if ending == "mixed":  # documents pasted together from several tools
+        text = LINES[0] + "\r\n" + LINES[1] + "\r" + LINES[2] + "\n" + LINES[3] + "\r\n"
+    else:
+        text = ending.join(LINES)
+    lf = source_from_bytes("\n".join(LINES).encode("utf-8"), "lf.txt")
+    assert source_from_bytes(text.encode("utf-8"), "other.txt").lines == lf.lines == LINES
+
+
+def test_read_document_reads_text_files_by_their_content(tmp_path: Path):
+    from kg.readers import read_document
+
+    path = tmp_path / "notes.md"
+    path.write_bytes("\r".join(LINES).encode("gb18030"))
+    source = read_document(path)
+    assert source.encoding == "gb18030" and source.lines == LINES and source.pages is None

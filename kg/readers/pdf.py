@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,12 +30,10 @@ from kg.readers.text import normalise
 # A complete PDF ends with %%EOF; readers accept trailing junk after it within the last KiB.
 _END_MARKER = b"%%EOF"
 _TAIL = 1024
-_LOAD_PROBLEMS = {
-    raw.FPDF_ERR_PASSWORD: "encrypted: it needs a password to open; expected an unencrypted PDF",
-    raw.FPDF_ERR_SECURITY: "encrypted with an unsupported security handler; expected an unencrypted PDF",
-    raw.FPDF_ERR_FORMAT: "corrupt: not a readable PDF (bad structure); expected a PDF with a text layer",
-    raw.FPDF_ERR_FILE: "cannot open the file",
-}
+_ENCRYPTED = "encrypted: it needs a password to open; expected an unencrypted PDF"
+_CORRUPT = "corrupt: not a readable PDF (bad structure); expected a PDF with a text layer"
+_NO_PAGES = "the PDF has no pages; expected a document with at least one page"
+_PAGE_COUNT = re.compile(rb"/Count\s+(\d+)")
 # Forms (XObjects) nest page content; deeper nesting than this is not a table.
 _FORM_DEPTH = 2
 
@@ -54,7 +53,7 @@ def read_pdf(path: Path | str) -> SourceText:
     try:
         count = len(document)
         if count == 0:
-            raise InputError(name, None, "the PDF has no pages; expected a document with at least one page")
+            raise InputError(name, None, _NO_PAGES)
         lines: list[str] = []
         pages: list[int] = []
         image_pages: list[int] = []
@@ -96,8 +95,25 @@ def _open(name: str) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(name)
     except pdfium.PdfiumError as error:
-        problem = _LOAD_PROBLEMS.get(error.err_code, f"corrupt: pdfium cannot load it ({error})")
-        raise InputError(name, None, problem) from None
+        raise InputError(name, None, _load_problem(Path(name), error.err_code)) from None
+
+
+def _load_problem(path: Path, code: int | None) -> str:
+    """Why pdfium refused a file, told from the file where pdfium's code cannot be trusted.
+
+    pdfium keeps its last error in a global and does not set it when it refuses
+    a document without pages, so the code can be one left by an earlier file
+    (an encrypted one, read a moment before, says "password" again).
+    """
+    if code == raw.FPDF_ERR_FILE:
+        return "cannot open the file"
+    data = path.read_bytes()  # only on this failure path: the file is not a readable PDF
+    if b"/Encrypt" in data:
+        return _ENCRYPTED if code != raw.FPDF_ERR_SECURITY else "encrypted with an unsupported security handler; expected an unencrypted PDF"
+    counts = [int(count) for count in _PAGE_COUNT.findall(data)]
+    if counts and not any(counts):
+        return _NO_PAGES
+    return _CORRUPT
 
 
 def _page_span(numbers: list[int], count: int) -> str:
