@@ -215,3 +215,16 @@ def test_a_pdf_that_is_really_text_and_text_that_is_really_a_pdf(tmp_path: Path)
     pdf_as_text = tmp_path / "report.txt"
     pdf_as_text.write_bytes(FINANCE.read_bytes())
     assert _refusal(pdf_as_text) == f"{pdf_as_text}: expected a text document (.txt); found a PDF (rename it to .pdf)"
+
+
+def test_a_long_pdf_reads_every_page_across_reopenings(tmp_path: Path, finance: SourceText):
+    # The reader reopens the document every PAGES_PER_OPENING pages to bound memory;
+    # three copies of the 25-page PDF cross that boundary twice.
+    path = tmp_path / "three.pdf"
+    with pdfium.PdfDocument.new() as long, pdfium.PdfDocument(str(FINANCE)) as source:
+        for _ in range(3):
+            long.import_pages(source)
+        long.save(str(path))
+    read = read_document(path)
+    assert read.lines == finance.lines * 3
+    assert read.pages == finance.pages + tuple(p + 25 for p in finance.pages) + tuple(p + 50 for p in finance.pages)
