@@ -51,6 +51,8 @@ class RawTable:
     first_line: int
     last_line: int
     notes: list[tuple[int, str]] = field(default_factory=list)
+    # Cells separated by one space, blank cells dropped: the cells are words, not columns.
+    spaced: bool = False
 
     @property
     def lines(self) -> Lines:
@@ -110,6 +112,38 @@ def split_row(line: str, *, in_table: bool = False) -> tuple[str, ...] | None:
     return None
 
 
+_CODE_OR_ITEM = re.compile(r"^(?:\d{3}|\d{5}|\d{7}|[一二三四五六七八九十]+、\S+)$")
+_MONEY_LIKE = re.compile(r"^[-+]?[\d,]*\d[.,]\d+$")
+# Words a table header is made of (收入/支出/资金 groups, 科目编码, 合计, 人员经费 …), or fragments of them.
+_HEADER_WORD = re.compile(r"序号|栏次|科目|编码|名称|项目|合计|小计|总计|收入|支出|经费|拨款|预算|资金|金额|性质|来源|^[类款项合计收支出入目]$")
+
+
+def split_spaced(line: str, *, in_table: bool, in_rows: bool) -> tuple[str, ...] | None:
+    """The words of a row whose cells another extractor separated by single spaces.
+
+    Among a single-space table's rows (``in_rows``) a line with a figure, or of
+    header words, is a row; after a title (``in_table``) a header or a row; and
+    elsewhere only a line that reads like a row (``210 卫生健康支出 1,203,400``: a
+    code or item, then amounts). Sentences and headings are never rows.
+    """
+    stripped = line.strip()
+    if "\t" in line or stripped.startswith("|") or _SENTENCE.search(stripped):
+        return None
+    words = tuple(stripped.split())
+    if len(words) < 2:
+        return None
+    money = sum(bool(_MONEY_LIKE.match(word)) for word in words)
+    header_words = sum(bool(_HEADER_WORD.search(word)) for word in words)
+    looks_like_header = header_words * 2 >= len(words) and not any(word.endswith("年") for word in words)
+    if in_rows and (any(is_figure(word) for word in words) or looks_like_header):
+        return words
+    if in_table and (money or looks_like_header):
+        return words
+    if _CODE_OR_ITEM.match(words[0]) and money:
+        return words
+    return None
+
+
 def is_column_number_row(cells: tuple[str, ...]) -> bool:
     """``栏次 1 2 3 …``: column numbers printed under the header."""
     filled = [c for c in cells if c]
@@ -137,6 +171,7 @@ class _Block:
     money_unit: MoneyUnit | None = None
     notes: list[tuple[int, str]] = field(default_factory=list)
     page_break: bool = False  # a preamble was seen since the last row
+    spaced: bool = False  # rows are single-space words (see split_spaced)
 
 
 def find_tables(source: SourceText) -> list[RawTable]:
@@ -168,10 +203,15 @@ def find_tables(source: SourceText) -> list[RawTable]:
             current.notes.append((number, text))
             continue
         cells = split_row(line, in_table=current is not None or pending_title is not None)
+        spaced = False
+        if cells is None and (current is None or current.spaced) and not _is_title(text):
+            in_rows = current is not None and pending_title is None
+            cells = split_spaced(line, in_table=pending_title is not None, in_rows=in_rows)
+            spaced = cells is not None
         if cells is not None and len(cells) >= 2 and any(cells):
             if current is None or pending_title is not None:
                 title_line, title = pending_title or last_prose or (None, "")
-                current = _Block(title, title_line, money_unit=pending_unit)
+                current = _Block(title, title_line, money_unit=pending_unit, spaced=spaced)
                 blocks.append(current)
                 pending_title = None
             if current.money_unit is None and pending_unit is not None:
@@ -179,7 +219,7 @@ def find_tables(source: SourceText) -> list[RawTable]:
             current.rows.append(Row(cells, number, starts_page=current.page_break))
             current.page_break = False
             continue
-        if len(text) <= 80 and not text.endswith(("。", ";", "；")) and recognise_title(text) is not None:
+        if _is_title(text):
             if current is not None and _normalised_title(text) == _normalised_title(current.title):
                 current.page_break = True  # the title repeats on the next page
                 continue
@@ -200,6 +240,10 @@ def find_tables(source: SourceText) -> list[RawTable]:
         last_prose = (number, text)
 
     return [_to_table(block) for block in blocks]
+
+
+def _is_title(text: str) -> bool:
+    return len(text) <= 80 and not text.endswith(("。", ";", "；")) and recognise_title(text) is not None
 
 
 def _is_page_furniture(text: str) -> bool:
@@ -258,6 +302,7 @@ def _to_table(block: _Block) -> RawTable:
         first_line=first,
         last_line=last,
         notes=block.notes,
+        spaced=block.spaced,
     )
 
 

@@ -11,7 +11,7 @@ columns.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.classification import (
     category_by_name,
@@ -27,6 +27,7 @@ from kg.extract.columns import (
     header_paths,
     side_hint,
 )
+from kg.extract.spaced import rebuild
 from kg.extract.numbers import NOT_APPLICABLE, is_figure, money_unit_of, parse_amount
 from kg.records import (
     BudgetLine,
@@ -70,13 +71,18 @@ class _Record:
 
 
 def extract_budget_lines(table: RawTable, index: int) -> tuple[list[BudgetLine], list[ParseWarning]]:
+    warnings: list[ParseWarning] = []
+    if table.spaced:
+        # Words, not columns: rebuild the columns first (figures placed by the identities).
+        rebuilt = rebuild(table.header, table.body, table.lines)
+        table = replace(table, header=rebuilt.header, body=rebuilt.body, spaced=False)
+        warnings.extend(rebuilt.warnings)
     width = max([len(row.cells) for row in table.header + table.body] or [0])
     paths = header_paths(table.header, width)
     unit = table.money_unit or _unit_from_header(table.header) or MoneyUnit.wan_yuan
     parts = _parts(table, paths, width)
     default_scheme = CodeScheme.economic if table.kind is TableKind.basic_expenditure else CodeScheme.functional
     lines: list[BudgetLine] = []
-    warnings: list[ParseWarning] = []
     for record in _records(table.body, parts, width):
         for part in parts:
             lines.extend(_part_lines(table, index, part, record, paths, unit, default_scheme, warnings))

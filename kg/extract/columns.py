@@ -62,7 +62,8 @@ COLUMN_MEANINGS: dict[str, str] = {
 # Columns whose figures are not money.
 NON_MONEY_COLUMNS = {"quantity"}
 
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+# Most specific first: the first rule a header part matches names its meaning.
+MEANING_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), key)
     for pattern, key in (
         (r"上级一般公共预算|一般公共预算.*转移支付", "general_budget_transfer"),
@@ -139,7 +140,7 @@ def column_meaning(path: list[str]) -> str:
     for part in reversed(path):
         if _GENERIC.match(part):
             continue
-        for pattern, key in _RULES:
+        for pattern, key in MEANING_RULES:
             if pattern.search(part):
                 return key
     return "total" if any(_GENERIC.match(part) for part in path) else "other"
