@@ -402,8 +402,10 @@ def _performance(graph: Graph, site: Site, doc: ox.NamedNode, file_name: str) ->
 
 
 def _validation(graph: Graph, site: Site, doc: ox.NamedNode) -> str:
-    """The document's SHACL results (kg.validation.ValidationResult): severity, identity,
-    the offending figure linked to its page, its lines and the message in the reader's language."""
+    """The document's SHACL results through the one results table (api.validation_html):
+    severity, identity, the offending figure linked to its page, its lines and the message
+    in the reader's language."""
+    from api.validation_html import results_section
     from kg.settings import Settings
     from kg.validation import validation_report
 
@@ -413,33 +415,18 @@ def _validation(graph: Graph, site: Site, doc: ox.NamedNode) -> str:
     except Exception:  # a broken validator or a document without a graph must not break the page
         return ""
     zh = site.lang != "en"
-    results = report.results
-    labels = graph.labels([ox.NamedNode(r.focus) for r in results if r.focus.startswith(("http:", "https:"))], site.langs)
-    names = {"Violation": ("错误", "Violation"), "Warning": ("警告", "Warning"), "Info": ("提示", "Info")}
-    rows_html = []
-    for r in results:
-        severity = names.get(r.severity, (r.severity, r.severity))[0 if zh else 1]
-        if r.is_rounding:
-            severity += "（舍入）" if zh else " (rounding)"
-        identity = (r.identity_label_zh if zh else r.identity_label_en) or (short(site, r.identity) if r.identity else "")
+    iris = [ox.NamedNode(r.focus) for r in report.results if r.focus.startswith(("http:", "https:"))]
+    labels = graph.labels(iris, site.langs)
+    links = {}
+    for r in report.results:
         if r.focus.startswith(doc.value + "/"):
-            focus = link(site, r.focus, labels, text=labels.get(r.focus) or unquote(r.focus[len(doc.value) + 1:]))
+            links[r.focus] = (site.href(r.focus), labels.get(r.focus) or unquote(r.focus[len(doc.value) + 1:]))
         elif r.focus.startswith(("http:", "https:")):
-            focus = link(site, r.focus, labels)
+            links[r.focus] = (site.href(r.focus), labels.get(r.focus) or short(site, r.focus))
         else:
-            focus = esc(r.focus)
-        lines = ", ".join(esc(n) for n in r.lines) or "—"
-        message = (r.message_zh or r.message_en) if zh else (r.message_en or r.message_zh)
-        rows_html.append([f'<span class="severity {esc(r.severity.lower())}">{esc(severity)}</span>', esc(identity), focus, lines, esc(message)])
-    counts = (f"{report.count('Violation')} 个错误，{report.count('Warning')} 个警告，{report.count('Info')} 个提示" if zh
-              else f"{report.count('Violation')} violations, {report.count('Warning')} warnings, {report.count('Info')} infos")
-    status = ("符合" if zh else "conforms") if report.conforms else ("不符合" if zh else "does not conform")
-    full = f'<a href="/validate?{esc(urlencode({"document": doc_id}))}">{"完整报告" if zh else "full report"}</a>'
-    body = f'<p class="note">{esc(status)}: {esc(counts)} · {full}</p>'
-    if rows_html:
-        body += table(["级别" if zh else "Severity", "恒等式" if zh else "Identity", "对象" if zh else "Figure",
-                       "行" if zh else "Lines", "说明" if zh else "Message"], rows_html)
-    return section(f"{'校验结果' if zh else 'Validation results'} ({len(results)})", body, ident="validation")
+            links[r.focus] = (None, r.focus)
+    body = results_section(report, links, "zh" if zh else "en")
+    return section(f"{'校验结果' if zh else 'Validation results'} ({len(report.results)})", body, ident="validation")
 
 
 def _warnings(graph: Graph, site: Site, doc: ox.NamedNode, file_name: str) -> str:

@@ -13,8 +13,7 @@ The router reads the store and the configuration from ``request.app.state``
 
 from __future__ import annotations
 
-import html
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter
@@ -23,13 +22,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from api import negotiation
+from api.validation_html import error_page, report_page, summary_page
 from kg.settings import Settings
 from kg.validation import (
     BKGR,
+    Severity,
     ValidationReport,
     cross_document_report,
     document_ids,
-    report_as_html,
     report_as_json,
     report_as_turtle,
     report_quads,
@@ -74,9 +74,7 @@ def _error(status: int, fmt: str | None, message: str) -> Response:
     if fmt == "json":
         return JSONResponse({"error": message}, status_code=status, headers=_VARY)
     if fmt == "html":
-        return HTMLResponse(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{status}</title></head>"
-                            f"<body><h1>{status}</h1><p>{html.escape(message)}</p><p><a href='/validate'>/validate</a></p></body></html>",
-                            status_code=status, headers=_VARY)
+        return HTMLResponse(error_page(status, message), status_code=status, headers=_VARY)
     return PlainTextResponse(message + "\n", status_code=status, headers=_VARY)
 
 
@@ -114,7 +112,7 @@ def _render(report: ValidationReport, fmt: str, settings: Settings) -> Response:
         return JSONResponse(report_as_json(report), headers=_VARY)
     if fmt == "turtle":
         return Response(report_as_turtle(report, settings), media_type="text/turtle; charset=utf-8", headers=_VARY)
-    return HTMLResponse(report_as_html(report, settings.base_iri), headers=_VARY)
+    return HTMLResponse(report_page(report, settings.base_iri), headers=_VARY)
 
 
 def _summary(store, settings: Settings, fmt: str) -> Response:
@@ -124,7 +122,7 @@ def _summary(store, settings: Settings, fmt: str) -> Response:
         body = {
             "documents": [
                 {"document": r.document_id, "documentIri": r.document, "conforms": r.conforms,
-                 "violations": r.count("Violation"), "warnings": r.count("Warning"), "infos": r.count("Info"),
+                 "violations": r.count(Severity.VIOLATION), "warnings": r.count(Severity.WARNING), "infos": r.count(Severity.INFO),
                  "report": "/validate?" + urlencode({"document": r.document_id})}
                 for r in reports
             ],
@@ -143,21 +141,4 @@ def _summary(store, settings: Settings, fmt: str) -> Response:
         if cross.results:
             body += b"\n" + report_as_turtle(cross, settings)
         return Response(body, media_type="text/turtle; charset=utf-8", headers=_VARY)
-    e = html.escape
-    rows = "\n".join(
-        f"<tr><td><a href='/validate?{e(urlencode({'document': r.document_id}))}'>{e(r.document_id)}</a></td>"
-        f"<td>{'✓' if r.conforms else '✗'}</td><td class=num>{r.count('Violation')}</td><td class=num>{r.count('Warning')}</td>"
-        f"<td class=num>{r.count('Info')}</td><td><a href='/page/document/{e(quote(r.document_id, safe=''))}'>page</a></td></tr>"
-        for r in reports
-    )
-    cross_rows = "\n".join(f"<li>{e(r.message_zh)}<br><span lang='en'>{e(r.message_en)}</span></li>" for r in cross.results)
-    page = (
-        "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>validation 校验</title>"
-        "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px}"
-        ".num{text-align:right}</style></head><body><h1>校验 Validation</h1>"
-        "<table><tr><th>document 文件</th><th>conforms 符合</th><th>violations 错误</th><th>warnings 警告</th>"
-        f"<th>infos 提示</th><th></th></tr>{rows}</table>"
-        f"<h2>跨文件 Across documents ({len(cross.results)})</h2><ul>{cross_rows}</ul></body></html>"
-    )
-    return HTMLResponse(page, headers=_VARY)
-
+    return HTMLResponse(summary_page(reports, cross, settings.base_iri), headers=_VARY)

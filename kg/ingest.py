@@ -11,7 +11,6 @@ import hashlib
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
@@ -20,6 +19,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.iris import Iris
 from kg.mapping import map_document
+from kg.ontology import ontology_turtle
 from kg.parse import document_id_for, parse_file
 from kg.readers import DOCUMENT_SUFFIXES
 from kg.reading import InputError
@@ -236,10 +236,6 @@ def _ingest_one(path: Path, store: GraphStore, settings: Settings) -> IngestResu
         return IngestResult(path, report=ingest_file(path, store, settings))
     except InputError as error:
         return IngestResult(path, error=error)
-
-
-def ontology_turtle() -> bytes:
-    return resources.files("ontology").joinpath("budgetkg.ttl").read_bytes()
 
 
 def load_ontology(store: GraphStore) -> None:

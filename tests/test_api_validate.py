@@ -50,7 +50,7 @@ def test_turtle_report_is_a_shacl_report(client):
 def test_html_report_links_figures_to_pages(client):
     response = client.get("/validate", params={"document": DOC}, headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
-    assert f"href='/page/document/{DOC}/" in response.text
+    assert f'href="/page/document/{DOC}/' in response.text
     assert "<script" not in response.text
 
 

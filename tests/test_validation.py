@@ -14,7 +14,8 @@ from conftest import seed
 from kg.ingest import ingest_file
 from kg.settings import Settings
 from kg.store import OxigraphStore
-from kg.validation import report_as_html, report_as_json, report_as_turtle, validation_report
+from api.validation_html import report_page
+from kg.validation import report_as_json, report_as_turtle, validation_report
 
 SHAPES = "https://w3id.org/budgetkg/shapes#"
 
@@ -111,7 +112,7 @@ def test_renderers(reports):
     data = report_as_json(report)
     assert data["conforms"] is False and data["violations"] == report.count("Violation")
     assert b"sh:ValidationReport" in report_as_turtle(report) or b"ValidationReport" in report_as_turtle(report)
-    page = report_as_html(report)
+    page = report_page(report)
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page
 
 
@@ -247,10 +248,10 @@ def test_classification_categories_file_is_generated_from_the_classification():
     from importlib import resources
 
     from kg.classification import ECONOMIC_CATEGORIES, FUNCTIONAL_CATEGORIES
-    from kg.validation import CATEGORIES_FILE, _classification_quads, classification_categories_turtle
+    from kg.validation import CATEGORIES_FILE, classification_categories_turtle, classification_quads
 
     assert resources.files("shapes").joinpath(CATEGORIES_FILE).read_text(encoding="utf-8") == classification_categories_turtle()
-    labels = {q.subject.value.rsplit("/", 1)[-1]: q.object.value for q in _classification_quads() if q.predicate.value.endswith("#prefLabel")}
+    labels = {q.subject.value.rsplit("/", 1)[-1]: q.object.value for q in classification_quads() if q.predicate.value.endswith("#prefLabel")}
     assert labels == {**FUNCTIONAL_CATEGORIES, **ECONOMIC_CATEGORIES}
 
 
@@ -263,7 +264,8 @@ def test_grouped_constraints_equal_their_own_queries():
     from kg.mapping import map_document
     from kg.parse import parse_file
     from kg.reasoning import infer
-    from kg.validation import _classification_quads, _group_results, _ontology_quads, _sparql_results, compiled_groups
+    from kg.validation import classification_quads, compiled_groups, ontology_quads
+    from kg.validation.engine import group_results, sparql_results
 
     groups = compiled_groups()
     grouped = {c.constraint.rsplit("#", 1)[-1] for g in groups if g.select for c in g.constraints}
@@ -276,12 +278,12 @@ def test_grouped_constraints_equal_their_own_queries():
         quads = mapped.quads + mapped.reference_quads
         quads += infer(quads, Iris(settings.base_iri).inferred_graph(document.document_id)).quads
         data = ox.Store()
-        data.extend(list(_ontology_quads()) + list(_classification_quads()) + list(quads))
+        data.extend(list(ontology_quads()) + list(classification_quads()) + list(quads))
         for group in groups:
             if group.select is None:
                 continue
-            fast = _group_results(data, group, {})
-            slow = [r for c in group.constraints for r in _sparql_results(data, c, {})]
+            fast = group_results(data, group, {})
+            slow = [r for c in group.constraints for r in sparql_results(data, c, {})]
             assert fast == slow, group.constraints[0].constraint
             checked += len(slow)
     assert checked > 0
@@ -292,13 +294,13 @@ def test_dataset_union_holds_a_triple_in_several_graphs_once():
     which Oxigraph does not deduplicate: a triple in two graphs must still count once."""
     import pyoxigraph as ox
 
-    from kg.validation import _dataset
+    from kg.validation import build_dataset
 
     s, p = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/p> ?o }"
     g1, g2 = ox.NamedNode("http://example.org/g1"), ox.NamedNode("http://example.org/g2")
     for graphs in ((g1,), (g1, g2), (g1, ox.DefaultGraph()), (g1, g2, ox.DefaultGraph())):
-        data = _dataset([ox.Quad(s, p, ox.Literal("1"), g) for g in graphs] + [ox.Quad(s, p, ox.Literal("2"), g1)])
+        data = build_dataset([ox.Quad(s, p, ox.Literal("1"), g) for g in graphs] + [ox.Quad(s, p, ox.Literal("2"), g1)])
         (row,) = data.query(count, use_default_graph_as_union=True)
         assert row["n"].value == "2", graphs
 

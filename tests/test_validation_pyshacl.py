@@ -16,7 +16,8 @@ from kg.ingest import ingest_file
 from kg.iris import Iris
 from kg.settings import Settings
 from kg.store import OxigraphStore
-from kg.validation import _core_results, _ontology_quads, compiled_shapes
+from kg.validation import compiled_shapes, ontology_quads
+from kg.validation.engine import core_results
 from kg.vocabulary import BKG
 
 pyshacl = pytest.importorskip("pyshacl")
@@ -34,14 +35,14 @@ def _dataset_quads() -> tuple[str, list[ox.Quad]]:
     graphs = [iris.graph(report.document_id).value, iris.inferred_graph(report.document_id).value, iris.reference_graph().value]
     triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[g for g in graphs if g in store.graphs()])
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-    return report.document_id, quads + list(_ontology_quads())
+    return report.document_id, quads + list(ontology_quads())
 
 
 def _ours(quads: list[ox.Quad]) -> tuple[bool, set[str]]:
     data = ox.Store()
     data.extend(quads)
     core_shapes = {s for s in _core_shape_iris()}
-    results = [r for prop in compiled_shapes()[1] if prop.shape in core_shapes for r in _core_results(data, prop)]
+    results = [r for prop in compiled_shapes()[1] if prop.shape in core_shapes for r in core_results(data, prop)]
     return not results, {r.focus for r in results}
 
 

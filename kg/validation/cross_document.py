@@ -1,0 +1,78 @@
+"""Identities no single document can check, run as SPARQL on the whole store.
+
+``code-names`` (domain.md §7.8, sh:Info): one code printed with different names in
+different documents. A shape per document cannot see the other documents, so this is
+one query over the store's union graph (GET /validate without ``document`` lists it).
+"""
+
+from __future__ import annotations
+
+import time
+
+from kg.settings import Settings
+from kg.validation.dataset import graph_store
+from kg.validation.results import Severity, ValidationReport, ValidationResult
+from kg.validation.shapes import SHAPES_NS, identity_labels
+from kg.vocabulary import SH
+
+CROSS_DOCUMENT_ID = "(all documents)"
+
+_CODE_NAMES_QUERY = """
+PREFIX bkg: <https://w3id.org/budgetkg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?code ?notation ?name ?doc ?line WHERE {
+  { SELECT DISTINCT ?code WHERE {
+      ?a a bkg:CodeName ; bkg:ofCode ?code ; rdfs:label ?la ; prov:wasDerivedFrom ?da .
+      ?b a bkg:CodeName ; bkg:ofCode ?code ; rdfs:label ?lb ; prov:wasDerivedFrom ?db .
+      FILTER(?da != ?db && STR(?la) != STR(?lb))
+  } }
+  ?cn a bkg:CodeName ; bkg:ofCode ?code ; rdfs:label ?name ; prov:wasDerivedFrom ?doc ; bkg:sourceLine ?line .
+  ?code skos:notation ?notation .
+} ORDER BY ?notation ?name ?doc ?line
+"""
+
+
+def _names_by_code(store, settings: Settings) -> dict[str, dict]:
+    """code IRI → {"notation", "names": {name: {document id: [lines]}}}."""
+    prefix = f"{settings.base_iri}id/document/"
+    by_code: dict[str, dict] = {}
+    for row in graph_store(store).query(_CODE_NAMES_QUERY):
+        entry = by_code.setdefault(row["code"].value, {"notation": row["notation"].value, "names": {}})
+        doc = row["doc"].value
+        doc = doc[len(prefix):] if doc.startswith(prefix) else doc
+        entry["names"].setdefault(row["name"].value, {}).setdefault(doc, []).append(int(row["line"].value))
+    return by_code
+
+
+def _code_names_result(code: str, entry: dict, labels: dict[str, str]) -> ValidationResult:
+    parts_zh, parts_en, lines = [], [], set()
+    for name, docs in sorted(entry["names"].items()):
+        where_zh = "；".join(f"{d} 第{','.join(map(str, sorted(ls)))}行" for d, ls in sorted(docs.items()))
+        where_en = "; ".join(f"{d} line{'s' if len(ls) > 1 else ''} {','.join(map(str, sorted(ls)))}" for d, ls in sorted(docs.items()))
+        parts_zh.append(f"“{name}”（{where_zh}）")
+        parts_en.append(f"“{name}” ({where_en})")
+        for ls in docs.values():
+            lines.update(ls)
+    return ValidationResult(
+        severity=Severity.INFO, focus=code, identity=SHAPES_NS + "code-names",
+        identity_label_zh=labels.get("zh"), identity_label_en=labels.get("en"),
+        message_zh=f"科目 {entry['notation']} 在不同文件中名称不同：{'、'.join(parts_zh)}。",
+        message_en=f"Code {entry['notation']} has different names in different documents: {', '.join(parts_en)}.",
+        source_shape=SHAPES_NS + "code-names-shape", constraint=SHAPES_NS + "code-names",
+        component=SH.SPARQLConstraintComponent.value, lines=sorted(lines), figures=" | ".join(parts_en),
+    )
+
+
+def cross_document_results(store, settings: Settings) -> list[ValidationResult]:
+    """``store``: a kg.store.GraphStore or a pyoxigraph Store."""
+    labels = identity_labels(SHAPES_NS + "code-names")
+    by_code = _names_by_code(store, settings)
+    return [_code_names_result(code, entry, labels) for code, entry in sorted(by_code.items(), key=lambda kv: kv[1]["notation"])]
+
+
+def cross_document_report(store, settings: Settings) -> ValidationReport:
+    started = time.perf_counter()
+    results = cross_document_results(store, settings)
+    return ValidationReport(CROSS_DOCUMENT_ID, settings.base_iri + "graph/reference", results, time.perf_counter() - started)

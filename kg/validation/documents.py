@@ -1,0 +1,42 @@
+"""Validate a document: from its quads (ingest), from a store (the CLI), or read its
+stored report (the API), with the fast engine or pyshacl."""
+
+from __future__ import annotations
+
+from kg.iris import Iris
+from kg.settings import Settings
+from kg.validation.dataset import build_dataset, graph_store, stored_document_quads
+from kg.validation.engine import validate_dataset
+from kg.validation.report_graph import read_report
+from kg.validation.results import ValidationReport
+
+ENGINES = ("oxigraph", "pyshacl")
+
+
+def validate_quads(quads, document_id: str, settings: Settings, engine: str = "oxigraph") -> ValidationReport:
+    """Validate a document from its quads (document, inferred and reference graphs), with the
+    ontology and the official 类 names (shapes/classification-categories.ttl)."""
+    data = build_dataset(quads)
+    if engine == "pyshacl":
+        from kg.validation.pyshacl_engine import validate_dataset_pyshacl
+
+        return validate_dataset_pyshacl(data, document_id, settings)
+    if engine != "oxigraph":
+        raise ValueError(f"unknown validation engine {engine!r}: use one of {', '.join(ENGINES)}")
+    return validate_dataset(data, document_id, settings)
+
+
+def validate_stored_document(store, document_id: str, settings: Settings, engine: str = "oxigraph") -> ValidationReport:
+    return validate_quads(stored_document_quads(store, document_id, settings), document_id, settings, engine)
+
+
+def validation_report(store, document_id: str, settings: Settings) -> ValidationReport:
+    """The report for one document: read from its stored report graph if there is one,
+    otherwise computed now from the store (not stored). For the API's GET /validate.
+    ``store`` is a kg.store.GraphStore or a pyoxigraph Store; LookupError if the store
+    does not hold the document."""
+    store = graph_store(store)
+    graph = Iris(settings.base_iri).validation_graph(document_id).value
+    if graph in store.graphs():
+        return read_report(store, document_id, graph, settings)
+    return validate_stored_document(store, document_id, settings)
