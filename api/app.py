@@ -69,10 +69,18 @@ class Server:
 
 
 def make_runner(config: ServerConfig, store: OxigraphStore) -> TieredRunner | ThreadRunner:
+    """The query runner; for a store on disk it returns once every worker has opened the store."""
+    threads = ThreadRunner(store.oxigraph, max_waiting=config.max_waiting)
     if store.path is not None and config.query_workers != 0:
-        processes = ProcessRunner(str(store.path), workers=config.query_workers or default_workers())
-        return TieredRunner(processes, ThreadRunner(store.oxigraph))
-    return ThreadRunner(store.oxigraph)
+        processes = ProcessRunner(
+            str(store.path),
+            workers=config.query_workers or default_workers(),
+            max_waiting=config.max_waiting,
+            max_queries=config.worker_max_queries,
+            max_resident_bytes=config.worker_max_memory_mb << 20,
+        )
+        return TieredRunner(processes, threads)
+    return threads
 
 
 def create_app(config: ServerConfig, store: OxigraphStore | None = None) -> Server:

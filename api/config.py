@@ -24,9 +24,18 @@ class ServerConfig:
     max_rows: int = 100_000
     # Largest request body (and query string) accepted; larger ones get 413 / 414.
     max_request_bytes: int = 1_000_000
-    # Query worker processes for an on-disk store (None: 2-4 by CPU count); 0 runs
-    # queries in threads of the server process (no hard timeout; see api.executor).
+    # Query worker processes for an on-disk store (None: one per core, at least
+    # two); 0 runs queries in threads of the server process (no hard timeout; see api.executor).
     query_workers: int | None = None
+    # Queries that may wait for a busy worker; more get 503 + Retry-After at once (api.admission).
+    max_waiting: int = 64
+    # A worker is replaced after this many queries, or once its resident memory passes this.
+    worker_max_queries: int = 10_000
+    worker_max_memory_mb: int = 1024
+    # Seconds a client has to send a request's headers, and again its body (408 after).
+    read_timeout_s: float = 15.0
+    # Largest request line plus headers (431 beyond; api.http_protocol and api.asgi).
+    max_header_bytes: int = 65_536
 
     @property
     def updates_enabled(self) -> bool:

@@ -30,6 +30,9 @@ _METHODS = {QUERY_PATH: "GET, POST, HEAD, OPTIONS", UPDATE_PATH: "POST, OPTIONS"
 _KIND_OF = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 log = logging.getLogger("budgetkg.api")
 _POSITION = re.compile(r"at (\d+):(\d+)")
+# Seconds a client refused for load should wait: a busy worker frees in about
+# the time of one query, and most queries here take well under a second.
+RETRY_AFTER_S = "1"
 
 
 def _syntax_message(kind: str, text: str, message: str) -> str:
@@ -160,11 +163,18 @@ class SparqlService:
         if outcome.status == "not-acceptable":
             detail = outcome.message or f"a {outcome.kind} result is available as {negotiation.offered(outcome.kind)}"  # type: ignore[arg-type]
             return plain_text(406, detail)
+        if outcome.status == "busy":
+            return plain_text(503, f"The server is busy ({outcome.message}); try again shortly.", {"Retry-After": RETRY_AFTER_S})
         if outcome.status == "timeout":
-            why = f" ({outcome.message})" if outcome.message else ""
+            if outcome.message:  # it never reached a worker: the query itself may be fine
+                return plain_text(
+                    503,
+                    f"The query waited {self.config.query_timeout_s:g} s for a worker ({outcome.message}); try again shortly.",
+                    {"Retry-After": RETRY_AFTER_S},
+                )
             return plain_text(
                 503,
-                f"The query did not finish within the {self.config.query_timeout_s:g} s limit and was stopped{why}. "
+                f"The query did not finish within the {self.config.query_timeout_s:g} s limit and was stopped. "
                 "Narrow it (a LIMIT, a more selective pattern) and try again.",
             )
         return plain_text(500, f"The query failed: {outcome.message}")

@@ -28,12 +28,16 @@ This module must not import FastAPI: worker processes import it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import queue
+import resource
 import socket
 import struct
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -43,8 +47,11 @@ from operator import attrgetter
 import pyoxigraph as ox
 
 from api import negotiation
+from api.admission import Closed, Pool, QueueFull
 from api.memo import MAX_KEPT_CHARS
 from api.results import ResultTooLarge, SerializationError, serialize
+
+log = logging.getLogger("budgetkg.api")
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,10 @@ class QueryJob:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a query came to. ``status`` is one of ok, syntax, not-acceptable, timeout, too-large, error."""
+    """What a query came to. ``status`` is one of ok, syntax, not-acceptable, timeout, busy, too-large, error.
+
+    ``busy``: refused without waiting, every worker taken and the queue full (api.admission).
+    """
 
     status: str
     message: str = ""
@@ -138,9 +148,11 @@ class ThreadRunner:
 
     hard_timeout = False
 
-    def __init__(self, store: ox.Store, threads: int = 8) -> None:
+    def __init__(self, store: ox.Store, threads: int = 8, max_waiting: int = 64) -> None:
         self.store = store
         self.threads = max(1, threads)
+        # Jobs that may wait for a thread; more are refused at once ("busy"), as in api.admission.
+        self.max_waiting = max(0, max_waiting)
         # A lean pool (a queue and up to ``threads`` threads started on demand): a
         # query's hop to a thread and back costs what it must and no more.
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
@@ -185,6 +197,8 @@ class ThreadRunner:
             elif len(self._started) < self.threads:
                 thread = threading.Thread(target=self._thread_main, name=f"sparql-{len(self._started)}", daemon=True)
                 self._started.append(thread)
+            elif self._queue.qsize() >= self.max_waiting:
+                return Outcome("busy", f"all {self.threads} query threads are busy and {self.max_waiting} queries are waiting for one")
             else:
                 thread = None  # every thread busy: the job waits in the queue
         if thread is not None:
@@ -205,6 +219,11 @@ class ThreadRunner:
 
     def invalidate(self) -> None:
         pass  # same store object: writes are visible at once
+
+    ready = True  # nothing to open: the store is this process's own
+
+    def status(self) -> dict[str, int]:
+        return {"threads": self.threads, "running": self.active, "waiting": self._queue.qsize()}
 
     def close(self) -> None:
         with self._lock:
@@ -273,9 +292,9 @@ def _recv_request(sock: socket.socket) -> bytes | bytearray:
     return message
 
 
-def _send_outcome(sock: socket.socket, outcome: Outcome) -> None:
+def _send_outcome(sock: socket.socket, outcome: Outcome, resident: int) -> None:
     meta = pickle.dumps(
-        (outcome.status, outcome.message, outcome.format_name, outcome.kind, outcome.rows, outcome.truncated, outcome.elapsed_s),
+        (outcome.status, outcome.message, outcome.format_name, outcome.kind, outcome.rows, outcome.truncated, outcome.elapsed_s, resident),
         pickle.HIGHEST_PROTOCOL,
     )
     body = outcome.body
@@ -302,8 +321,28 @@ def _open_read_only(path: str) -> ox.Store:
     return ox.Store.read_only(path)
 
 
+def _resident_bytes() -> int:
+    """This process's resident memory (the runner recycles a worker that has grown past its limit)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):  # not Linux: the peak is the best there is
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
 def _worker_main(sock: socket.socket, path: str) -> None:  # runs in a worker process
-    store = _open_read_only(path)
+    # Open the store before taking any query, and say so: the runner hands this
+    # worker no query (and so no query's timeout) until it is ready.
+    try:
+        store = _open_read_only(path)
+    except Exception as error:
+        _send_outcome(sock, Outcome("error", f"cannot open the store at {path}: {error}"), 0)
+        return
+    _send_outcome(sock, Outcome("ready"), _resident_bytes())
     generation = 0
     prefixes: dict[str, str] = {}
     while True:
@@ -326,13 +365,17 @@ def _worker_main(sock: socket.socket, path: str) -> None:  # runs in a worker pr
         except Exception as error:  # the store cannot be opened, or worse: answer rather than die
             outcome = Outcome("error", f"{type(error).__name__}: {error}")
         try:
-            _send_outcome(sock, outcome)
+            _send_outcome(sock, outcome, _resident_bytes())
         except OSError:
             return
 
 
 class _Expired(Exception):
     pass
+
+
+class WorkerStartError(Exception):
+    """A query worker could not open the store (or did not report ready in time)."""
 
 
 class _Worker:
@@ -346,7 +389,6 @@ class _Worker:
             raise
         finally:
             child.close()
-        self.sock.setblocking(False)
         self.fd = self.sock.fileno()
         self.prefixes: dict[str, str] | None = None  # what the worker holds
         self.loop: asyncio.AbstractEventLoop | None = None  # whose selector watches the socket
@@ -355,6 +397,28 @@ class _Worker:
         self.buffer: bytearray | None = None
         self.got = self.total = 0
         self.pending: memoryview | None = None
+        self.queries = 0
+        self.resident = 0  # bytes, as the worker last reported
+        self.dead = False  # its socket reached end-of-file while idle
+
+    def wait_ready(self, timeout_s: float) -> None:
+        """Block until the worker has opened the store (``WorkerStartError`` if it cannot)."""
+        self.sock.settimeout(timeout_s)
+        try:
+            head = bytearray(_REPLY.size)
+            _recv_exact(self.sock, memoryview(head))
+            meta_size, body_size = _REPLY.unpack_from(head)
+            frame = head + bytearray(meta_size + body_size)
+            _recv_exact(self.sock, memoryview(frame)[_REPLY.size :])
+        except (EOFError, OSError) as error:
+            raise WorkerStartError(f"the query worker exited or did not report ready within {timeout_s:g} s ({error or 'end of file'})") from None
+        outcome, self.resident = _outcome(frame, meta_size)
+        if outcome.status != "ready":
+            raise WorkerStartError(outcome.message)
+        self.sock.setblocking(False)
+
+    def alive(self) -> bool:
+        return not self.dead and self.process.is_alive()
 
     def request(self, generation: int, job: QueryJob) -> bytes:
         values = _job_values(job)
@@ -387,7 +451,8 @@ class _Worker:
             if not self._send():
                 loop.add_writer(self.fd, self._on_writable)
                 writing = True
-            return await future
+            outcome, self.resident = await future
+            return outcome
         finally:
             timer.cancel()
             self.future = None
@@ -416,7 +481,10 @@ class _Worker:
     def _on_readable(self) -> None:
         future = self.future
         if future is None or future.done():
-            self._unwatch()  # idle and readable: the worker died (the next exchange finds out)
+            # Idle and readable: the worker died. Marked so that the next request
+            # passes it by (ProcessRunner._take); the runner's watcher replaces it.
+            self.dead = True
+            self._unwatch()
             return
         sock = self.sock
         try:
@@ -454,113 +522,211 @@ class _Worker:
             future.set_exception(error)
 
     def kill(self) -> None:
-        self._unwatch()
+        """End the process; close the socket in the thread of the loop that watches it.
+
+        The watcher thread retires idle workers too, and a loop's selector must not
+        be changed from another thread (the fd number could be reused meanwhile).
+        """
         try:
             self.process.kill()
             self.process.join(timeout=2)
         except Exception:
             pass
+        loop = self.loop
+        if loop is not None and not loop.is_closed() and not _runs_in(loop):
+            try:
+                loop.call_soon_threadsafe(self._close)
+                return
+            except RuntimeError:
+                pass  # closed meanwhile
+        self._close()
+
+    def _close(self) -> None:
+        self._unwatch()
         self.sock.close()
 
 
-def _outcome(frame: bytes | bytearray, meta_size: int) -> Outcome:
+def _runs_in(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
+def _outcome(frame: bytes | bytearray, meta_size: int) -> tuple[Outcome, int]:
     start = _REPLY.size + meta_size
     view = memoryview(frame)
-    status, message, format_name, kind, rows, truncated, elapsed_s = pickle.loads(view[_REPLY.size : start])
-    return Outcome(status, message, bytes(view[start:]), format_name, kind, rows, truncated, elapsed_s)
+    status, message, format_name, kind, rows, truncated, elapsed_s, resident = pickle.loads(view[_REPLY.size : start])
+    return Outcome(status, message, bytes(view[start:]), format_name, kind, rows, truncated, elapsed_s), resident
 
 
 class ProcessRunner:
-    """Queries in worker processes that are killed on timeout (stores on disk)."""
+    """Queries in worker processes that are killed on timeout (stores on disk).
+
+    The pool has a fixed size (``default_workers``: one per core). A worker is
+    replaced when it is killed for a timeout, when it dies (noticed while idle
+    by a watcher thread, or by the request that meets it, which is then tried
+    once more on another worker), after ``max_queries`` queries, and when it
+    has grown past ``max_resident_bytes``: pyoxigraph's read-only views keep
+    what they read, and two idle workers were seen holding 1.38 GB between
+    them (issue 14). A replacement joins the pool only once it has opened the
+    store, so no query's timeout ever runs while a worker is opening.
+    """
 
     hard_timeout = True
 
-    def __init__(self, path: str, workers: int = 2, max_workers: int | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        workers: int | None = None,
+        *,
+        max_waiting: int = 64,
+        max_queries: int = 10_000,
+        max_resident_bytes: int = 1 << 30,
+        start_timeout_s: float = 600.0,
+        watch_interval_s: float = 0.5,
+    ) -> None:
         self.path = path
         self.generation = 0
-        self.workers = max(1, workers)
-        self.max_workers = max(workers, max_workers or workers * 2)
+        self.workers = max(1, workers or default_workers())
+        self.max_queries = max_queries
+        self.max_resident_bytes = max_resident_bytes
+        self.start_timeout_s = start_timeout_s
         self._context = multiprocessing.get_context("spawn")
+        self._pool: Pool[_Worker] = Pool(max_waiting, discard=_Worker.kill)
         self._lock = threading.Lock()
-        self._idle: list[_Worker] = [_Worker(self._context, path) for _ in range(self.workers)]
-        self._count = len(self._idle)
-        self._closed = False
-
-    def _take(self) -> _Worker | None:
-        with self._lock:
-            if self._idle:
-                return self._idle.pop()
-            if self._count >= self.max_workers:
-                return None
-            self._count += 1
+        self._starting = 0
+        self._closed = threading.Event()
+        # All start side by side; the runner exists only once every one is ready.
+        fresh = [_Worker(self._context, path) for _ in range(self.workers)]
         try:
-            return _Worker(self._context, self.path)
+            for worker in fresh:
+                worker.wait_ready(start_timeout_s)
         except BaseException:
-            with self._lock:
-                self._count -= 1
+            for worker in fresh:
+                worker.kill()
             raise
+        self._count = len(fresh)  # workers alive or starting
+        for worker in fresh:
+            self._pool.put(worker)
+        self._watcher = threading.Thread(target=self._watch, args=(watch_interval_s,), name="sparql-worker-watch", daemon=True)
+        self._watcher.start()
 
-    def _give_back(self, worker: _Worker) -> None:
-        with self._lock:
-            if not self._closed:
-                self._idle.append(worker)
-                return
-        worker.kill()
+    # -- the pool's upkeep (also from the watcher and starter threads) ---------
 
-    def _discard(self, worker: _Worker) -> None:
-        """Kill ``worker`` and keep the pool at its base size (a spawned worker needs a moment to start)."""
+    def _watch(self, interval_s: float) -> None:
+        """Replace idle workers that die (SIGKILL, the OOM killer) before a request meets them."""
+        while not self._closed.is_set():
+            by_sentinel = {worker.process.sentinel: worker for worker in self._pool.idle()}
+            if not by_sentinel:
+                self._closed.wait(interval_s)
+                continue
+            for sentinel in multiprocessing.connection.wait(list(by_sentinel), timeout=interval_s):
+                worker = by_sentinel[sentinel]  # type: ignore[index]
+                if self._pool.remove(worker):
+                    log.warning("query worker %s exited while idle; starting another", worker.process.pid)
+                    self._retire(worker)
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start another in the background to keep the pool's size."""
         worker.kill()
         with self._lock:
             self._count -= 1
-            replace = not self._closed and self._count < self.workers
+            replace = not self._closed.is_set() and self._count < self.workers
             if replace:
                 self._count += 1
+                self._starting += 1
         if replace:
+            threading.Thread(target=self._start_replacement, name="sparql-worker-start", daemon=True).start()
+
+    def _start_replacement(self) -> None:
+        pause = 0.5
+        while True:
+            worker = None
             try:
-                fresh = _Worker(self._context, self.path)
-            except Exception:
-                with self._lock:
-                    self._count -= 1
-                return
-            self._give_back(fresh)
+                worker = _Worker(self._context, self.path)
+                worker.wait_ready(self.start_timeout_s)
+                break
+            except Exception as error:
+                if worker is not None:
+                    worker.kill()
+                log.error("a query worker could not start: %s (trying again in %g s)", error, pause)
+                if self._closed.wait(pause):
+                    with self._lock:
+                        self._count -= 1
+                        self._starting -= 1
+                    return
+                pause = min(30.0, pause * 2)
+        with self._lock:
+            self._starting -= 1
+        self._pool.give_back(worker)
+
+    # -- queries ---------------------------------------------------------------
+
+    async def _take(self, timeout_s: float) -> _Worker:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while True:
+            worker = await self._pool.take(max(0.0, deadline - loop.time()))
+            if worker.alive():
+                return worker
+            self._retire(worker)  # died while idle, not yet seen by the watcher
 
     async def run(self, job: QueryJob, timeout_s: float) -> Outcome:
         loop = asyncio.get_running_loop()
-        worker = self._take()
-        if worker is None:  # every worker busy: wait for one (bounded by the timeout)
-            deadline = loop.time() + timeout_s
-            while worker is None:
-                if loop.time() >= deadline:
-                    return Outcome("timeout", "all query workers are busy")
-                await asyncio.sleep(0.005)
-                worker = self._take()
-            timeout_s = max(0.0, deadline - loop.time())
-        try:
-            outcome = await worker.exchange(loop, worker.request(self.generation, job), timeout_s)
-        except _Expired:
-            self._discard(worker)  # the only way to stop the query
-            return Outcome("timeout")
-        except asyncio.CancelledError:
-            self._discard(worker)  # the client went away mid-query
-            raise
-        except (EOFError, OSError) as error:
-            self._discard(worker)
-            return Outcome("error", f"query worker failed: {str(error) or 'it exited'}")
-        except BaseException:
-            self._discard(worker)  # e.g. a job that cannot be pickled: the socket's state is unknown
-            raise
-        self._give_back(worker)
-        return outcome
+        deadline = loop.time() + timeout_s
+        retried = False
+        while True:
+            try:
+                worker = await self._take(timeout_s)
+            except QueueFull:
+                return Outcome("busy", f"all {self.workers} query workers are busy and {self._pool.max_waiting} requests are waiting for one")
+            except asyncio.TimeoutError:
+                return Outcome("timeout", "all query workers are busy")
+            except Closed:
+                raise RuntimeError("the query runner is closed") from None
+            try:
+                outcome = await worker.exchange(loop, worker.request(self.generation, job), max(0.0, deadline - loop.time()))
+            except _Expired:
+                self._retire(worker)  # the only way to stop the query
+                return Outcome("timeout")
+            except asyncio.CancelledError:
+                self._retire(worker)  # the client went away mid-query
+                raise
+            except (EOFError, OSError) as error:
+                self._retire(worker)
+                timeout_s = deadline - loop.time()
+                if retried or timeout_s <= 0:
+                    return Outcome("error", f"query worker failed: {str(error) or 'it exited'}")
+                retried = True  # the worker died under this request: once more, on another
+                continue
+            except BaseException:
+                self._retire(worker)  # e.g. a job that cannot be pickled: the socket's state is unknown
+                raise
+            worker.queries += 1
+            if worker.queries >= self.max_queries or worker.resident > self.max_resident_bytes:
+                self._retire(worker)
+            else:
+                self._pool.give_back(worker)
+            return outcome
 
     def invalidate(self) -> None:
         """The store was written: workers reopen their read-only view before the next query."""
         self.generation += 1
 
-    def close(self) -> None:
+    def status(self) -> dict[str, int]:
         with self._lock:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for worker in idle:
+            starting, count = self._starting, self._count
+        return {"workers": self.workers, "ready": count - starting, "starting": starting, "waiting": self._pool.waiting, "generation": self.generation}
+
+    @property
+    def ready(self) -> bool:
+        with self._lock:
+            return not self._closed.is_set() and self._count - self._starting > 0
+
+    def close(self) -> None:
+        self._closed.set()
+        for worker in self._pool.close():
             worker.kill()
 
 
@@ -610,10 +776,26 @@ class TieredRunner:
         self.processes.invalidate()
         self.threads.invalidate()
 
+    @property
+    def ready(self) -> bool:
+        return self.processes.ready
+
+    def status(self) -> dict[str, int]:
+        return self.processes.status()
+
     def close(self) -> None:
         self.threads.close()
         self.processes.close()
 
 
 def default_workers() -> int:
-    return max(2, min(4, os.cpu_count() or 2))
+    """One query worker per core this process may use, and at least two.
+
+    More workers than cores only share the same CPUs (and each holds its own
+    view of the store); fewer leaves a core idle while a slow query runs.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 2
+    return max(2, cores)

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from api import negotiation, results
-from api.executor import Outcome, ProcessRunner, QueryJob, ThreadRunner, TieredRunner, execute
+from api.executor import Outcome, ProcessRunner, QueryJob, ThreadRunner, TieredRunner, WorkerStartError, execute
 
 EX = "http://example.org/"
 FORMATS = {"solutions": "json", "boolean": "json", "graph": "turtle"}
@@ -156,7 +156,7 @@ def test_large_results_and_requests_cross_the_hop_intact(tmp_path, loop):
 def test_timeout_kills_and_replaces_the_worker(slow_store, loop):
     runner = ProcessRunner(slow_store, workers=1)
     try:
-        pid = runner._idle[0].process.pid
+        pid = runner._pool.idle()[0].process.pid
 
         async def main():
             started = time.monotonic()
@@ -167,7 +167,7 @@ def test_timeout_kills_and_replaces_the_worker(slow_store, loop):
         assert outcome == Outcome("timeout") and elapsed < 2
         assert gone(pid)
         assert after.status == "ok" and b"true" in after.body
-        assert [w.process.pid for w in runner._idle] != [pid] and len(runner._idle) == 1
+        assert [w.process.pid for w in runner._pool.idle()] != [pid] and len(runner._pool.idle()) == 1
     finally:
         runner.close()
 
@@ -175,7 +175,7 @@ def test_timeout_kills_and_replaces_the_worker(slow_store, loop):
 def test_a_cancelled_query_kills_its_worker(slow_store):
     runner = ProcessRunner(slow_store, workers=1)
     try:
-        pid = runner._idle[0].process.pid
+        pid = runner._pool.idle()[0].process.pid
 
         async def main():
             task = asyncio.create_task(runner.run(job(SLOW), 30))
@@ -191,45 +191,63 @@ def test_a_cancelled_query_kills_its_worker(slow_store):
         runner.close()
 
 
+def wait_for(condition, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
 @pytest.mark.parametrize("loop", LOOPS)
-def test_a_worker_killed_from_outside_gives_an_error_then_queries_go_on(small, loop):
+def test_a_worker_killed_while_idle_is_replaced_before_a_request_meets_it(small, loop):
     runner = ProcessRunner(small, workers=1)
     try:
 
         async def main():
             assert (await runner.run(job("ASK {}"), 30)).status == "ok"
-            worker = runner._idle[0]
+            worker = runner._pool.idle()[0]
             os.kill(worker.process.pid, signal.SIGKILL)  # while idle, in the same event loop
             worker.process.join(5)
             await asyncio.sleep(0.05)
-            failed = await runner.run(job("ASK {}"), 30)
-            return failed, await runner.run(job("ASK {}"), 30)
+            return await runner.run(job("ASK {}"), 30)
 
-        failed, after = run(loop, main())
-        assert failed.status == "error" and failed.message.startswith("query worker failed")
-        assert after.status == "ok"
+        assert run(loop, main()).status == "ok"
 
-        # Killed between event loops, and killed mid-query.
-        worker = runner._idle[0]
+        # Killed between event loops: the watcher thread replaces it with no request at all.
+        worker = runner._pool.idle()[0]
         os.kill(worker.process.pid, signal.SIGKILL)
         worker.process.join(5)
-        assert run(loop, runner.run(job("ASK {}"), 30)).status == "error"
-        assert run(loop, runner.run(job("ASK {}"), 30)).status == "ok"
-
-        async def killed_mid_query():
-            pid = runner._idle[0].process.pid
-            asyncio.get_running_loop().call_later(0.3, os.kill, pid, signal.SIGKILL)
-            return await runner.run(job("SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"), 30)
-
-        outcome = run(loop, killed_mid_query())
-        assert outcome.status == "error" and outcome.message == "query worker failed: it exited"
+        wait_for(lambda: [w.process.pid for w in runner._pool.idle()] not in ([], [worker.process.pid]))
+        assert runner.status()["ready"] == 1
         assert run(loop, runner.run(job("ASK {}"), 30)).status == "ok"
     finally:
         runner.close()
 
 
-def test_a_busy_pool_spawns_workers_up_to_its_limit_then_waits(slow_store):
-    runner = ProcessRunner(slow_store, workers=1, max_workers=2)
+@pytest.mark.parametrize("loop", LOOPS)
+def test_a_request_whose_worker_dies_is_tried_once_more(slow_store, loop):
+    runner = ProcessRunner(slow_store, workers=1)
+    try:
+
+        async def killed_mid_query():
+            pid = runner._pool.idle()[0].process.pid
+            asyncio.get_running_loop().call_later(0.3, os.kill, pid, signal.SIGKILL)
+            outcome = await runner.run(job(SLOW), 3)
+            return pid, outcome
+
+        pid, outcome = run(loop, killed_mid_query())
+        # Retried on the replacement, where it ran into its timeout: not "query worker failed".
+        assert outcome == Outcome("timeout")
+        assert gone(pid)
+        wait_for(lambda: runner.status()["ready"] == 1)
+        assert run(loop, runner.run(job("ASK {}"), 30)).status == "ok"
+
+    finally:
+        runner.close()
+
+
+def test_every_worker_busy_queues_then_refuses_at_once_when_the_queue_is_full(slow_store):
+    runner = ProcessRunner(slow_store, workers=2, max_waiting=1)
     try:
 
         async def main():
@@ -237,16 +255,74 @@ def test_a_busy_pool_spawns_workers_up_to_its_limit_then_waits(slow_store):
             first = asyncio.create_task(runner.run(job(SLOW), 1.5))
             second = asyncio.create_task(runner.run(job(SLOW), 1.5))
             await asyncio.sleep(0.1)
-            third = await runner.run(job("ASK {}"), 0.4)  # both workers busy, no third allowed
-            return await first, await second, third, time.monotonic() - started
+            waiting = asyncio.create_task(runner.run(job("ASK {}"), 0.4))  # both workers busy: waits in line
+            await asyncio.sleep(0.05)
+            refused_at = time.monotonic()
+            refused = await runner.run(job("ASK {}"), 30)  # the line (of one) is full
+            refused_after = time.monotonic() - refused_at
+            return await first, await second, await waiting, refused, refused_after, time.monotonic() - started
 
-        first, second, third, elapsed = asyncio.run(main())
+        first, second, waiting, refused, refused_after, elapsed = asyncio.run(main())
         # Two ran side by side (each in its own worker, each killed at its timeout).
         assert first == second == Outcome("timeout") and elapsed < 2.8
-        assert third == Outcome("timeout", "all query workers are busy")
-        # The pool is back to its base size and answers.
-        assert len(runner._idle) == 1 and runner._count == 1
+        assert waiting == Outcome("timeout", "all query workers are busy")
+        assert refused.status == "busy" and "busy" in refused.message and refused_after < 0.4
+        # The pool is back to its size (the killed workers replaced) and answers.
+        wait_for(lambda: len(runner._pool.idle()) == 2)
+        assert runner.status() == {"workers": 2, "ready": 2, "starting": 0, "waiting": 0, "generation": 0}
         assert asyncio.run(runner.run(job("ASK {}"), 30)).status == "ok"
+    finally:
+        runner.close()
+
+
+def test_workers_are_recycled_after_max_queries_and_past_max_memory(small):
+    runner = ProcessRunner(small, workers=1, max_queries=3)
+    try:
+        first = runner._pool.idle()[0].process.pid
+        outcomes = asyncio.run(_in_turn(runner, [job("ASK {}")] * 3))
+        assert all(o.status == "ok" for o in outcomes)
+        wait_for(lambda: len(runner._pool.idle()) == 1)
+        second = runner._pool.idle()[0].process.pid
+        assert second != first and gone(first)
+    finally:
+        runner.close()
+    runner = ProcessRunner(small, workers=1, max_resident_bytes=1)  # every worker is over one byte
+    try:
+        first = runner._pool.idle()[0].process.pid
+        assert runner._pool.idle()[0].resident > 1  # reported with "ready"
+        assert asyncio.run(runner.run(job("ASK {}"), 30)).status == "ok"
+        wait_for(lambda: len(runner._pool.idle()) == 1)
+        assert runner._pool.idle()[0].process.pid != first and gone(first)
+    finally:
+        runner.close()
+
+
+async def _in_turn(runner, jobs):
+    return [await runner.run(j, 30) for j in jobs]
+
+
+def test_a_worker_that_cannot_open_the_store_stops_the_runner_with_its_reason(tmp_path):
+    not_a_store = tmp_path / "nothing"
+    not_a_store.write_text("not a store")
+    with pytest.raises(WorkerStartError, match="cannot open the store"):
+        ProcessRunner(str(not_a_store), workers=1)
+
+
+def test_the_thread_runner_refuses_at_once_when_its_queue_is_full(slow_store):
+    store = ox.Store.read_only(slow_store)
+    runner = ThreadRunner(store, threads=1, max_waiting=1)
+    try:
+
+        async def main():
+            slow = asyncio.create_task(runner.run(job(SLOW), 0.5))
+            await asyncio.sleep(0.05)
+            queued = asyncio.create_task(runner.run(job("ASK {}"), 0.5))
+            await asyncio.sleep(0.05)
+            return await runner.run(job("ASK {}"), 0.5), await slow, await queued
+
+        refused, slow, queued = asyncio.run(main())
+        assert refused.status == "busy"
+        assert slow == queued == Outcome("timeout")
     finally:
         runner.close()
 

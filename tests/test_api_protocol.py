@@ -441,7 +441,7 @@ def test_timeout_kills_the_worker_process_and_other_requests_go_on(tmp_path):
     with TestClient(create_app(config, store)) as c:
         runner = c.app.state.sparql.runner.processes
         assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200  # workers up
-        pids_before = {w.process.pid for w in runner._idle}
+        pids_before = {w.process.pid for w in runner._pool.idle()}
         slow_result = {}
 
         def slow():
@@ -460,7 +460,7 @@ def test_timeout_kills_the_worker_process_and_other_requests_go_on(tmp_path):
         assert r.status_code == 503 and "stopped" in r.text and "1.5 s" in r.text
         assert slow_result["elapsed"] < 5
         # The worker that ran it is gone: its process was killed.
-        pids_after = {w.process.pid for w in runner._idle}
+        pids_after = {w.process.pid for w in runner._pool.idle()}
         killed = pids_before - pids_after
         assert killed, "a worker should have been replaced"
         for pid in killed:
