@@ -24,9 +24,11 @@ from starlette.middleware.cors import CORSMiddleware
 from api import cors, ui, validate
 from api.config import ServerConfig
 from api.endpoint import SparqlService
+from api.health import PATH as HEALTH_PATH
+from api.health import Health
 from api.executor import ProcessRunner, ThreadRunner, TieredRunner, default_workers
 from api.linked_data import LinkedData
-from api.safety import RequestSizeLimit
+from api.safety import RequestLimits
 from kg.store import OxigraphStore, StoreError
 
 log = logging.getLogger("budgetkg.api")
@@ -47,14 +49,15 @@ def open_store(config: ServerConfig) -> OxigraphStore:
 
 
 class Server:
-    """The ASGI app ``budgetkg serve`` runs: SPARQL paths to the endpoint, the rest to FastAPI.
+    """The ASGI app ``budgetkg serve`` runs: SPARQL paths to the endpoint, /healthz, the rest to FastAPI.
 
     Lifespan events go to FastAPI, which starts and stops the query runner.
     """
 
-    def __init__(self, sparql: SparqlService, pages: FastAPI) -> None:
+    def __init__(self, sparql: SparqlService, health: Health, pages: FastAPI) -> None:
         self.sparql_paths = sparql.paths
         self.sparql = sparql
+        self.health = health
         self.pages = pages
 
     @property
@@ -64,6 +67,8 @@ class Server:
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http" and scope["path"] in self.sparql_paths:
             await self.sparql(scope, receive, send)
+        elif scope["type"] == "http" and scope["path"] == HEALTH_PATH:
+            await self.health(scope, receive, send)
         else:
             await self.pages(scope, receive, send)
 
@@ -89,7 +94,8 @@ def create_app(config: ServerConfig, store: OxigraphStore | None = None) -> Serv
     if config.allow_update and not config.update_token:
         log.warning("SPARQL Update is enabled WITHOUT a token (--allow-update): anyone who can reach %s:%s can change the store", config.host, config.port)
     runner = make_runner(config, store)
-    service = SparqlService(config, store, runner)
+    health = Health(store, runner)
+    service = SparqlService(config, store, runner, on_write=health.wrote)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -106,5 +112,7 @@ def create_app(config: ServerConfig, store: OxigraphStore | None = None) -> Serv
     pages.include_router(validate.router)
     pages.mount(ui.STATIC_PATH, ui.static_files(), name="static")
     pages.add_middleware(CORSMiddleware, **cors.middleware_options())
-    pages.add_middleware(RequestSizeLimit, max_bytes=config.max_request_bytes)
-    return Server(service, pages)
+    pages.add_middleware(
+        RequestLimits, max_bytes=config.max_request_bytes, max_header_bytes=config.max_header_bytes, read_timeout_s=config.read_timeout_s
+    )
+    return Server(service, health, pages)

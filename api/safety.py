@@ -7,9 +7,10 @@ checks made before a request is evaluated.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Literal
 
-from api.asgi import TooLarge, plain_text, send_response
+from api.asgi import RequestRefused, TooLarge, check_head, declared_length, receive_within, send_response
 from api.outbound import OutboundRefused, outbound_operations
 from api.sparql import ProtocolError
 
@@ -35,35 +36,39 @@ def refuse_outbound(text: str, form: Literal["query", "update"]) -> None:
         )
 
 
-class RequestSizeLimit:
-    """ASGI middleware for the pages: 413 for bodies over ``max_bytes``, 414 for longer query strings.
+class RequestLimits:
+    """ASGI middleware for the pages: the limits ``api.asgi.read_request`` holds for the SPARQL endpoint.
 
-    The SPARQL endpoint checks the same limits as it reads a request (``api.asgi.read_request``).
+    413 for bodies over ``max_bytes``, 414 for longer query strings, 431 for
+    headers over ``max_header_bytes``, 400 for a bad Host or Content-Length, 408
+    for a body that has not arrived within ``read_timeout_s``.
     """
 
-    def __init__(self, app, max_bytes: int) -> None:
+    def __init__(self, app, max_bytes: int, max_header_bytes: int = 65_536, read_timeout_s: float = 15.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_header_bytes = max_header_bytes
+        self.read_timeout_s = read_timeout_s
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if len(scope.get("query_string", b"")) > self.max_bytes:
-            return await _refuse(send, TooLarge(414, self.max_bytes))
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                try:
-                    too_big = int(value) > self.max_bytes
-                except ValueError:
-                    return await send_response(send, plain_text(400, "bad Content-Length"))
-                if too_big:
-                    return await _refuse(send, TooLarge(413, self.max_bytes))
+        try:
+            check_head(scope, self.max_header_bytes)
+            if len(scope.get("query_string", b"")) > self.max_bytes:
+                raise TooLarge(414, self.max_bytes)
+            declared = declared_length(scope)
+            if declared is not None and declared > self.max_bytes:
+                raise TooLarge(413, self.max_bytes)
+        except RequestRefused as error:
+            return await send_response(send, error.response())
         seen = 0
         max_bytes = self.max_bytes
+        deadline = asyncio.get_running_loop().time() + self.read_timeout_s
 
         async def limited_receive():
             nonlocal seen
-            message = await receive()
+            message = await receive_within(receive, deadline)
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > max_bytes:
@@ -80,10 +85,6 @@ class RequestSizeLimit:
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except TooLarge as error:
+        except RequestRefused as error:
             if not started:
-                await _refuse(send, error)
-
-
-async def _refuse(send, error: TooLarge) -> None:
-    await send_response(send, plain_text(error.status, str(error)))
+                await send_response(send, error.response())

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
+
 from api import lexer
 from api.asgi import HttpRequest
 from api.memo import text_cache
@@ -87,6 +89,22 @@ def _values(pairs: list[tuple[str, str]], name: str) -> list[str]:
     return [value for key, value in pairs if key == name]
 
 
+def _iris(pairs: list[tuple[str, str]], name: str) -> tuple[str, ...]:
+    """The values of a graph parameter, each an absolute IRI (400 otherwise).
+
+    Checked here, not left to the engine: an invalid one used to reach
+    ``ox.NamedNode`` in the worker and come back as a 500 (issue 14), and a
+    using-graph-uri is written into the update's text between ``<`` and ``>``.
+    """
+    values = tuple(_values(pairs, name))
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError as error:
+            raise ProtocolError(400, f"{name} {value[:200]!r} is not an absolute IRI: {error}") from None
+    return values
+
+
 def _single(pairs: list[tuple[str, str]], name: str) -> str | None:
     found = _values(pairs, name)
     if len(found) > 1:
@@ -140,8 +158,8 @@ def _query(text: str, pairs: list[tuple[str, str]]) -> QueryOperation:
         raise ProtocolError(400, "using-graph-uri and using-named-graph-uri belong to updates; a query takes default-graph-uri and named-graph-uri")
     return QueryOperation(
         text,
-        tuple(_values(pairs, "default-graph-uri")),
-        tuple(_values(pairs, "named-graph-uri")),
+        _iris(pairs, "default-graph-uri"),
+        _iris(pairs, "named-graph-uri"),
         tuple(v for name in ("format", "output", "results") for v in _values(pairs, name)),
     )
 
@@ -152,4 +170,4 @@ def _update(text: str, pairs: list[tuple[str, str]]) -> UpdateOperation:
         raise ProtocolError(400, f"this is a SPARQL query ({keyword}), not an update; send it to /sparql")
     if _values(pairs, "default-graph-uri") or _values(pairs, "named-graph-uri"):
         raise ProtocolError(400, "default-graph-uri and named-graph-uri belong to queries; an update takes using-graph-uri and using-named-graph-uri")
-    return UpdateOperation(text, tuple(_values(pairs, "using-graph-uri")), tuple(_values(pairs, "using-named-graph-uri")))
+    return UpdateOperation(text, _iris(pairs, "using-graph-uri"), _iris(pairs, "using-named-graph-uri"))
