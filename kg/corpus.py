@@ -1,17 +1,22 @@
-"""Writing budget documents: a ``DocumentSpec`` -> disclosure text.
+"""Writing budget documents: a ``DocumentSpec`` -> a document model -> disclosure text.
 
 The inverse of the parser, used for the shipped examples and for generated
-corpora (``kg.generate``). The text has the shape of real disclosures: the
-standard tables in one of the layout families (markdown pipes, TAB rows,
-cells separated by runs of spaces), page breaks with the preamble and header
-repeated, optional split 类/款/项 code columns, thousands separators and names
-wrapped with a space, project performance tables, a responsibility-activity
-table graded 优/良/中/差, narrative figures and a glossary. The arithmetic
-holds: children sum to parents, totals balance, basic expenditure splits into
-personnel and public funds, paired functional and economic codes agree.
+corpora (``kg.generate``). ``compose`` turns a spec into blocks (title,
+headings, paragraphs, tables whose cells know which are money, names and
+functional codes); ``render`` writes them as text in the shape of real
+disclosures: the standard tables in one of the layout families (markdown
+pipes, TAB rows, cells separated by runs of spaces), page breaks with the
+preamble and header repeated, optional split 类/款/项 code columns, thousands
+separators and names wrapped with a space, project performance tables, a
+responsibility-activity table graded 优/良/中/差, narrative figures and a
+glossary. ``kg.pdf_writer`` draws the same blocks as a PDF, so a corpus in
+both formats holds the same figures. The arithmetic holds: children sum to
+parents, totals balance, basic expenditure splits into personnel and public
+funds, paired functional and economic codes agree.
 
-``render`` also returns anchors (what was printed on which line) so that a
-generator can inject an error at a known place and list it in a manifest.
+Rows carry anchors (what a row is: the expenditure row of a code, the n-th
+graded indicator) so that a generator can change one row of the model and
+each renderer can say where it printed it, for the manifest of injected errors.
 """
 
 from __future__ import annotations
@@ -108,12 +113,64 @@ class DocumentSpec:
     previous_total: Decimal | None = None  # last year's total, for 比上年增减
 
 
-@dataclass
-class Rendered:
+
+# --- the document model -------------------------------------------------------
+
+# What a row is, for the generator's manifest: ("expenditure", code), ("basic", code), ("grades", "n").
+Anchor = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in 万元; zero prints as a blank cell (or ``—``), as in the disclosures."""
+
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Name:
+    """A label a narrow column wraps (a space in extracted text, a second line in a PDF cell)."""
+
     text: str
-    # ("expenditure", code) -> line of that code's row in the expenditure table;
-    # ("grades", n) -> line of the n-th graded indicator row.
-    anchors: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+Cell = str | Money | Name
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: tuple[Cell, ...]
+    anchor: Anchor | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    preamble: tuple[str, ...]  # lines between the title and the unit line (unit, 预算年度)
+    header: tuple[tuple[str, ...], ...]  # header rows; "" continues the cell to its left or above
+    rows: tuple[TableRow, ...]
+    paged: bool = False  # a standard table: a page break every ``rows_per_page`` rows, preamble and header repeated
+    form: bool = False  # a performance form: TAB rows in every text family but markdown
+    code_column: int | None = None  # functional codes, split into 类/款/项 where the document splits them
+    wan_only: bool = False  # printed in 万元 even where the other tables are in 元 (三公 tables usually are)
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    lines: tuple[str, ...]
+
+
+Block = Title | Heading | Paragraph | Table
 
 
 def hierarchy(leaves: tuple[LeafLine, ...]) -> list[tuple[str, str, Decimal, Decimal]]:
@@ -165,11 +222,131 @@ def economic_lines(spec: DocumentSpec) -> list[tuple[str, Decimal, Decimal]]:
     return rows
 
 
-class _Writer:
+def compose(spec: DocumentSpec) -> tuple[Block, ...]:
+    """The document as blocks, in reading order."""
+    lines = hierarchy(spec.leaves)
+    total_basic = sum((leaf.basic for leaf in spec.leaves), _D(0))
+    total_project = sum((leaf.project for leaf in spec.leaves), _D(0))
+    total = total_basic + total_project
+    general = total - spec.government_fund
+    economic = economic_lines(spec)
+    personnel = sum((p for code, p, _ in economic if len(code) == 3), _D(0))
+    public = sum((q for code, _, q in economic if len(code) == 3), _D(0))
+    three_public = spec.vehicles + spec.reception
+    kind = "部门" if spec.scope == "department" else "单位"
+    preamble = (f"{spec.unit_code} {spec.unit}", f"预算年度：{spec.year}")
+
+    blocks: list[Block] = [Title(f"{spec.unit}{spec.year}年{kind}预算公开")]
+    if spec.region_note:
+        blocks.append(Paragraph((spec.region_note,)))
+    blocks += [Heading("一、职责及机构设置情况"), Paragraph((f"{spec.unit}负责本辖区相关公共事务。",))]
+
+    categories = [l for l in lines if len(l[0]) == 3]
+    revenue = [("一、一般公共预算拨款收入", general), ("二、政府性基金预算拨款收入", spec.government_fund)]
+    summary: list[TableRow] = []
+    for i in range(max(len(categories), len(revenue))):
+        label, amount = revenue[i] if i < len(revenue) else ("", _D(0))
+        right = categories[i] if i < len(categories) else None
+        summary.append(TableRow((label, Money(amount) if label else "", f"{right[0]} {right[1]}" if right else "",
+                                 Money(right[2] + right[3]) if right else "")))
+    summary.append(TableRow(("本年收入合计", Money(total), "本年支出合计", Money(total))))
+    summary.append(TableRow(("收入总计", Money(total), "支出总计", Money(total))))
+    blocks.append(Table(f"{kind}收支总表", preamble, (("收入项目", "预算数", "支出项目", "预算数"),), tuple(summary), paged=True))
+
+    expenditure = [TableRow(("", "合计", Money(total), Money(total_basic), Money(total_project)))]
+    expenditure += [
+        TableRow((code, Name(name), Money(b + p), Money(b), Money(p)), ("expenditure", code)) for code, name, b, p in lines
+    ]
+    blocks.append(Table(f"{kind}支出总表", preamble, (("科目编码", "科目名称", "合计", "基本支出", "项目支出"),),
+                        tuple(expenditure), paged=True, code_column=0))
+
+    basic = [TableRow(("", "合计", Money(total_basic), Money(personnel), Money(public)))]
+    basic += [
+        TableRow((code, ECONOMIC_NAMES[code], Money(p + q), Money(p), Money(q)), ("basic", code)) for code, p, q in economic
+    ]
+    blocks.append(Table("一般公共预算基本支出表", preamble, (("科目编码", "科目名称", "合计", "人员经费", "公用经费"),),
+                        tuple(basic), paged=True))
+
+    blocks.append(Table("财政拨款“三公”经费支出表", preamble, (("项目", "合计", "一般公共预算"),), (
+        TableRow(("合计", Money(three_public), Money(three_public))),
+        TableRow(("因公出国(境)费", "", "")),
+        TableRow(("公务用车购置及运行维护费", Money(spec.vehicles), Money(spec.vehicles))),
+        TableRow(("公务接待费", Money(spec.reception), Money(spec.reception))),
+    ), paged=True, wan_only=True))
+
+    overall = [f"{spec.year}年预算收入{total:.2f}万元，其中：一般公共预算收入{general:.2f}万元，"
+               f"政府性基金预算收入{spec.government_fund:.2f}万元。",
+               f"{spec.year}年预算支出{total:.2f}万元，其中：基本支出{total_basic:.2f}万元，项目支出{total_project:.2f}万元。"]
+    if spec.previous_total is not None:
+        change = total - spec.previous_total
+        verb = "增加" if change >= 0 else "减少"
+        percent = (abs(change) / spec.previous_total * 100).quantize(_CENT)
+        overall.append(f"{spec.year}年预算收支总额比上年{verb}{abs(change):.2f}万元，{verb}{percent}%。")
+    blocks += [
+        Heading("二、预算安排的总体情况"), Paragraph(tuple(overall)),
+        Heading("三、机关运行经费安排情况"), Paragraph((f"{spec.year}年机关运行经费安排{public:.2f}万元。",)),
+        Heading("四、财政拨款“三公”经费预算情况"),
+        Paragraph((f"{spec.year}年“三公”经费预算{three_public:.2f}万元，其中：因公出国(境)费0万元，"
+                   f"公务用车购置及运行维护费{spec.vehicles:.2f}万元，公务接待费{spec.reception:.2f}万元。"
+                   f"年末公务用车保有量{spec.vehicles_held}辆。",)),
+        Heading("五、绩效目标"),
+    ]
+    blocks += [_project_table(spec, number, project) for number, project in enumerate(spec.projects, start=1)]
+    if spec.graded_activities:
+        blocks.append(_activity_table(spec))
+    blocks += [Heading("六、名词解释"), Paragraph((
+        "1、基本支出：指为保障机构正常运转、完成日常工作任务而发生的人员经费和公用经费。",
+        "2、项目支出：指在基本支出之外为完成特定行政任务和事业发展目标所发生的支出。"))]
+    return tuple(blocks)
+
+
+def _project_table(spec: DocumentSpec, number: int, project: ProjectSpec) -> Table:
+    grid = [
+        ("预算数", f"{project.amount:.2f}", "其中：财政资金", f"{project.amount:.2f}", ""),
+        ("资金支出计划(%)", "3月底", "6月底", "10月底", "12月底"),
+        ("", "25%", "50%", "75%", "100%"),
+        ("一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据"),
+    ]
+    grid += [(i.level1, i.level2, i.name, i.target, "年度工作计划") for i in project.indicators]
+    # The form's first row stands where a header would: markdown puts its separator under it.
+    return Table(f"{number}、{spec.year}年{project.name}绩效目标表", (),
+                 (("项目编码", project.code, "项目名称", project.name, ""),), tuple(TableRow(cells) for cells in grid), form=True)
+
+
+GRADED_INDICATORS: tuple[tuple[str, tuple[str, str, str, str]], ...] = (
+    ("工作任务完成率", ("100%", "90%", "80%", "60%以下")),
+    ("群众满意度", ("100%", "90%", "80%", "60%以下")),
+    ("安全事故发生率", ("0%", "1%", "2%", "3%以上")),
+)
+
+
+def _activity_table(spec: DocumentSpec) -> Table:
+    header = (("职责活动", "年度预算数", "内容描述", "绩效目标", "绩效指标", "评价标准", "", "", ""),
+              ("", "", "", "", "", "优", "良", "中", "差"))
+    ordinals = "一二三四五六七八九十"
+    rows = []
+    for number, project in enumerate(spec.projects[:9]):
+        name, grades = GRADED_INDICATORS[number % len(GRADED_INDICATORS)]
+        cells = (f"{ordinals[number]}、{project.name}", f"{project.amount:.2f}", "按计划开展工作", "完成年度任务", name, *grades)
+        rows.append(TableRow(cells, ("grades", str(number + 1))))
+    return Table("部门职责-工作活动绩效目标", (f"{spec.unit_code} {spec.unit}",), header, tuple(rows), form=True)
+
+
+# --- text ----------------------------------------------------------------------
+
+
+@dataclass
+class Rendered:
+    text: str
+    # anchor -> line of that row in the text
+    anchors: dict[Anchor, int] = field(default_factory=dict)
+
+
+class _TextWriter:
     def __init__(self, spec: DocumentSpec) -> None:
         self.spec = spec
         self.lines: list[str] = []
-        self.anchors: dict[tuple[str, str], int] = {}
+        self.anchors: dict[Anchor, int] = {}
 
     def money(self, value: Decimal) -> str:
         if value == 0:
@@ -182,10 +359,25 @@ class _Writer:
             return text[:5] + " " + text[5:]
         return text
 
-    def row(self, cells: list[str]) -> str:
+    def text(self, cell: Cell) -> str:
+        if isinstance(cell, Money):
+            return self.money(cell.value)
+        if isinstance(cell, Name):
+            return self.name(cell.text)
+        return cell
+
+    def cells(self, table: Table, cells: tuple[Cell, ...], header: bool) -> list[str]:
+        texts = [self.text(cell) for cell in cells]
+        if table.code_column is not None and self.spec.split_codes:
+            code = texts[table.code_column]
+            split = ["类", "款", "项"] if header else [code[:3], code[3:5], code[5:7]]
+            texts[table.code_column:table.code_column + 1] = split
+        return texts
+
+    def row(self, table: Table, cells: list[str]) -> str:
         if self.spec.layout == "markdown":
             return "| " + " | ".join(cells) + " |"
-        if self.spec.layout == "tab":
+        if self.spec.layout == "tab" or table.form:
             return "\t".join(cells)
         return "    ".join(cell or "—" for cell in cells)
 
@@ -193,152 +385,43 @@ class _Writer:
         self.lines.extend(lines)
         return len(self.lines)
 
-    def preamble(self) -> None:
-        self.emit(f"{self.spec.unit_code} {self.spec.unit}", "", f"预算年度：{self.spec.year}", "", "单位：万元", "")
+    def preamble(self, table: Table) -> None:
+        for line in (*table.preamble, "单位：万元"):
+            self.emit(line, "")
 
-    def header(self, cells: list[str]) -> None:
-        self.emit(self.row(cells))
-        if self.spec.layout == "markdown":
-            self.emit("|" + "---|" * len(cells))
+    def header(self, table: Table) -> None:
+        for number, cells in enumerate(table.header):
+            texts = self.cells(table, cells, header=True)
+            self.emit(self.row(table, texts))
+            if number == 0 and self.spec.layout == "markdown":
+                self.emit("|" + "---|" * len(texts))
 
-    def table(self, title: str, header: list[str], body: list[tuple[list[str], tuple[str, str] | None]]) -> None:
-        """A table with page breaks every ``rows_per_page`` rows; anchors record row lines."""
-        self.emit(title, "")
-        self.preamble()
-        self.header(header)
-        for number, (cells, anchor) in enumerate(body):
-            if number and number % self.spec.rows_per_page == 0:
+    def table(self, table: Table) -> None:
+        self.emit(table.title, "")
+        self.preamble(table)
+        self.header(table)
+        for number, row in enumerate(table.rows):
+            if table.paged and number and number % self.spec.rows_per_page == 0:
                 self.emit("")
-                self.preamble()
-                self.header(header)
-            line = self.emit(self.row(cells))
-            if anchor is not None:
-                self.anchors[anchor] = line
+                self.preamble(table)
+                self.header(table)
+            line = self.emit(self.row(table, self.cells(table, row.cells, header=False)))
+            if row.anchor is not None:
+                self.anchors[row.anchor] = line
         self.emit("")
 
 
-def render(spec: DocumentSpec) -> Rendered:
-    w = _Writer(spec)
-    lines = hierarchy(spec.leaves)
-    total_basic = sum((leaf.basic for leaf in spec.leaves), _D(0))
-    total_project = sum((leaf.project for leaf in spec.leaves), _D(0))
-    total = total_basic + total_project
-    general = total - spec.government_fund
-    economic = economic_lines(spec)
-    personnel = sum((p for code, p, _ in economic if len(code) == 3), _D(0))
-    public = sum((q for code, _, q in economic if len(code) == 3), _D(0))
-    three_public = spec.vehicles + spec.reception
-    kind = "部门" if spec.scope == "department" else "单位"
-
-    w.emit(f"{spec.unit}{spec.year}年{kind}预算公开", "")
-    if spec.region_note:
-        w.emit(spec.region_note, "")
-    w.emit("一、职责及机构设置情况", "", f"{spec.unit}负责本辖区相关公共事务。", "")
-
-    categories = [l for l in lines if len(l[0]) == 3]
-    revenue = [("一、一般公共预算拨款收入", general), ("二、政府性基金预算拨款收入", spec.government_fund)]
-    summary: list[tuple[list[str], tuple[str, str] | None]] = []
-    for i in range(max(len(categories), len(revenue))):
-        left = revenue[i] if i < len(revenue) else ("", _D(0))
-        right = categories[i] if i < len(categories) else None
-        summary.append(([left[0], w.money(left[1]) if left[0] else "", f"{right[0]} {right[1]}" if right else "",
-                         w.money(right[2] + right[3]) if right else ""], None))
-    summary.append((["本年收入合计", w.money(total), "本年支出合计", w.money(total)], None))
-    summary.append((["收入总计", w.money(total), "支出总计", w.money(total)], None))
-    w.table(f"{kind}收支总表", ["收入项目", "预算数", "支出项目", "预算数"], summary)
-
-    if spec.split_codes:
-        header = ["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"]
-        code_cells = lambda code: [code[:3], code[3:5], code[5:7]]
-        blank_code = ["", "", ""]
-    else:
-        header = ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
-        code_cells = lambda code: [code]
-        blank_code = [""]
-    body = [(blank_code + ["合计", w.money(total), w.money(total_basic), w.money(total_project)], None)]
-    body += [
-        (code_cells(code) + [w.name(name), w.money(b + p), w.money(b), w.money(p)], ("expenditure", code))
-        for code, name, b, p in lines
-    ]
-    w.table(f"{kind}支出总表", header, body)
-
-    basic_body = [([""] + ["合计", w.money(total_basic), w.money(personnel), w.money(public)], None)]
-    basic_body += [
-        ([code, ECONOMIC_NAMES[code], w.money(p + q), w.money(p), w.money(q)], ("basic", code))
-        for code, p, q in economic
-    ]
-    w.table("一般公共预算基本支出表", ["科目编码", "科目名称", "合计", "人员经费", "公用经费"], basic_body)
-
-    dash = "—" if spec.layout == "spaces" else ""
-    w.table("财政拨款“三公”经费支出表", ["项目", "合计", "一般公共预算"], [
-        (["合计", w.money(three_public), w.money(three_public)], None),
-        (["因公出国(境)费", dash, dash], None),
-        (["公务用车购置及运行维护费", w.money(spec.vehicles), w.money(spec.vehicles)], None),
-        (["公务接待费", w.money(spec.reception), w.money(spec.reception)], None),
-    ])
-
-    w.emit("二、预算安排的总体情况", "")
-    w.emit(f"{spec.year}年预算收入{total:.2f}万元，其中：一般公共预算收入{general:.2f}万元，"
-           f"政府性基金预算收入{spec.government_fund:.2f}万元。")
-    w.emit(f"{spec.year}年预算支出{total:.2f}万元，其中：基本支出{total_basic:.2f}万元，项目支出{total_project:.2f}万元。")
-    if spec.previous_total is not None:
-        change = total - spec.previous_total
-        verb = "增加" if change >= 0 else "减少"
-        percent = (abs(change) / spec.previous_total * 100).quantize(_CENT)
-        w.emit(f"{spec.year}年预算收支总额比上年{verb}{abs(change):.2f}万元，{verb}{percent}%。")
-    w.emit("", "三、机关运行经费安排情况", "", f"{spec.year}年机关运行经费安排{public:.2f}万元。", "")
-    w.emit("四、财政拨款“三公”经费预算情况", "")
-    w.emit(f"{spec.year}年“三公”经费预算{three_public:.2f}万元，其中：因公出国(境)费0万元，"
-           f"公务用车购置及运行维护费{spec.vehicles:.2f}万元，公务接待费{spec.reception:.2f}万元。"
-           f"年末公务用车保有量{spec.vehicles_held}辆。")
-    w.emit("", "五、绩效目标", "")
-    for number, project in enumerate(spec.projects, start=1):
-        _project_table(w, number, project)
-    if spec.graded_activities:
-        _activity_table(w, spec)
-    w.emit("六、名词解释", "", "1、基本支出：指为保障机构正常运转、完成日常工作任务而发生的人员经费和公用经费。",
-           "2、项目支出：指在基本支出之外为完成特定行政任务和事业发展目标所发生的支出。", "")
+def render_blocks(spec: DocumentSpec, blocks: tuple[Block, ...]) -> Rendered:
+    w = _TextWriter(spec)
+    for block in blocks:
+        if isinstance(block, Table):
+            w.table(block)
+        elif isinstance(block, Paragraph):
+            w.emit(*block.lines, "")
+        else:
+            w.emit(block.text, "")
     return Rendered("\n".join(w.lines), w.anchors)
 
 
-def _project_table(w: _Writer, number: int, project: ProjectSpec) -> None:
-    w.emit(f"{number}、{w.spec.year}年{project.name}绩效目标表", "", "单位：万元", "")
-    grid = [
-        ["项目编码", project.code, "项目名称", project.name, ""],
-        ["预算数", f"{project.amount:.2f}", "其中：财政资金", f"{project.amount:.2f}", ""],
-        ["资金支出计划(%)", "3月底", "6月底", "10月底", "12月底"],
-        ["", "25%", "50%", "75%", "100%"],
-        ["一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据"],
-    ]
-    grid += [[i.level1, i.level2, i.name, i.target, "年度工作计划"] for i in project.indicators]
-    if w.spec.layout == "markdown":
-        w.emit(w.row(grid[0]), "|---|---|---|---|---|", *[w.row(cells) for cells in grid[1:]])
-    else:
-        w.emit(*["\t".join(cells) for cells in grid])  # text grids are TAB rows in every family
-    w.emit("")
-
-
-GRADED_INDICATORS: tuple[tuple[str, tuple[str, str, str, str]], ...] = (
-    ("工作任务完成率", ("100%", "90%", "80%", "60%以下")),
-    ("群众满意度", ("100%", "90%", "80%", "60%以下")),
-    ("安全事故发生率", ("0%", "1%", "2%", "3%以上")),
-)
-
-
-def _activity_table(w: _Writer, spec: DocumentSpec) -> None:
-    w.emit("部门职责-工作活动绩效目标", "", f"{spec.unit_code} {spec.unit}", "", "单位：万元", "")
-    rows = [["职责活动", "年度预算数", "内容描述", "绩效目标", "绩效指标", "评价标准", "", "", ""],
-            ["", "", "", "", "", "优", "良", "中", "差"]]
-    if spec.layout == "markdown":
-        w.emit(w.row(rows[0]), "|" + "---|" * 9, w.row(rows[1]))
-    else:
-        w.emit(*["\t".join(r) for r in rows])
-    ordinals = "一二三四五六七八九十"
-    graded = 0
-    for number, project in enumerate(spec.projects[:9]):
-        name, grades = GRADED_INDICATORS[number % len(GRADED_INDICATORS)]
-        cells = [f"{ordinals[number]}、{project.name}", f"{project.amount:.2f}", "按计划开展工作", "完成年度任务", name, *grades]
-        line = w.emit(w.row(cells) if spec.layout == "markdown" else "\t".join(cells))
-        graded += 1
-        w.anchors[("grades", str(graded))] = line
-    w.emit("")
+def render(spec: DocumentSpec) -> Rendered:
+    return render_blocks(spec, compose(spec))

@@ -1,25 +1,36 @@
 """A corpus generator: many realistic documents, for scale tests and benchmarks.
 
-``budgetkg generate --units N --years Y --out DIR [--seed S] [--errors RATE]``
+``budgetkg generate --units N --years Y --out DIR [--seed S] [--errors RATE] [--format text|pdf|both]``
 writes one document per unit and year through ``kg.corpus``: every layout
 family, varied units and regions, codes drawn from the classification, a
 unit's codes and amounts carried across years with plausible changes,
 arithmetic that holds, page breaks, wrapped names, split code columns and
-thousands separators. With ``--errors`` a share of the documents gets one
+thousands separators. ``--format pdf`` draws the same documents as PDFs
+(``kg.pdf_writer``; about 0.9 s a document here, against 0.07 s for text),
+each with its own PDF style (元 or 万元 tables, split codes) drawn from a
+stream of its own, so the text corpus of a seed is the same whether PDFs are
+asked for or not. With ``--errors`` a share of the documents gets one
 injected error each (a figure changed, a row removed, a code altered, a pair
-of grades swapped), listed with its line in ``manifest.json`` so validation
-can be tested against known answers. The same seed gives the same corpus.
+of grades swapped), made in the document model so that the text and the PDF
+carry the same error, and listed in ``manifest.json`` with its line in the
+text and its page in the PDF, so validation can be tested against known
+answers. The same seed gives the same corpus.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
-from kg.corpus import CODE_NAMES, DocumentSpec, Indicator, LeafLine, ProjectSpec, render
+from kg.corpus import (
+    CODE_NAMES, Anchor, Block, Cell, DocumentSpec, Indicator, LeafLine, Money, Name, ProjectSpec, Table, TableRow,
+    compose, render_blocks,
+)
+from kg.pdf_writer import FONT, PdfStyle, lay_out, write_pdf
 
 _CENT = Decimal("0.01")
 
@@ -43,6 +54,7 @@ _REGIONS: tuple[tuple[str, str], ...] = (
     ("湖南省", "株洲市芦淞区"), ("江西省", "赣州市章贡区"), ("甘肃省", "天水市秦州区"),
 )
 _TOWNS = ("青山", "河湾", "石桥", "柳林", "东关", "南庄", "北塘", "西岭", "龙泉", "白沙", "杏园", "松岗")
+_CJK_DIGITS = str.maketrans("0123456789", "零一二三四五六七八九")
 _BASIC_ONLY = {"2080505", "2080506", "2080501", "2101101", "2101102", "2210201", "2040201", "2050101", "2080101",
                "2010301", "2010350", "2130104"}
 _INDICATORS = (
@@ -53,13 +65,25 @@ _INDICATORS = (
     Indicator("效益指标", "社会效益指标", "群众满意度", "≥90%"),
 )
 ERROR_KINDS = ("figure_changed", "row_removed", "code_altered", "grades_swapped")
+FORMATS = ("text", "pdf", "both")
 
 
 @dataclass(frozen=True)
 class InjectedError:
+    """One injected error, where it is printed: a line of the text, a page of the PDF."""
+
     document: str
     kind: str
-    line: int
+    line: int | None
+    detail: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class _Mutation:
+    blocks: tuple[Block, ...]
+    kind: str
+    anchor: Anchor
     detail: str
 
 
@@ -70,7 +94,8 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
 def _first_year(rng: random.Random, index: int, year: int) -> DocumentSpec:
     kind, codes, project_codes = _UNIT_KINDS[index % len(_UNIT_KINDS)]
     province, place = _REGIONS[rng.randrange(len(_REGIONS))]
-    town = _TOWNS[index % len(_TOWNS)] + ("" if index < len(_TOWNS) else str(index // len(_TOWNS)))
+    # Past the list, a Chinese-numeral suffix: an ASCII digit inside a unit name is nothing a disclosure prints.
+    town = _TOWNS[index % len(_TOWNS)] + ("" if index < len(_TOWNS) else str(index // len(_TOWNS)).translate(_CJK_DIGITS))
     # A town name keeps units of the same kind in one place apart.
     unit = f"{place}{kind}" if kind != "镇人民政府" and index < len(_UNIT_KINDS) else f"{place}{town}{kind}"
     chosen = sorted(set(rng.sample(codes, k=max(3, len(codes) - rng.randint(0, 2)))))
@@ -123,44 +148,106 @@ def _next_year(rng: random.Random, spec: DocumentSpec) -> DocumentSpec:
     return replace(spec, year=spec.year + 1, leaves=leaves, previous_total=previous, vehicles=evolve(spec.vehicles))
 
 
-def _inject(rng: random.Random, name: str, text: str, anchors: dict[tuple[str, str], int]) -> tuple[str, InjectedError]:
-    lines = text.split("\n")
+def _change_row(blocks: tuple[Block, ...], anchor: Anchor, change: Callable[[TableRow], TableRow | None]) -> tuple[Block, ...]:
+    """The blocks with the row of ``anchor`` changed (or removed, when ``change`` gives None)."""
+    changed: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Table) and any(row.anchor == anchor for row in block.rows):
+            rows = (change(row) if row.anchor == anchor else row for row in block.rows)
+            block = replace(block, rows=tuple(row for row in rows if row is not None))
+        changed.append(block)
+    return tuple(changed)
+
+
+def _printed(cell: Cell) -> str:
+    return f"{cell.value:.2f}" if isinstance(cell, Money) else cell.text if isinstance(cell, Name) else cell
+
+
+def _inject(rng: random.Random, blocks: tuple[Block, ...]) -> _Mutation:
+    """One error in the document model, so that every format prints the same error."""
+    anchors = [row.anchor for block in blocks if isinstance(block, Table) for row in block.rows if row.anchor]
     kinds = [k for k in ERROR_KINDS if k != "grades_swapped" or any(a[0] == "grades" for a in anchors)]
     kind = rng.choice(kinds)
     if kind == "grades_swapped":
-        key = rng.choice(sorted(a for a in anchors if a[0] == "grades"))
-        line = anchors[key]
-        cells = lines[line - 1].split("\t") if "\t" in lines[line - 1] else lines[line - 1].split(" | ")
-        cells[-4], cells[-1] = cells[-1], cells[-4]  # 优 <-> 差
-        joiner = "\t" if "\t" in lines[line - 1] else " | "
-        lines[line - 1] = joiner.join(cells)
-        return "\n".join(lines), InjectedError(name, kind, line, "优 and 差 thresholds swapped")
-    leaf_anchors = sorted(a for a in anchors if a[0] == "expenditure" and len(a[1]) == 7)
-    key = rng.choice(leaf_anchors)
-    line = anchors[key]
-    original = lines[line - 1]
+        anchor = rng.choice(sorted(a for a in anchors if a[0] == "grades"))
+
+        def swap(row: TableRow) -> TableRow:
+            cells = list(row.cells)
+            cells[-4], cells[-1] = cells[-1], cells[-4]  # 优 <-> 差
+            return replace(row, cells=tuple(cells))
+
+        return _Mutation(_change_row(blocks, anchor, swap), kind, anchor, "优 and 差 thresholds swapped")
+    anchor = rng.choice(sorted(a for a in anchors if a[0] == "expenditure" and len(a[1]) == 7))
+    code = anchor[1]
     if kind == "row_removed":
-        del lines[line - 1]
-        return "\n".join(lines), InjectedError(name, kind, line, f"row of {key[1]} removed: {original}")
+        return _Mutation(_change_row(blocks, anchor, lambda row: None), kind, anchor, f"row of {code} removed")
     if kind == "code_altered":
-        altered = key[1][:5] + ("98" if key[1][5:] != "98" else "97")
-        lines[line - 1] = original.replace(key[1], altered, 1) if key[1] in original else original.replace(
-            key[1][5:7], altered[5:7], 1)
-        return "\n".join(lines), InjectedError(name, kind, line, f"code {key[1]} printed as {altered}")
-    # figure_changed: the row's first figure grows by 1.00 万元, so its parent no longer sums.
-    for token in original.replace("|", " ").replace("\t", " ").split():
-        if "." in token and token.replace(",", "").replace(".", "").isdigit():
-            value = Decimal(token.replace(",", "")) + 1
-            lines[line - 1] = original.replace(token, f"{value:.2f}", 1)
-            return "\n".join(lines), InjectedError(name, kind, line, f"{key[1]} total {token} printed as {value:.2f}")
-    return text, InjectedError(name, "none", line, "no figure to change")
+        altered = code[:5] + ("98" if code[5:] != "98" else "97")
+        return _Mutation(
+            _change_row(blocks, anchor, lambda row: replace(row, cells=(altered, *row.cells[1:]))),
+            kind, anchor, f"code {code} printed as {altered}",
+        )
+    # figure_changed: the row's total grows by 1.00 万元, so its parent no longer sums.
+    total = next(c for c in _row_of(blocks, anchor).cells if isinstance(c, Money))
+
+    def grow(row: TableRow) -> TableRow:
+        return replace(row, cells=tuple(Money(c.value + 1) if c is total else c for c in row.cells))
+
+    return _Mutation(_change_row(blocks, anchor, grow), kind, anchor,
+                     f"{code} total {_printed(total)} 万元 printed as {total.value + 1:.2f}")
 
 
-def generate(units: int, years: int, out: Path, *, seed: int = 0, errors: float = 0.0, first_year: int = 2022) -> list[Path]:
+def _row_of(blocks: tuple[Block, ...], anchor: Anchor) -> TableRow:
+    return next(row for block in blocks if isinstance(block, Table) for row in block.rows if row.anchor == anchor)
+
+
+def _pdf_style(seed: int, name: str) -> PdfStyle:
+    # Its own stream, so that asking for PDFs does not change the text corpus of a seed.
+    rng = random.Random(f"pdf-{seed}-{name}")
+    return PdfStyle(yuan=rng.random() < 0.5, split_codes=rng.random() < 0.4)
+
+
+@dataclass(frozen=True)
+class _Written:
+    paths: tuple[Path, ...]
+    errors: tuple[InjectedError, ...]
+
+
+def _write_document(spec: DocumentSpec, out: Path, fmt: str, seed: int, error_rng: random.Random, errors: float,
+                    font: Path) -> _Written:
+    clean = compose(spec)
+    mutation = _inject(error_rng, clean) if error_rng.random() < errors else None
+    blocks = mutation.blocks if mutation else clean
+    paths: list[Path] = []
+    injected: list[InjectedError] = []
+    if fmt in ("text", "both"):
+        path = out / f"{spec.file_name}.txt"
+        path.write_text(render_blocks(spec, blocks).text, encoding="utf-8")
+        paths.append(path)
+        if mutation:
+            # The clean text's line: a removed row is missing where it was.
+            line = render_blocks(spec, clean).anchors[mutation.anchor]
+            injected.append(InjectedError(path.name, mutation.kind, line, mutation.detail))
+    if fmt in ("pdf", "both"):
+        path = out / f"{spec.file_name}.pdf"
+        style = _pdf_style(seed, spec.file_name)
+        rendered = write_pdf(path, spec, blocks, style, font)
+        paths.append(path)
+        if mutation:
+            anchors = lay_out(spec, clean, style, font).anchors if mutation.kind == "row_removed" else rendered.anchors
+            injected.append(InjectedError(path.name, mutation.kind, None, mutation.detail, anchors[mutation.anchor]))
+    return _Written(tuple(paths), tuple(injected))
+
+
+def generate(units: int, years: int, out: Path, *, seed: int = 0, errors: float = 0.0, first_year: int = 2022,
+             fmt: str = "text", font: Path = FONT) -> list[Path]:
+    """Write the corpus and its manifest; ``fmt`` is text, pdf or both (one .txt and one .pdf per document)."""
     if units < 1 or years < 1:
         raise ValueError("expected at least one unit and one year")
     if not 0.0 <= errors <= 1.0:
         raise ValueError(f"expected --errors between 0 and 1, got {errors}")
+    if fmt not in FORMATS:
+        raise ValueError(f"expected --format text, pdf or both, got {fmt}")
     rng = random.Random(seed)
     # Errors draw from their own stream, so a corpus with errors is the clean one plus the errors.
     error_rng = random.Random(f"errors-{seed}")
@@ -171,22 +258,18 @@ def generate(units: int, years: int, out: Path, *, seed: int = 0, errors: float 
         spec = _first_year(rng, index, first_year)
         for _ in range(years):
             spec = _with_projects(spec)
-            rendered = render(spec)
-            text = rendered.text
-            if error_rng.random() < errors:
-                text, error = _inject(error_rng, f"{spec.file_name}.txt", text, rendered.anchors)
-                injected.append(error)
-            path = out / f"{spec.file_name}.txt"
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
+            document = _write_document(spec, out, fmt, seed, error_rng, errors, font)
+            written.extend(document.paths)
+            injected.extend(document.errors)
             spec = _next_year(rng, spec)
     manifest = {
         "seed": seed,
         "units": units,
         "years": years,
         "error_rate": errors,
+        "format": fmt,
         "documents": [p.name for p in written],
-        "errors": [e.__dict__ for e in injected],
+        "errors": [asdict(e) for e in injected],
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return written

@@ -3,8 +3,10 @@
 An editable install hides packaging mistakes (the source tree is on the path),
 so these tests build a wheel from a copy of the tree, install it with its
 dependencies into a new venv and run the installed ``budgetkg`` from outside
-the checkout. Slow (about 20 s here: build 3 s, venv 4 s, install 10 s with
-pip's cache warm, ingest 2 s), marked ``slow``, and part of ``scripts/test``.
+the checkout: it ingests a seed, and a PDF it generated itself (fpdf2 and the
+CJK font to write it, pypdfium2 to read it). Slow (about 25 s here: build 3 s,
+venv 4 s, install 10 s with pip's cache warm, each ingest 2 s), marked
+``slow``, and part of ``scripts/test``.
 """
 
 from __future__ import annotations
@@ -107,3 +109,15 @@ def test_installed_budgetkg_ingests_a_seed(installed: Installed, tmp_path: Path)
     assert "1 of 1 documents ingested" in result.stdout
     # The figures of its standard tables, read back through the installed command.
     assert _figure_count(installed, store, document.stem, tmp_path) > 500
+
+
+def test_installed_budgetkg_generates_and_ingests_a_pdf(installed: Installed, tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    _check(_run([installed.budgetkg, "generate", "--units", "1", "--years", "1", "--out", corpus, "--format", "pdf"],
+                cwd=tmp_path))
+    (pdf,) = corpus.glob("*.pdf")
+    store = tmp_path / "store"
+    result = _run([installed.budgetkg, "ingest", pdf, "--store", store, "--workers", "1", "--quiet"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 of 1 documents ingested" in result.stdout
+    assert _figure_count(installed, store, pdf.stem, tmp_path) > 40
