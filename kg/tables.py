@@ -113,6 +113,7 @@ def split_row(line: str, *, in_table: bool = False) -> tuple[str, ...] | None:
 
 
 _CODE_OR_ITEM = re.compile(r"^(?:\d{3}|\d{5}|\d{7}|[一二三四五六七八九十]+、\S+)$")
+_DATED = re.compile(r"\d{4}\s*年")
 _MONEY_LIKE = re.compile(r"^[-+]?[\d,]*\d[.,]\d+$")
 # Words a table header is made of (收入/支出/资金 groups, 科目编码, 合计, 人员经费 …), or fragments of them.
 _HEADER_WORD = re.compile(r"序号|栏次|科目|编码|名称|项目|合计|小计|总计|收入|支出|经费|拨款|预算|资金|金额|性质|来源|^[类款项合计收支出入目]$")
@@ -134,10 +135,13 @@ def split_spaced(line: str, *, in_table: bool, in_rows: bool) -> tuple[str, ...]
         return None
     money = sum(bool(_MONEY_LIKE.match(word)) for word in words)
     header_words = sum(bool(_HEADER_WORD.search(word)) for word in words)
-    looks_like_header = header_words * 2 >= len(words) and not any(word.endswith("年") for word in words)
+    dated = _DATED.search(stripped) is not None  # "第二部分 2024 年部门预算公开表" is a heading
+    looks_like_header = header_words * 2 >= len(words) and not dated
     if in_rows and (any(is_figure(word) for word in words) or looks_like_header):
         return words
-    if in_table and (money or looks_like_header):
+    # Under a title, a line of three or more short words is the header (政府采购项目来源 采购物品 名称 …).
+    short_words = len(words) >= 3 and all(len(word) <= 12 and not is_figure(word) for word in words) and not dated
+    if in_table and (money or looks_like_header or short_words):
         return words
     if _CODE_OR_ITEM.match(words[0]) and money:
         return words
@@ -181,6 +185,7 @@ def find_tables(source: SourceText) -> list[RawTable]:
     last_prose: tuple[int, str] | None = None  # an untitled table takes the prose above it
     pending_unit: MoneyUnit | None = None
     in_contents = False  # inside a table of contents (目录)
+    after_unit_line = False  # the last line read was a unit line
 
     for number, line in enumerate(source.lines, start=1):
         text = line.strip()
@@ -196,9 +201,11 @@ def find_tables(source: SourceText) -> list[RawTable]:
         if _PREAMBLE.match(text):
             if unit is not None:
                 pending_unit = unit
+                after_unit_line = True
             if current is not None:
                 current.page_break = True
             continue
+        announced, after_unit_line = after_unit_line, False
         if _NOTE.match(text) and current is not None:
             current.notes.append((number, text))
             continue
@@ -206,7 +213,8 @@ def find_tables(source: SourceText) -> list[RawTable]:
         spaced = False
         if cells is None and (current is None or current.spaced) and not _is_title(text):
             in_rows = current is not None and pending_title is None
-            cells = split_spaced(line, in_table=pending_title is not None, in_rows=in_rows)
+            # A unit line (单位：万元) announces a table even where its title is not recognised.
+            cells = split_spaced(line, in_table=pending_title is not None or announced, in_rows=in_rows)
             spaced = cells is not None
         if cells is not None and len(cells) >= 2 and any(cells):
             if current is None or pending_title is not None:

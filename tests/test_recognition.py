@@ -22,3 +22,20 @@ def test_section_headings_in_prose_are_not_titles():
 def test_untitled_tables_are_recognised_by_header():
     assert recognise_header(["单位名称", "单位性质", "单位规格", "经费保障形式"]) is TableKind.organisation
     assert recognise_header(["一级指标", "二级指标", "三级指标", "指标值"]) is TableKind.project_performance
+
+
+def test_other_regions_titles_name_the_standard_tables():
+    assert recognise_title("2024年区级部门财务收支预算总表") is TableKind.revenue_expenditure_summary
+    assert recognise_title("表1 2024年部门收支总表") is TableKind.revenue_expenditure_summary
+    assert recognise_title("部门收入预算表") is TableKind.revenue
+    assert recognise_title("一、部门支出预算表") is TableKind.expenditure
+    assert recognise_title("1.一般公共预算支出功能分类预算表") is TableKind.general_budget_expenditure
+    assert recognise_title("表1-6 一般公共预算基本支出部门预算经济分类预算表") is TableKind.basic_expenditure
+    assert recognise_title('"三公"经费和机关运行经费预算表') is TableKind.three_public
+    assert recognise_title("政府性基金预算支出预算表") is TableKind.government_fund_expenditure
+    assert recognise_title("县级单位国有资本经营预算支出信息公开表") is TableKind.state_capital_expenditure
+
+
+def test_untitled_money_tables_are_recognised_by_header():
+    assert recognise_header(["科目编码", "科目名称", "合计", "基本支出", "项目支出"]) is TableKind.expenditure
+    assert recognise_header(["科目编码", "科目名称", "合计", "人员经费", "公用经费"]) is TableKind.basic_expenditure

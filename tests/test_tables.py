@@ -105,3 +105,23 @@ def test_contents_lines_are_not_tables():
 四、财政拨款“三公”经费预算情况及增减变化原因\t31
 """
     assert tables_of(text) == []
+
+
+def test_single_space_rows_after_a_title_or_a_unit_line():
+    from kg.tables import split_spaced
+
+    assert split_spaced("210 卫生健康支出 1,203,400 1,203,400", in_table=False, in_rows=False) == (
+        "210", "卫生健康支出", "1,203,400", "1,203,400",
+    )
+    assert split_spaced("科目编码 科目名称 合计 基本支出 项目支出", in_table=True, in_rows=False) is not None
+    # Headings and sentences are not rows, even with a year or an amount in them.
+    assert split_spaced("二、关于某某局部门 2024 年收入预算情况说明", in_table=True, in_rows=False) is None
+    assert split_spaced("2023 年预算收入 4054.45 万元,其中一般公共预算收入", in_table=True, in_rows=True) is None
+    (table,) = tables_of("部门政府采购预算\n单位：万元\n项目名称 数量 单价 金额\n打印机 2 0.538 1.076\n")
+    assert table.spaced and [row.line for row in table.body] == [4]
+
+
+def test_untitled_single_spaced_table_is_found_by_its_rows():
+    text = "一、收支情况\n\n210 卫生健康支出 1,203,400.00 1,203,400.00\n21011 行政事业单位医疗 1,203,400.00 1,203,400.00\n"
+    (table,) = tables_of(text)
+    assert table.spaced and [row.cells[0] for row in table.body] == ["210", "21011"]

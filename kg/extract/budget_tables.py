@@ -28,7 +28,7 @@ from kg.extract.columns import (
     side_hint,
 )
 from kg.extract.spaced import rebuild
-from kg.extract.numbers import NOT_APPLICABLE, is_figure, money_unit_of, parse_amount
+from kg.extract.numbers import NOT_APPLICABLE, is_figure, looks_like_number, money_unit_of, parse_amount
 from kg.records import (
     BudgetLine,
     ClassificationCode,
@@ -106,6 +106,11 @@ def _figure_share(body: list[Row], column: int) -> float | None:
     return sum(is_figure(v) for v in values) / len(values)
 
 
+def _number_like_share(body: list[Row], column: int) -> float:
+    values = [row.cell(column) for row in body if row.cell(column) and row.cell(column).strip() not in NOT_APPLICABLE]
+    return sum(looks_like_number(v) for v in values) / len(values) if values else 0.0
+
+
 def _column_roles(table: RawTable, paths: list[list[str]], width: int) -> list[str]:
     roles: list[str] = []
     for column in range(width):
@@ -119,6 +124,9 @@ def _column_roles(table: RawTable, paths: list[list[str]], width: int) -> list[s
             roles.append("amount")
         elif share is None and label and not _NAME_LABEL.search(label):
             roles.append("amount")  # an empty money column (经营支出 with no figures)
+        elif _number_like_share(table.body, column) >= 0.5 and not _NAME_LABEL.search(label):
+            # A money column whose cells do not read as figures (1e308): each is reported, not taken as text.
+            roles.append("amount")
         else:
             roles.append("name")
     return roles

@@ -31,6 +31,14 @@ def parse_decimal(text: str) -> Decimal | None:
         return None
 
 
+# Printed like a number but not one (1e308, 1,2,3.4.5): a figure that cannot be read, to be reported.
+_NUMBER_LIKE = re.compile(r"^[-+]?\d[\d,. eE+\-]*$")
+
+
+def looks_like_number(text: str) -> bool:
+    return bool(_NUMBER_LIKE.match(text.strip()))
+
+
 def is_figure(text: str) -> bool:
     return parse_decimal(text) is not None
 

@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
-from itertools import combinations
 
 from kg.extract.columns import MEANING_RULES
-from kg.extract.numbers import NOT_APPLICABLE, is_figure, parse_decimal
+from kg.extract.numbers import NOT_APPLICABLE, is_figure, looks_like_number
+from kg.extract.placement import Identity, RowChoice, resolve, row_options, settle
 from kg.records import Lines, ParseWarning
 from kg.tables import Row, is_column_number_row
 
@@ -55,7 +54,7 @@ _PART_OF: dict[str, str] = {
     "vehicle_operation": "vehicles",
 }
 _MAX_CELL_TOKENS = 5
-_MAX_PLACEMENTS = 200_000  # C(n, k) beyond this is not tried: the row is reported instead
+_TOTAL_ROW = re.compile(r"^(?:合计|总计)$")
 
 
 # --- header ---------------------------------------------------------------------
@@ -63,7 +62,8 @@ _MAX_PLACEMENTS = 200_000  # C(n, k) beyond this is not tried: the row is report
 
 # The meaning rules with their gaps bounded: "财政拨款.*结转" must not span three cells run together.
 _ATOM_RULES = tuple((re.compile(pattern.pattern.replace(".*", ".{0,6}?")), key) for pattern, key in MEANING_RULES)
-_TOTAL_ATOM = re.compile(r"合计|总计|小计|预算数|金额")
+_TOTAL_ATOM = re.compile(r"合计|总计|小计|预算数|金额|价值")
+_NOTE = re.compile(r"\([^)]*\)")  # "(金额单位:万元)" annotates a label; it is not one
 _SIDE_ATOM = re.compile(r"收入|支出")
 # Key-column words: one atom each ("功能分类科目编码" is one, "科目编码 科目名称" two).
 _KEY_ATOM = re.compile(
@@ -108,6 +108,7 @@ def _qualifies(first: str, second: str) -> bool:
 
 def _cell_cost(text: str) -> int:
     """Lower is likelier one header cell: one label word (or a part and its whole: 一般公共预算财政拨款)."""
+    text = _NOTE.sub("", text)
     atoms = _atoms(text)
     if not atoms:
         return 1 if _GROUP_WORDS.match(text) or _CODE_PART.match(text) else 6
@@ -208,14 +209,6 @@ def positional_header(nodes: list[_Node], first_line: int) -> list[Row]:
 # --- identities -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Identity:
-    """``total`` (a column index) = Σ ``parts`` (groups as lists of columns summed)."""
-
-    total: int
-    parts: tuple[tuple[int, ...], ...]
-
-
 def _value_columns(node: _Node, columns: dict[int, int], start: int) -> tuple[tuple[int, ...], int]:
     """(columns whose figures make up the node's value, next leaf index)."""
     if not node.children:
@@ -289,7 +282,12 @@ def _join_figure_fragments(tokens: list[str]) -> list[str]:
 
 
 def _is_row_figure(token: str) -> bool:
-    return is_figure(token) or token in NOT_APPLICABLE
+    # A token printed as a number that does not read as one (1e308) still holds a cell.
+    return is_figure(token) or token in NOT_APPLICABLE or looks_like_number(token)
+
+
+def is_unreadable(token: str) -> bool:
+    return token not in NOT_APPLICABLE and not is_figure(token)
 
 
 def _starts_code(tokens: list[str], index: int) -> bool:
@@ -345,6 +343,8 @@ def row_segments(tokens: list[str], has_seq: bool, has_code: bool) -> tuple[str,
             code, index = _read_code(tokens, index)
         name: list[str] = []
         while index < len(tokens) and not _is_row_figure(tokens[index]):
+            if name and _ORDINAL.match(tokens[index]):
+                break  # "四、财政专户管理资金收入 四、公共安全支出 240.00": the other side's item
             name.append(tokens[index])
             index += 1
         figures: list[str] = []
@@ -355,61 +355,6 @@ def row_segments(tokens: list[str], has_seq: bool, has_code: bool) -> tuple[str,
             break
         segments.append(Segment(code, " ".join(name), tuple(figures)))
     return seq, segments
-
-
-# --- placing figures ------------------------------------------------------------------
-
-
-def _value(text: str | None) -> Decimal:
-    if text is None:
-        return Decimal(0)
-    value = parse_decimal(text)
-    return value if value is not None else Decimal(0)
-
-
-def _holds(placement: dict[int, str], rules: list[Identity]) -> bool:
-    for rule in rules:
-        total = _value(placement.get(rule.total))
-        parts = sum((_value(placement.get(c)) for group in rule.parts for c in group), Decimal(0))
-        if total != parts:
-            return False
-    return True
-
-
-@dataclass(frozen=True)
-class Placement:
-    columns: dict[int, str]  # amount column -> printed figure
-    unplaced: tuple[tuple[str, tuple[int, ...]], ...]  # figures left out, with their possible columns
-    by_identity: bool  # placed by the identities, not as printed
-
-
-def place(figures: tuple[str, ...], amount_columns: list[int], rules: list[Identity]) -> Placement | None:
-    """Where each figure goes; None when the figures fit no placement at all."""
-    count, width = len(figures), len(amount_columns)
-    if count == width:
-        return Placement(dict(zip(amount_columns, figures)), (), False)
-    if count > width or not count:
-        return None
-    total = 1
-    for i in range(count):
-        total = total * (width - i) // (i + 1)
-    if total > _MAX_PLACEMENTS:
-        return None
-    valid: list[tuple[int, ...]] = []
-    for chosen in combinations(amount_columns, count):
-        if _holds(dict(zip(chosen, figures)), rules):
-            valid.append(chosen)
-    if not valid:
-        return None
-    placed: dict[int, str] = {}
-    unplaced: list[tuple[str, tuple[int, ...]]] = []
-    for position, figure in enumerate(figures):
-        options = tuple(sorted({chosen[position] for chosen in valid}))
-        if len(options) == 1:
-            placed[options[0]] = figure
-        else:
-            unplaced.append((figure, options))
-    return Placement(placed, tuple(unplaced), True)
 
 
 # --- the table ---------------------------------------------------------------------------
@@ -460,66 +405,141 @@ def _label_of(paths: list[tuple[str, ...]], column: int) -> str:
     return "/".join(paths[column])
 
 
+@dataclass(frozen=True)
+class _Figures:
+    """One part of one row whose figures await their columns."""
+
+    row: int  # index into the body
+    part: _Part
+    code: str
+    is_total: bool
+    choice: RowChoice
+
+
 def rebuild(header: list[Row], body: list[Row], lines: Lines) -> Rebuilt:
     """A single-space table's header and body as positional rows, figures placed by the identities."""
     header_lines = [header_cells([c for c in row.cells if c]) for row in header if not is_column_number_row(row.cells)]
     nodes = header_tree(header_lines)
     paths = _leaf_paths(nodes)
-    warnings: list[ParseWarning] = []
     if not paths:
         return Rebuilt(header, body, [ParseWarning(lines, "single-space table without a header: its columns cannot be read")])
     width = len(paths)
     parts = _parts(paths)
-    columns = {leaf: leaf for leaf in range(width)}
-    rules = identities(nodes, columns)
-    has_code = any(part.code is not None for part in parts)
+    rules = identities(nodes, {leaf: leaf for leaf in range(width)})
     has_seq = parts[0].seq is not None
-    rows: list[Row] = []
-    placed_by_identity: list[int] = []
-    for row in body:
-        seq, segments = row_segments([c for c in row.cells if c], has_seq, has_code)
+    has_code = any(part.code is not None for part in parts)
+    warnings: list[ParseWarning] = []
+    cells_of: list[list[str]] = []
+    pending: list[_Figures] = []
+    for index, row in enumerate(body):
         cells = [""] * width
+        cells_of.append(cells)
+        seq, segments = row_segments([c for c in row.cells if c], has_seq, has_code)
         if has_seq and seq:
             cells[parts[0].seq] = seq  # type: ignore[index]
         assigned = _assign_parts(segments, parts)
         if assigned is None:
-            warnings.append(ParseWarning(Lines(row.line, row.line), f"expected at most {len(parts)} parts (key and figures) in a row, found {len(segments)}; row not read"))
+            warnings.append(_row_warning(row, f"expected at most {len(parts)} parts (key and figures) in a row, found {len(segments)}; row not read"))
             continue
         for part, segment in assigned:
             _fill_keys(cells, part, segment)
-            part_rules = [rule for rule in rules if rule.total in part.amounts]
-            placement = place(segment.figures, part.amounts, part_rules)
-            if placement is None:
-                if segment.figures:
-                    warnings.append(ParseWarning(
-                        Lines(row.line, row.line),
-                        f"{len(segment.figures)} figures ({' '.join(segment.figures)}) for {len(part.amounts)} columns "
-                        "fit no placement the identities allow; left out",
-                    ))
+            if not segment.figures:
                 continue
-            for column, figure in placement.columns.items():
-                cells[column] = figure
-            if placement.by_identity:
-                placed_by_identity.append(row.line)
-            for figure, options in placement.unplaced:
-                labels = ", ".join(_label_of(paths, c) for c in options)
-                warnings.append(ParseWarning(
-                    Lines(row.line, row.line),
-                    f"figure {figure} could be in any of {labels} (blank cells dropped); left out",
+            unreadable = [f for f in segment.figures if is_unreadable(f)]
+            if unreadable and len(segment.figures) != len(part.amounts):
+                warnings.append(_row_warning(row, (
+                    f"figure {unreadable[0]!r} cannot be read as a number, so the row's figures "
+                    f"({' '.join(segment.figures)}) cannot be placed by the identities; left out"
+                )))
+                continue
+            part_rules = [rule for rule in rules if rule.total in part.amounts]
+            covered = {c for rule in part_rules for c in (rule.total, *(c for group in rule.parts for c in group))}
+            if len(segment.figures) < len(part.amounts) and not covered >= set(part.amounts):
+                # A column no identity constrains (数量, 单价) could take any figure: no placement is safe.
+                free = ", ".join("/".join(paths[c]) for c in part.amounts if c not in covered)
+                warnings.append(_row_warning(row, (
+                    f"{len(segment.figures)} figures ({' '.join(segment.figures)}) for {len(part.amounts)} columns, "
+                    f"and no identity constrains {free}; left out"
+                )))
+                continue
+            options = row_options(segment.figures, part.amounts, part_rules)
+            if not options:
+                reason = "too many ways to place them" if options is None else "no placement the identities allow"
+                warnings.append(_row_warning(
+                    row, f"{len(segment.figures)} figures ({' '.join(segment.figures)}) for {len(part.amounts)} columns: {reason}; left out"
                 ))
-        rows.append(Row(tuple(cells), row.line, starts_page=row.starts_page))
-    if placed_by_identity:
-        described = "; ".join(
-            f"{_label_of(paths, rule.total)} = " + " + ".join(_label_of(paths, group[0]) if len(group) == 1 else "(" + " + ".join(_label_of(paths, c) for c in group) + ")" for group in rule.parts)
-            for rule in rules
-        )
-        warnings.append(ParseWarning(
-            lines,
-            f"cells separated by single spaces with blank cells dropped: the figures of {len(placed_by_identity)} rows "
-            f"were placed in their columns by the identities {described}",
-        ))
+                continue
+            is_total = not segment.code and bool(_TOTAL_ROW.match(segment.name.replace(" ", "")))
+            pending.append(_Figures(index, part, segment.code, is_total, RowChoice(segment.figures, tuple(options))))
+    by_identity = _place(pending, parts, cells_of, body, paths, warnings)
+    rows = [Row(tuple(cells), row.line, starts_page=row.starts_page) for cells, row in zip(cells_of, body)]
+    if by_identity:
+        warnings.append(ParseWarning(lines, _identity_note(by_identity, rules, paths)))
     first = header[0].line if header else lines.first
     return Rebuilt(positional_header(nodes, first), rows, warnings)
+
+
+def _row_warning(row: Row, message: str) -> ParseWarning:
+    return ParseWarning(Lines(row.line, row.line), message)
+
+
+def _hierarchy(pending: list[_Figures]) -> dict[int, int]:
+    """Which pending row each row's code sums into: 项 -> 款 -> 类 -> the 合计 row."""
+    by_code: dict[str, int] = {}
+    total: int | None = None
+    for index, figures in enumerate(pending):
+        if figures.code:
+            by_code.setdefault(figures.code, index)
+        elif figures.is_total and total is None:
+            total = index
+    parent_of: dict[int, int] = {}
+    for code, index in by_code.items():
+        if len(code) > 3 and code[:-2] in by_code:
+            parent_of[index] = by_code[code[:-2]]
+        elif len(code) == 3 and total is not None:
+            parent_of[index] = total
+    return parent_of
+
+
+def _place(
+    pending: list[_Figures],
+    parts: list[_Part],
+    cells_of: list[list[str]],
+    body: list[Row],
+    paths: list[tuple[str, ...]],
+    warnings: list[ParseWarning],
+) -> int:
+    """Fill in the figures; returns how many rows needed the identities."""
+    open_: list[set[tuple[int, ...]]] = [set(f.choice.options) for f in pending]
+    if len(parts) == 1:
+        open_ = resolve([f.choice for f in pending], _hierarchy(pending), parts[0].amounts)
+    by_identity = 0
+    for figures, options in zip(pending, open_):
+        placement = settle(figures.choice.figures, options)
+        cells = cells_of[figures.row]
+        for column, figure in placement.columns.items():
+            cells[column] = figure
+        if len(figures.choice.figures) < len(figures.part.amounts):
+            by_identity += 1
+        for figure, columns in placement.unplaced:
+            labels = ", ".join("/".join(paths[c]) for c in columns)
+            warnings.append(_row_warning(
+                body[figures.row], f"figure {figure} could be in any of {labels} (blank cells dropped); left out"
+            ))
+    return by_identity
+
+
+def _identity_note(rows: int, rules: list[Identity], paths: list[tuple[str, ...]]) -> str:
+    def label(columns: tuple[int, ...]) -> str:
+        names = ["/".join(paths[c]) for c in columns]
+        return names[0] if len(names) == 1 else "(" + " + ".join(names) + ")"
+
+    sums = "; ".join(f"{label((rule.total,))} = " + " + ".join(label(part) for part in rule.parts) for rule in rules)
+    return (
+        "cells separated by single spaces with blank cells dropped: the figures of "
+        f"{rows} rows were placed in their columns by the identities {sums or '(none)'} "
+        "and the code hierarchy (类 = Σ 款, 款 = Σ 项, 合计 = Σ 类, in every column)"
+    )
 
 
 def _assign_parts(segments: list[Segment], parts: list[_Part]) -> list[tuple[_Part, Segment]] | None:
@@ -532,7 +552,8 @@ def _assign_parts(segments: list[Segment], parts: list[_Part]) -> list[tuple[_Pa
     # One side of a two-sided row is blank: the expenditure side names 支出 or a code.
     assigned: list[tuple[_Part, Segment]] = []
     for segment in segments:
-        index = 1 if (segment.code or "支出" in segment.name or "结余" in segment.name and "年终" in segment.name) else 0
+        name = segment.name.replace(" ", "")  # wrapped: "二十、住房保障支 出"
+        index = 1 if (segment.code or "支出" in name or "结余" in name and "年终" in name) else 0
         assigned.append((parts[min(index, len(parts) - 1)], segment))
     return assigned
 
