@@ -155,6 +155,27 @@ def test_a_ruled_table_reads_cells_by_its_rulings(tmp_path: Path):
     assert read_document(path).lines == ("Item\tBudget\tFinal", "Travel\t\t30.00", "Hire of a very long name\t5.00")
 
 
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+
+@pytest.mark.skipif(not CJK_FONT.exists(), reason="fonts-noto-cjk is not installed")
+def test_a_code_and_its_name_in_one_cell_keep_their_space(tmp_path: Path):
+    def draw(pdf: FPDF) -> None:
+        pdf.add_font("noto", fname=str(CJK_FONT))
+        pdf.set_font("noto", size=10)
+        pdf.set_xy(72, 100)
+        pdf.cell(200, 20, "208 社会保障和就业支出", border=1)
+        pdf.cell(80, 20, "2,012.78", border=1)
+        pdf.set_xy(72, 120)
+        pdf.cell(200, 20, "行政事业单位养老支出", border=1)
+        pdf.cell(80, 20, "518.17", border=1)
+
+    path = _pdf(tmp_path, "code-and-name.pdf", draw)
+    # The space glyph is narrower than a cell gap; it still parts the code from the name,
+    # and nothing is put between Chinese glyphs.
+    assert read_document(path).lines == ("208 社会保障和就业支出\t2,012.78", "行政事业单位养老支出\t518.17")
+
+
 # --- bad PDFs: one line each, naming the file ------------------------------------------------------
 
 

@@ -30,6 +30,10 @@ from typing import Iterable, Sequence
 # A gap of an em between glyphs separates cells; letter-spaced names
 # (因 公 出 国) and justified prose stay well below it.
 CELL_GAP_EM = 1.0
+# A gap of 0.15 em between a code or figure and a Chinese word is a space: the
+# space glyph of CJK fonts is about 0.22 em wide (Noto Sans CJK), justified prose
+# spreads its glyphs by less.
+MIXED_SPACE_EM = 0.15
 # Glyphs on one baseline, within this share of their size, are one line.
 BASELINE_TOLERANCE_EM = 0.4
 # Consecutive rows of a table drawn without rulings are this close.
@@ -246,14 +250,31 @@ def _is_word_char(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
+def _shows_space(previous: Glyph, glyph: Glyph) -> bool:
+    """Whether the page shows a space between two glyphs of one run.
+
+    Between Latin words or figures a fifth of an em is a space. Between a code
+    or figure and a Chinese word ("208 社会保障和就业支出", "900026 某局") a
+    third of an em is: the code and the name are two things, and the table
+    extractors read them apart by that space. Between two Chinese glyphs no gap
+    short of a cell's is a space: justified lines spread them.
+    """
+    gap = glyph.x0 - previous.x1
+    if gap > CELL_GAP_EM * glyph.size:
+        return True
+    latin_before, latin_after = _is_word_char(previous.char), _is_word_char(glyph.char)
+    if latin_before and latin_after:
+        return gap > 0.2 * glyph.size
+    if latin_before or latin_after:
+        return gap > MIXED_SPACE_EM * glyph.size
+    return False
+
+
 def _joined(glyphs: Sequence[Glyph]) -> str:
-    """One run of text; a space only where the page shows one between Latin words or figures."""
+    """One run of text; a space only where the page shows one (``_shows_space``)."""
     parts = [glyphs[0].char]
     for previous, glyph in zip(glyphs, glyphs[1:]):
-        gap = glyph.x0 - previous.x1
-        if gap > CELL_GAP_EM * glyph.size or (
-            gap > 0.2 * glyph.size and _is_word_char(previous.char) and _is_word_char(glyph.char)
-        ):
+        if _shows_space(previous, glyph):
             parts.append(" ")
         parts.append(glyph.char)
     return "".join(parts)
