@@ -169,3 +169,10 @@ def test_an_impossible_title_year_gives_way_to_the_budget_year_lines() -> None:
     info, warnings = read_document_info(excerpt("某某局0999年部门预算\n预算年度:2024\n"))
     assert info.fiscal_year == 2024
     assert [w.lines.first for w in warnings] == [1]
+
+
+def test_numbers_in_a_file_name_that_are_not_years_are_not_misprints() -> None:
+    info, warnings = read_document_info(source_from_bytes("一、部门职责\n".encode("utf-8"), "900001_2023.txt"))
+    assert info.fiscal_year == 2023 and not any("900001" in w.message for w in warnings)
+    _, warnings = read_document_info(source_from_bytes("一、部门职责\n".encode("utf-8"), "某局0999年部门预算.txt"))
+    assert any("'0999'" in w.message and "cannot be a fiscal year" in w.message for w in warnings)

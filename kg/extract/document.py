@@ -214,7 +214,15 @@ def _file_name(path: str) -> str:
 
 
 def _file_year(path: str) -> _YearEvidence:
-    return _years([(1, match.group(1)) for match in _FILE_YEAR.finditer(_file_name(path)) if len(match.group(1)) >= 4])
+    """A year in the file name; only digits before 年 claim to be one ("900000_2023.txt" holds a unit code)."""
+    found: list[tuple[int, str]] = []
+    name = _file_name(path)
+    for match in _FILE_YEAR.finditer(name):
+        digits = match.group(1)
+        claims_year = name[match.end():].lstrip().startswith("年")
+        if claims_year or _year_of(digits) is not None:
+            found.append((1, digits))
+    return _years(found)
 
 
 def _file_unit(path: str) -> str | None:
