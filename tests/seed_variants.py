@@ -176,3 +176,37 @@ def facts_kept(original: Counter[Fact], variant: Counter[Fact]) -> float:
     """The share of the original's facts that the variant yields too."""
     total = sum(original.values())
     return sum((original & variant).values()) / total if total else 1.0
+
+
+REWRITES = {
+    "retitled": retitled,
+    "untitled": untitled,
+    "renamed_tables": renamed_tables,
+    "untitled_tables": untitled_tables,
+    "in_yuan": in_yuan,
+    "single_spaced": single_spaced,
+    "all": lambda text: single_spaced(in_yuan(renamed_tables(retitled(text)))),
+}
+
+
+def main() -> None:
+    """Print facts kept per seed and rewrite: ``.venv/bin/python tests/seed_variants.py``."""
+    from pathlib import Path
+
+    seeds = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+    totals = {name: [0, 0] for name in REWRITES}
+    for path in sorted(seeds.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        original = facts(text)
+        cells = []
+        for name, rewrite in REWRITES.items():
+            kept = sum((original & facts(rewrite(text))).values())
+            totals[name][0] += kept
+            totals[name][1] += sum(original.values())
+            cells.append(f"{name}={facts_kept(original, facts(rewrite(text))):.3f}")
+        print(path.name[:3], sum(original.values()), " ".join(cells))
+    print("all seeds", " ".join(f"{name}={kept}/{total}={kept / total:.3f}" for name, (kept, total) in totals.items()))
+
+
+if __name__ == "__main__":
+    main()
