@@ -19,7 +19,7 @@ from kg.extract.organisation import extract_bodies
 from kg.extract.performance import extract_performance
 from kg.readers import read_document
 from kg.reading import InputError, SourceText
-from kg.records import ParsedDocument, ParseWarning, TableInfo, TableKind
+from kg.records import Lines, ParsedDocument, ParseWarning, TableInfo, TableKind
 from kg.tables import RawTable, find_tables
 
 _DOCUMENT_ID = re.compile(r"[^0-9A-Za-z_.\-\u4e00-\u9fff]+")
@@ -54,6 +54,7 @@ def parse_source(source: SourceText, document_id: str) -> ParsedDocument:
         pages=source.pages,
     )
     document.warnings.extend(info_warnings)
+    document.warnings.extend(_image_page_warnings(source))
     table_lines: set[int] = set()
     for index, table in enumerate(tables, start=1):
         table_lines.update(range(table.first_line, table.last_line + 1))
@@ -64,6 +65,17 @@ def parse_source(source: SourceText, document_id: str) -> ParsedDocument:
     document.glossary.extend(extract_glossary(source, table_lines))
     document.warnings.sort(key=lambda warning: (warning.lines.first, warning.message))
     return document
+
+
+def _image_page_warnings(source: SourceText) -> list[ParseWarning]:
+    """One warning per page that is only an image, at the first line read after it."""
+    warnings = []
+    for page in source.image_pages:
+        after = next((n for n, on in enumerate(source.pages or (), start=1) if on > page), len(source.lines))
+        warnings.append(
+            ParseWarning(Lines(after, after), f"page {page} holds images and no text: its content was not read (run OCR on it)")
+        )
+    return warnings
 
 
 def _extract_table(document: ParsedDocument, table: RawTable, index: int) -> None:

@@ -39,6 +39,9 @@ class SourceText:
     sha256: str
     lines: tuple[str, ...]  # lines[0] is line 1
     pages: tuple[int, ...] | None = None
+    # Pages that hold images and no text (scans inside a PDF that otherwise has a
+    # text layer): their content was not read, which the parse must say.
+    image_pages: tuple[int, ...] = ()
 
     def line(self, number: int) -> str:
         return self.lines[number - 1]

@@ -229,6 +229,30 @@ def test_an_image_only_pdf_needs_ocr_and_says_which_pages(tmp_path: Path):
     assert _refusal(path) == f"{path}: no text layer: pages 1-3 are images; run OCR first"
 
 
+def test_a_scanned_page_among_text_pages_is_read_around_and_warned_of(tmp_path: Path):
+    from kg.parse import parse_source
+
+    scan = Image.new("RGB", (200, 280), "white")
+    buffer = io.BytesIO()
+    scan.save(buffer, format="PNG")
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_font("helvetica", size=10)
+    pdf.add_page()
+    pdf.text(72, 100, "first page")
+    pdf.add_page()
+    pdf.image(io.BytesIO(buffer.getvalue()), x=50, y=50, w=400)
+    pdf.add_page()
+    pdf.text(72, 100, "third page")
+    path = tmp_path / "mixed.pdf"
+    pdf.output(str(path))
+    source = read_document(path)
+    assert source.lines == ("first page", "third page") and source.pages == (1, 3)
+    assert source.image_pages == (2,)
+    warnings = parse_source(source, "mixed").warnings
+    scanned = [w for w in warnings if "page 2 holds images" in w.message]
+    assert len(scanned) == 1 and scanned[0].lines.first == 2  # at "third page", the first line after it
+
+
 def test_a_pdf_that_is_really_text_and_text_that_is_really_a_pdf(tmp_path: Path):
     text_as_pdf = tmp_path / "report.pdf"
     text_as_pdf.write_text("部门预算\n预算年度:2024\n", encoding="utf-8")

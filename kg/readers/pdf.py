@@ -90,7 +90,7 @@ def read_pdf(path: Path | str) -> SourceText:
         if image_pages:
             raise InputError(name, None, f"no text layer: {_page_span(image_pages, count)}; run OCR first")
         raise InputError(name, None, f"no text on any of its {count} pages; expected a budget document")
-    return SourceText(name, "pdf", digest, tuple(lines), tuple(pages))
+    return SourceText(name, "pdf", digest, tuple(lines), tuple(pages), tuple(image_pages))
 
 
 def _sha256(path: Path) -> str:
