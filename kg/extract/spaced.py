@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from kg.extract.columns import MEANING_RULES
 from kg.extract.numbers import NOT_APPLICABLE, is_figure, looks_like_number
-from kg.extract.placement import Identity, RowChoice, resolve, row_options, settle
+from kg.extract.placement import Identity, RowChoice, half_unit, resolve, row_options, settle
 from kg.records import Lines, ParseWarning
 from kg.tables import Row, is_column_number_row
 
@@ -431,6 +432,7 @@ def rebuild(header: list[Row], body: list[Row], lines: Lines) -> Rebuilt:
     warnings: list[ParseWarning] = []
     cells_of: list[list[str]] = []
     pending: list[_Figures] = []
+    half = half_unit([cell for row in body for cell in row.cells])
     for index, row in enumerate(body):
         cells = [""] * width
         cells_of.append(cells)
@@ -462,7 +464,7 @@ def rebuild(header: list[Row], body: list[Row], lines: Lines) -> Rebuilt:
                     f"and no identity constrains {free}; left out"
                 )))
                 continue
-            options = row_options(segment.figures, part.amounts, part_rules)
+            options = row_options(segment.figures, part.amounts, part_rules, half)
             if not options:
                 reason = "too many ways to place them" if options is None else "no placement the identities allow"
                 warnings.append(_row_warning(
@@ -471,7 +473,7 @@ def rebuild(header: list[Row], body: list[Row], lines: Lines) -> Rebuilt:
                 continue
             is_total = not segment.code and bool(_TOTAL_ROW.match(segment.name.replace(" ", "")))
             pending.append(_Figures(index, part, segment.code, is_total, RowChoice(segment.figures, tuple(options))))
-    by_identity = _place(pending, parts, cells_of, body, paths, warnings)
+    by_identity = _place(pending, parts, cells_of, body, paths, warnings, half)
     rows = [Row(tuple(cells), row.line, starts_page=row.starts_page) for cells, row in zip(cells_of, body)]
     if by_identity:
         warnings.append(ParseWarning(lines, _identity_note(by_identity, rules, paths)))
@@ -508,11 +510,12 @@ def _place(
     body: list[Row],
     paths: list[tuple[str, ...]],
     warnings: list[ParseWarning],
+    half: Decimal,
 ) -> int:
     """Fill in the figures; returns how many rows needed the identities."""
     open_: list[set[tuple[int, ...]]] = [set(f.choice.options) for f in pending]
     if len(parts) == 1:
-        open_ = resolve([f.choice for f in pending], _hierarchy(pending), parts[0].amounts)
+        open_ = resolve([f.choice for f in pending], _hierarchy(pending), parts[0].amounts, half)
     by_identity = 0
     for figures, options in zip(pending, open_):
         placement = settle(figures.choice.figures, options)
