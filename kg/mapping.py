@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.classification import ECONOMIC_CATEGORIES, FUNCTIONAL_CATEGORIES, parent_notation
+from kg.families import family_by_key
 from kg.iris import Iris
 from kg.records import (
     Activity,
@@ -146,8 +147,11 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
     unit = iris.unit(info.issuing_unit) if info.issuing_unit else None
     year = ox.Literal(str(info.fiscal_year), datatype=XSD.gYear) if info.fiscal_year is not None else None
 
-    out.add(doc, RDF.type, BKG.DepartmentBudgetDisclosure if info.scope == "department" else BKG.UnitBudgetDisclosure)
+    classes = family_by_key(document.family).classes
+    out.add(doc, RDF.type, BKG[classes.department if info.scope == "department" else classes.unit])
     out.add(doc, RDF.type, BKG.BudgetDocument)
+    if classes.family != "BudgetDocument":
+        out.add(doc, RDF.type, BKG[classes.family])
     out.add(doc, DCT.title, _zh(info.title))
     out.add(doc, RDFS.label, _zh(info.title))
     out.add(doc, BKG.fiscalYear, year)

@@ -17,6 +17,7 @@ from kg.extract.glossary import extract_glossary
 from kg.extract.narrative import extract_narrative
 from kg.extract.organisation import extract_bodies
 from kg.extract.performance import extract_performance
+from kg.families import Family, recognise_family
 from kg.readers import read_document
 from kg.reading import InputError, SourceText
 from kg.records import Lines, ParsedDocument, ParseWarning, TableInfo, TableKind
@@ -37,29 +38,32 @@ def document_id_for(path: Path | str) -> str:
     return identifier
 
 
-def parse_file(path: Path | str) -> ParsedDocument:
-    return parse_source(read_document(path), document_id_for(path))
+def parse_file(path: Path | str, family: Family | None = None) -> ParsedDocument:
+    return parse_source(read_document(path), document_id_for(path), family)
 
 
-def parse_source(source: SourceText, document_id: str) -> ParsedDocument:
-    tables = find_tables(source)
+def parse_source(source: SourceText, document_id: str, family: Family | None = None) -> ParsedDocument:
+    """One document's records, read with its family's vocabulary (recognised from its headings unless given)."""
+    family = family or recognise_family(source.lines)
+    tables = find_tables(source, family)
     # A fact about the document that cannot be found (year, unit) is a warning, never
     # a refusal: one missing line must not lose the hundreds of figures around it.
-    info, info_warnings = read_document_info(source)
+    info, info_warnings = read_document_info(source, family)
     document = ParsedDocument(
         document_id=document_id,
         source_path=source.path,
         sha256=source.sha256,
         info=info,
         pages=source.pages,
+        family=family.key,
     )
     document.warnings.extend(info_warnings)
     document.warnings.extend(_image_page_warnings(source))
     table_lines: set[int] = set()
     for index, table in enumerate(tables, start=1):
         table_lines.update(range(table.first_line, table.last_line + 1))
-        _extract_table(document, table, index)
-    figures, narrative_warnings = extract_narrative(source, table_lines, info.fiscal_year)
+        _extract_table(document, table, index, family)
+    figures, narrative_warnings = extract_narrative(source, table_lines, info.fiscal_year, family)
     document.narrative.extend(figures)
     document.warnings.extend(narrative_warnings)
     document.glossary.extend(extract_glossary(source, table_lines))
@@ -78,7 +82,7 @@ def _image_page_warnings(source: SourceText) -> list[ParseWarning]:
     return warnings
 
 
-def _extract_table(document: ParsedDocument, table: RawTable, index: int) -> None:
+def _extract_table(document: ParsedDocument, table: RawTable, index: int, family: Family) -> None:
     lines = table.lines
     if table.kind is None:
         document.warnings.append(
@@ -98,6 +102,6 @@ def _extract_table(document: ParsedDocument, table: RawTable, index: int) -> Non
         bodies, warnings = extract_bodies(table)
         document.bodies.extend(bodies)
     else:
-        budget_lines, warnings = extract_budget_lines(table, index)
+        budget_lines, warnings = extract_budget_lines(table, index, family)
         document.budget_lines.extend(budget_lines)
     document.warnings.extend(warnings)

@@ -280,3 +280,4 @@ class ParsedDocument:
     glossary: list[GlossaryEntry] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     pages: tuple[int, ...] | None = None  # pages[n - 1] is the page of source line n (PDF input)
+    family: str = "budget"  # kg.families key: budget (预算) or final-accounts (决算)

@@ -11,8 +11,8 @@ What a PDF extraction does to a table, and what this module undoes:
   each body row remembers whether it opens a page, because a cell cut at a
   page break continues in that row.
 
-Which table a block is comes from ``recognition``: by its title and header,
-never by the file it is in.
+Which table a block is comes from ``recognition``: by its title and header in
+the words of the document's family (``kg.families``), never by the file it is in.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract.numbers import is_figure, money_unit_of
+from kg.families import Family
+from kg.families.budget import BUDGET
 from kg.reading import SourceText
 from kg.records import Lines, MoneyUnit, TableKind
 from kg.recognition import recognise_header, recognise_title
@@ -178,7 +180,7 @@ class _Block:
     spaced: bool = False  # rows are single-space words (see split_spaced)
 
 
-def find_tables(source: SourceText) -> list[RawTable]:
+def find_tables(source: SourceText, family: Family = BUDGET) -> list[RawTable]:
     blocks: list[_Block] = []
     current: _Block | None = None
     pending_title: tuple[int, str] | None = None  # a recognised title awaiting its rows
@@ -211,7 +213,7 @@ def find_tables(source: SourceText) -> list[RawTable]:
             continue
         cells = split_row(line, in_table=current is not None or pending_title is not None)
         spaced = False
-        if cells is None and (current is None or current.spaced) and not _is_title(text):
+        if cells is None and (current is None or current.spaced) and not _is_title(text, family):
             in_rows = current is not None and pending_title is None
             # A unit line (单位：万元) announces a table even where its title is not recognised.
             cells = split_spaced(line, in_table=pending_title is not None or announced, in_rows=in_rows)
@@ -227,7 +229,7 @@ def find_tables(source: SourceText) -> list[RawTable]:
             current.rows.append(Row(cells, number, starts_page=current.page_break))
             current.page_break = False
             continue
-        if _is_title(text):
+        if _is_title(text, family):
             if current is not None and _normalised_title(text) == _normalised_title(current.title):
                 current.page_break = True  # the title repeats on the next page
                 continue
@@ -247,11 +249,11 @@ def find_tables(source: SourceText) -> list[RawTable]:
         pending_unit = unit
         last_prose = (number, text)
 
-    return [_to_table(block) for block in blocks]
+    return [_to_table(block, family) for block in blocks]
 
 
-def _is_title(text: str) -> bool:
-    return len(text) <= 80 and not text.endswith(("。", ";", "；")) and recognise_title(text) is not None
+def _is_title(text: str, family: Family) -> bool:
+    return len(text) <= 80 and not text.endswith(("。", ";", "；")) and recognise_title(text, family) is not None
 
 
 def _is_page_furniture(text: str) -> bool:
@@ -262,7 +264,7 @@ def _is_data_row(cells: tuple[str, ...]) -> bool:
     return any(is_figure(c) for c in cells) and not is_column_number_row(cells)
 
 
-def _to_table(block: _Block) -> RawTable:
+def _to_table(block: _Block, family: Family) -> RawTable:
     rows = block.rows
     # Header: leading rows up to the first one that carries a figure.
     header: list[Row] = []
@@ -276,9 +278,9 @@ def _to_table(block: _Block) -> RawTable:
     if index == len(rows) and len(rows) > 1:
         # A grid of text only (a performance table): the first row is its header.
         header, index = rows[:1], 1
-    kind = recognise_title(block.title)
+    kind = recognise_title(block.title, family)
     if kind is None:
-        kind = recognise_header([c for row in header for c in row.cells] + list(rows[0].cells))
+        kind = recognise_header([c for row in header for c in row.cells] + list(rows[0].cells), family)
     header_signatures = {_signature(row.cells) for row in header}
     body: list[Row] = []
     pending_page = False

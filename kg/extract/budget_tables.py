@@ -28,6 +28,8 @@ from kg.extract.columns import (
     side_hint,
 )
 from kg.extract.spaced import rebuild
+from kg.families import Family
+from kg.families.budget import BUDGET
 from kg.extract.numbers import NOT_APPLICABLE, is_figure, looks_like_number, money_unit_of, parse_amount
 from kg.records import (
     BudgetLine,
@@ -70,7 +72,9 @@ class _Record:
     last_line: int
 
 
-def extract_budget_lines(table: RawTable, index: int) -> tuple[list[BudgetLine], list[ParseWarning]]:
+def extract_budget_lines(
+    table: RawTable, index: int, family: Family = BUDGET
+) -> tuple[list[BudgetLine], list[ParseWarning]]:
     warnings: list[ParseWarning] = []
     if table.spaced:
         # Words, not columns: rebuild the columns first (figures placed by the identities).
@@ -85,7 +89,7 @@ def extract_budget_lines(table: RawTable, index: int) -> tuple[list[BudgetLine],
     lines: list[BudgetLine] = []
     for record in _records(table.body, parts, width):
         for part in parts:
-            lines.extend(_part_lines(table, index, part, record, paths, unit, default_scheme, warnings))
+            lines.extend(_part_lines(table, index, part, record, paths, unit, default_scheme, family, warnings))
     return lines, warnings
 
 
@@ -215,6 +219,7 @@ def _part_lines(
     paths: list[list[str]],
     unit: MoneyUnit,
     default_scheme: CodeScheme,
+    family: Family,
     warnings: list[ParseWarning],
 ) -> list[BudgetLine]:
     cells = record.cells
@@ -234,7 +239,7 @@ def _part_lines(
     is_total = bool(_TOTAL_LABEL.match(label.replace(" ", "")))
     result: list[BudgetLine] = []
     for column, text in figures:
-        meaning = column_meaning(paths[column])
+        meaning = column_meaning(paths[column], family)
         amount = parse_amount(text, None if meaning in NON_MONEY_COLUMNS else unit)
         if amount is None:
             warnings.append(ParseWarning(lines, f"expected a figure in column {'/'.join(paths[column]) or column + 1}, found {text!r}"))

@@ -4,13 +4,16 @@ Headers nest (``本年收入 / 财政拨款收入``, ``基本支出 / 人员经�
 span columns, and every template words them a little differently. The header
 rows are first flattened into one path per column, then the most specific part
 of the path that names a meaning wins; generic words such as 小计/合计 defer
-to the part above them (``基本支出 / 小计`` is basic expenditure).
+to the part above them (``基本支出 / 小计`` is basic expenditure). The rules
+are the family's (``kg.families``): a 决算's 年初结转和结余 means nothing to a budget.
 """
 
 from __future__ import annotations
 
 import re
 
+from kg.families import Family
+from kg.families.budget import BUDGET
 from kg.tables import Row
 
 # key -> Chinese label; the ontology declares each as bkg:column-<key>.
@@ -62,56 +65,9 @@ COLUMN_MEANINGS: dict[str, str] = {
 # Columns whose figures are not money.
 NON_MONEY_COLUMNS = {"quantity"}
 
-# Most specific first: the first rule a header part matches names its meaning.
-MEANING_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), key)
-    for pattern, key in (
-        (r"上级一般公共预算|一般公共预算.*转移支付", "general_budget_transfer"),
-        (r"上级政府性基金|政府性基金.*转移支付", "government_fund_transfer"),
-        (r"上级国有资本|国有资本.*转移支付", "state_capital_transfer"),
-        (r"非财政拨款.*结转", "non_fiscal_carryover"),
-        (r"财政拨款.*结转", "fiscal_carryover"),
-        (r"上年结转|结转结余|上年结余", "carryover"),
-        (r"一般公共预算|一般财力|公共财政", "general_budget"),
-        (r"政府性基金|基金预算", "government_fund"),
-        (r"国有资本经营", "state_capital"),
-        (r"财政专户", "special_account"),
-        (r"财政拨款", "fiscal_appropriation"),
-        (r"单位资金", "unit_funds"),
-        (r"经营收入", "operating_income"),
-        (r"事业收入", "business_income"),
-        (r"上级补助", "superior_subsidy"),
-        (r"附属单位上缴", "subordinate_remittance"),
-        (r"其他收入|其他来源|其他渠道|其他资金", "other_income"),
-        (r"人员经费", "personnel"),
-        (r"公用经费", "public"),
-        (r"基本支出", "basic"),
-        (r"项目支出", "project"),
-        (r"经营支出", "operating_expenditure"),
-        (r"上解上级", "remit_superior"),
-        (r"对附属单位补助", "subsidy_subordinate"),
-        (r"工资福利", "wages"),
-        (r"商品和服务", "goods_services"),
-        (r"对个人和家庭", "household_subsidy"),
-        (r"资本性支出", "capital"),
-        (r"因公出国", "outbound_travel"),
-        (r"购置费|车辆购置", "vehicle_purchase"),
-        (r"运行(?:维护)?费|运维费", "vehicle_operation"),
-        (r"公务用车", "vehicles"),
-        (r"公务接待", "reception"),
-        (r"会议费", "meeting"),
-        (r"培训费", "training"),
-        (r"单价", "unit_price"),
-        (r"数量", "quantity"),
-        (r"上年", "previous_year"),
-        (r"增减|增长|变动", "change"),
-        (r"本年收入|本年合计|本年预算", "current_year"),
-    )
-)
-_GENERIC = re.compile(
-    r"^(?:小计|合计|总计|计|预算数|预算金额|金额|预算|数额|资金总额|年度预算|预算资金|支出预算|价值|"
-    r"政府采购金额|当年部门预算安排资金|项目|收入|支出|功能分类|财政拨款收入|财政拨款支出)$"
-)
+# The budget family's rules, for the single-space reader (``extract.spaced``), which
+# cuts header words by them.
+MEANING_RULES = BUDGET.column_rules
 
 
 def header_paths(header: list[Row], width: int) -> list[list[str]]:
@@ -136,14 +92,21 @@ def _group_continues(header: list[Row], depth: int, column: int) -> bool:
     return any(row.cell(column).strip() for row in header[depth + 1:])
 
 
-def column_meaning(path: list[str]) -> str:
+def column_meaning(path: list[str], family: Family = BUDGET) -> str:
+    """The meaning of a column by the family's rules (``kg.families``)."""
+    generic = family.generic_columns
     for part in reversed(path):
-        if _GENERIC.match(part):
+        if generic.match(part):
             continue
-        for pattern, key in MEANING_RULES:
+        for pattern, key in family.column_rules:
             if pattern.search(part):
                 return key
-    return "total" if any(_GENERIC.match(part) for part in path) else "other"
+    return "total" if any(generic.match(part) for part in path) else "other"
+
+
+def column_stage(path: list[str], family: Family = BUDGET) -> str:
+    """The stage of the budget cycle a money column's figures belong to (年初预算 / 调整预算 / 决算)."""
+    return family.column_stage(path) or family.default_stage
 
 
 def side_hint(path: list[str]) -> str | None:

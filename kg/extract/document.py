@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePath
 
+from kg.families import Family
+from kg.families.budget import BUDGET
 from kg.reading import SourceText
 from kg.records import DocumentInfo, Lines, ParseWarning
 
@@ -25,11 +29,17 @@ _CJK = "\u4e00-\u9fff"
 # "X2024年度单位财务预算". The heading "…公开情况说明" of the explanatory part is
 # the fallback. The year is read as a whole run of digits so that a malformed one
 # (twenty digits, 0999) is refused rather than cut down to four plausible digits.
-_TITLE = re.compile(
-    rf"^(?P<unit>[{_CJK}()]*?)\s*(?P<year>\d+)\s*年\s*度?\s*(?P<unit_after>[{_CJK}()]*?)\s*"
-    r"(?:[省市区县旗乡镇本]级)?\s*(?P<scope>部门|单位)?\s*(?:财务)?\s*预\s*算\s*(?:信息)?\s*(?:公开)?"
-    r"\s*(?P<suffix>(?:情况)?说明)?\s*$"
-)
+
+
+@lru_cache(maxsize=8)
+def _title_pattern(word: str) -> re.Pattern[str]:
+    """The document title of a family whose titles end in ``word`` (预算, 决算)."""
+    return re.compile(
+        rf"^(?P<unit>[{_CJK}()]*?)\s*(?P<year>\d+)\s*年\s*度?\s*(?P<unit_after>[{_CJK}()]*?)\s*"
+        rf"(?:[省市区县旗乡镇本]级)?\s*(?P<scope>部门|单位)?\s*(?:财务)?\s*{word}\s*(?:信息)?\s*(?:公开)?"
+        r"\s*(?P<suffix>(?:情况)?说明)?\s*$"
+    )
+
 _UNIT_FIELD = re.compile(
     rf"(?:编制部门|编制单位|单位名称|部门名称|预算单位)(?:\(盖章\))?\s*:\s*(?P<name>[{_CJK}()]+)"
 )
@@ -82,8 +92,8 @@ class _Title:
     unit: str | None  # the unit or region the title names
 
 
-def _title_match(text: str) -> re.Match[str] | None:
-    match = _TITLE.match(text)
+def _title_match(text: str, family: Family) -> re.Match[str] | None:
+    match = _title_pattern(family.document_word).match(text)
     if match is None:
         return None
     after = match.group("unit_after")
@@ -93,14 +103,30 @@ def _title_match(text: str) -> re.Match[str] | None:
     return match
 
 
-def _find_title(lines: tuple[str, ...]) -> _Title | None:
+def _cover_lines(lines: tuple[str, ...], index: int, window: int) -> Iterator[tuple[str, int]]:
+    """Line ``index`` joined with up to ``window - 1`` short name lines after it, and the last line used.
+
+    A cover may print one title over several lines ("中共上海市普陀区委" /
+    "社会工作部 2024 年度" / "部门决算"); the longest join that reads as a title wins.
+    """
+    for size in range(window, 1, -1):
+        part = lines[index : index + size]
+        texts = [_plain(line).lstrip("#").strip() for line in part]
+        if len(part) == size and all(t and len(t) <= 24 and not _is_table_row(l) for t, l in zip(texts, part)):
+            yield "".join(texts), index + size - 1
+    yield _plain(lines[index]).lstrip("#").strip(), index
+
+
+def _find_title(lines: tuple[str, ...], family: Family) -> _Title | None:
     """The first title line; a …情况说明 heading is the fallback."""
     fallback: _Title | None = None
-    for index, raw in enumerate(lines):
+    for start, raw in enumerate(lines):
         if _is_table_row(raw):
             continue
-        text = _plain(raw).lstrip("#").strip()
-        match = _title_match(text)
+        for text, index in _cover_lines(lines, start, family.title_window):
+            match = _title_match(text, family)
+            if match:
+                break
         if not match:
             continue
         number = index + 1
@@ -108,13 +134,13 @@ def _find_title(lines: tuple[str, ...]) -> _Title | None:
         if match.group("suffix"):
             if fallback is None:
                 head = text[: match.start("suffix")].rstrip()
-                fallback = _Title(head, Lines(number, number), match.group("year"), match.group("scope"), unit)
+                fallback = _Title(head, Lines(start + 1, number), match.group("year"), match.group("scope"), unit)
             continue
-        first = number
+        first = start + 1
         if not match.group("unit"):
             # The unit (and region) may be printed on the lines above the year line.
             above: list[str] = []
-            previous = index - 1
+            previous = start - 1
             while previous >= 0 and len(above) < 3:
                 candidate = _plain(lines[previous])
                 if candidate:
@@ -225,9 +251,9 @@ def _file_year(path: str) -> _YearEvidence:
     return _years(found)
 
 
-def _file_unit(path: str) -> str | None:
+def _file_unit(path: str, family: Family) -> str | None:
     """The unit a file name such as "某区财政局2024年度部门预算" names before its year."""
-    match = _title_match(_file_name(path).replace("_", " ").strip())
+    match = _title_match(_file_name(path).replace("_", " ").strip(), family)
     if match is None:
         return None
     return _SPACE.sub("", match.group("unit") or match.group("unit_after") or "") or None
@@ -259,10 +285,10 @@ def _fiscal_year(title: _Title | None, lines: tuple[str, ...], path: str) -> tup
     return None, warnings
 
 
-def _scope(title_scope: str | None, lines: tuple[str, ...]) -> str:
+def _scope(title_scope: str | None, lines: tuple[str, ...], family: Family) -> str:
     if title_scope is None:
         text = "\n".join(lines)
-        title_scope = "单位" if text.count("单位预算") > text.count("部门预算") else "部门"
+        title_scope = "单位" if text.count(f"单位{family.name}") > text.count(f"部门{family.name}") else "部门"
     return "unit" if title_scope == "单位" else "department"
 
 
@@ -305,24 +331,24 @@ def _approval(lines: tuple[str, ...]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def read_document_info(source: SourceText) -> tuple[DocumentInfo, list[ParseWarning]]:
+def read_document_info(source: SourceText, family: Family = BUDGET) -> tuple[DocumentInfo, list[ParseWarning]]:
     """The document's info, and warnings for the facts about it that could not be read."""
     lines = source.lines
-    title = _find_title(lines)
+    title = _find_title(lines, family)
     names, codes = _unit_names(lines)
     title_unit = title.unit if title else None
     fiscal_year, warnings = _fiscal_year(title, lines, source.path)
-    issuing_unit = names.most_common(1)[0][0] if names else (title_unit or _file_unit(source.path) or "")
+    issuing_unit = names.most_common(1)[0][0] if names else (title_unit or _file_unit(source.path, family) or "")
     if not issuing_unit:
         warnings.append(ParseWarning(title.lines if title else Lines(1, 1),
                                      "no issuing unit found (title, 编制单位/单位名称 lines, file name); the document has none"))
-    scope = _scope(title.scope if title else None, lines)
+    scope = _scope(title.scope if title else None, lines, family)
     if title:
         title_text, title_lines = title.text, title.lines
     else:
         scope_word = "单位" if scope == "unit" else "部门"
         year_text = f" {fiscal_year}年" if fiscal_year else ""
-        title_text, title_lines = f"{issuing_unit}{year_text}{scope_word}预算", None
+        title_text, title_lines = f"{issuing_unit}{year_text}{scope_word}{family.name}", None
     region_sources = [n for n in (title_unit, *names) if n]
     approval_document, approval_date = _approval(lines)
     info = DocumentInfo(
@@ -339,5 +365,5 @@ def read_document_info(source: SourceText) -> tuple[DocumentInfo, list[ParseWarn
     return info, warnings
 
 
-def extract_document_info(source: SourceText) -> DocumentInfo:
-    return read_document_info(source)[0]
+def extract_document_info(source: SourceText, family: Family = BUDGET) -> DocumentInfo:
+    return read_document_info(source, family)[0]

@@ -20,9 +20,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 from kg.extract.document import extract_document_info
+from kg.families import Family
+from kg.families.budget import BOTH_TOTALS as _BOTH_TOTALS
+from kg.families.budget import BUDGET
 from kg.extract.numbers import parse_decimal
 from kg.reading import SourceText
 from kg.records import Amount, Lines, MoneyUnit, NarrativeFigure, ParseWarning
@@ -67,53 +71,18 @@ _THREE_PUBLIC_PARTS = {
     "three_public_total", "outbound_travel", "vehicle_total", "vehicle_purchase",
     "vehicle_operation", "reception",
 }
-# "部门预算收支安排 X 万元" states both totals at once (收入总计 = 支出总计).
-_BOTH_TOTALS = "both_totals"
-
 _CJK = "\u4e00-\u9fff"
-_YEAR = r"\d{4}\s*年?\s*"  # the 年 is sometimes dropped: "2023 预算收入合计"
-_UNIT_SCOPE = r"(?:部门|单位)?"
-# Alternatives are tried left to right at each position, so a kind whose
-# keyword is a longer form of another's comes first.
-_KEYWORD_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("vehicle_total", r"公务用车购置及运(?:行)?(?:维(?:护)?)?费"),
-    ("vehicle_purchase", r"公务用车购置(?!及)(?:费|支出)?"),
-    ("vehicle_operation", r"公务用车运(?:行)?(?:维(?:护)?)?费"),
-    ("vehicles_purchased", r"购置公务用车"),
-    ("vehicles_held", r"(?:公务用车)?保有量"),
-    ("procurement_goods", r"政府采购货物预算"),
-    ("procurement_works", r"政府采购工程预算"),
-    ("procurement_services", r"政府采购服务预算"),
-    ("procurement_total", r"政府采购预算(?:金额|总额)?"),
-    ("operating_costs", r"机关运行经费(?:财政拨款)?(?:预算)?"),
-    ("three_public_total", r"[“\"]三公[”\"]经费(?:数|预算)?|三公经费(?:数|预算)?"),
-    ("outbound_travel", r"因公出国\(境\)费(?:用)?"),
-    ("reception", r"公务接待费"),
-    ("general_budget_revenue",
-     r"(?<!上级)一般公共预算(?!支出|基本支出|项目支出|当年)(?:财政拨款)?(?:收入|拨款)?(?:合计)?"),
-    ("government_fund_revenue", r"(?<!上级)(?:政府性)?基金预算(?!支出)(?:财政拨款)?(?:收入|拨款)?"),
-    ("special_account_revenue", r"财政专户(?:核拨|管理资金)?收入"),
-    ("other_revenue", r"其他来源收入|单位资金收入|其他收入"),
-    ("carryover", r"上年结转(?:结余)?(?:资金)?|财政拨款结转(?:结余)?"),
-    (_BOTH_TOTALS,
-     r"(?:" + _YEAR + r",?\s*)?" + _UNIT_SCOPE
-     + r"(?:预算收支安排|收支预算安排|预算收支总额|(?<!拨款)收支总预算)"),
-    ("revenue_total",
-     r"(?:" + _YEAR + _UNIT_SCOPE + r"|部门|单位)(?:预算收入|收入预算)(?:合计|总计|总额)?"
-     r"|本年收入合计|收入总计"),
-    ("expenditure_total",
-     r"(?:" + _YEAR + _UNIT_SCOPE + r"|部门|单位)(?:预算支出|支出预算)(?:合计|总计|总额)?"
-     r"|本年支出合计|支出总计"),
-    ("basic_expenditure", r"基本支出(?!表|情况)(?:预算收入|预算)?"),
-    ("project_expenditure", r"项目支出(?!表|情况|绩效)(?:预算收入|预算)?"),
-    ("personnel_expenditure", r"人员经费"),
-    ("public_expenditure", r"(?:日常)?公用经费"),
-    # Asset lines start with the class: "1. 房屋 2512.34 平方米" (not "其他车辆 3 辆").
-    ("assets_buildings", rf"(?<![{_CJK}])房屋(?=\s*\d)"),
-    ("assets_vehicles", rf"(?<![{_CJK}])车辆(?=\s*\d+\s*辆)"),
-    ("assets_total", r"(?<!购置)固定资产(?:金额|总额|原值)?"),
-)
-_KEYWORD = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _KEYWORD_PATTERNS))
+
+
+@lru_cache(maxsize=8)
+def _keyword_pattern(keywords: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """One alternation of a family's narrative keywords, each a group named by its kind and position.
+
+    A family may word one kind several ways (a 决算's 政府采购金额 beside a budget's
+    政府采购预算), so a group name carries its position too.
+    """
+    return re.compile("|".join(f"(?P<{kind}__{index}>{pattern})" for index, (kind, pattern) in enumerate(keywords)))
+
 
 _NUMBER = r"\d[\d,]*(?:\s?\.\s?\d+)?"
 _MONEY_UNIT = r"万元|元(?!/)"
@@ -240,7 +209,7 @@ class _Keyword:
 
 
 def _kinds_of(match: re.Match[str]) -> tuple[str, ...]:
-    kind = match.lastgroup or ""
+    kind = (match.lastgroup or "").rsplit("__", 1)[0]
     return ("revenue_total", "expenditure_total") if kind == _BOTH_TOTALS else (kind,)
 
 
@@ -258,12 +227,12 @@ def _is_prior_mention(sentence: str, match: re.Match[str], kind: str, fiscal_yea
     return bool(years) and years[-1] < fiscal_year
 
 
-def _keywords(sentence: str, fiscal_year: int | None) -> list[_Keyword]:
+def _keywords(sentence: str, fiscal_year: int | None, keywords: re.Pattern[str]) -> list[_Keyword]:
     """The keywords that state a figure of this year, before any explanation."""
     explanation = _EXPLANATION.search(sentence)
     limit = explanation.start() if explanation else len(sentence)
     found: list[_Keyword] = []
-    for match in _KEYWORD.finditer(sentence, 0, limit):
+    for match in keywords.finditer(sentence, 0, limit):
         kinds = _kinds_of(match)
         if _is_prior_mention(sentence, match, kinds[0], fiscal_year):
             continue
@@ -371,9 +340,9 @@ def _clause_start(sentence: str, position: int) -> int:
 
 
 def _sentence_figures(
-    paragraph: Paragraph, offset: int, sentence: str, fiscal_year: int | None
+    paragraph: Paragraph, offset: int, sentence: str, fiscal_year: int | None, pattern: re.Pattern[str]
 ) -> tuple[list[NarrativeFigure], list[ParseWarning]]:
-    keywords = _keywords(sentence, fiscal_year)
+    keywords = _keywords(sentence, fiscal_year, pattern)
     if not keywords:
         return [], []
     explanation = _EXPLANATION.search(sentence)
@@ -423,7 +392,7 @@ def _sentence_figures(
 
 
 def extract_narrative(
-    source: SourceText, table_lines: set[int], fiscal_year: int | None = None
+    source: SourceText, table_lines: set[int], fiscal_year: int | None = None, family: Family = BUDGET
 ) -> tuple[list[NarrativeFigure], list[ParseWarning]]:
     """The figures the prose states, and warnings for figure sentences that could not be read.
 
@@ -431,12 +400,13 @@ def extract_narrative(
     it is read from the document when the caller does not already know it.
     """
     if fiscal_year is None:
-        fiscal_year = extract_document_info(source).fiscal_year
+        fiscal_year = extract_document_info(source, family).fiscal_year
+    pattern = _keyword_pattern(family.narrative_keywords)
     figures: list[NarrativeFigure] = []
     warnings: list[ParseWarning] = []
     for paragraph in prose_paragraphs(source, table_lines):
         for match in _SENTENCE.finditer(paragraph.text):
-            found, warned = _sentence_figures(paragraph, match.start(), match.group(), fiscal_year)
+            found, warned = _sentence_figures(paragraph, match.start(), match.group(), fiscal_year, pattern)
             figures.extend(found)
             warnings.extend(warned)
     return figures, warnings
