@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 import time
+import traceback
 import unicodedata
 from pathlib import Path
 
@@ -17,7 +18,8 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.reading import InputError
 from kg.settings import DEFAULT_BASE_IRI, Settings
-from kg.store import EXPORT_FORMATS, StoreError, open_store
+from kg.store import EXPORT_FORMATS, StoreError, open_store, require_store
+from kg.workers import describe
 
 
 class CommandError(Exception):
@@ -56,9 +58,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             if not args.quiet:
                 progress.write(f"{result.path.stem:40} unchanged, skipped")
             continue
-        if result.error is not None:
+        if result.message is not None:
             failures += 1
-            print(f"budgetkg: error: {result.error}", file=sys.stderr)
+            print(f"budgetkg: error: {result.message}", file=sys.stderr)
+            if args.debug and result.failure is not None and result.failure.detail:
+                print(result.failure.detail, file=sys.stderr, end="")
             continue
         report = result.report
         print(
@@ -81,7 +85,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from kg.validation import cross_document_report, document_ids, report_as, report_quads, validate_stored_document
 
     settings = _settings(args)
-    store = open_store(args.store)
+    store = open_store(args.store, create=False)
     iris = Iris(settings.base_iri)
     documents = document_ids(store, settings)
     if args.document:
@@ -102,7 +106,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    store = open_store(args.store)
+    store = open_store(args.store, create=False)
     data = store.export(EXPORT_FORMATS[args.format], args.graph)
     if args.output:
         Path(args.output).write_bytes(data)
@@ -142,7 +146,7 @@ def _term_text(term: object) -> str:
 def cmd_query(args: argparse.Namespace) -> int:
     from kg.vocabulary import sparql_prefixes
 
-    store = open_store(args.store)
+    store = open_store(args.store, create=False)
     try:
         result = store.query(sparql_prefixes() + args.sparql)
     except SyntaxError as error:
@@ -184,7 +188,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    store = open_store(args.store)
+    store = open_store(args.store, create=False)
     graphs = store.graphs()
     print(f"store: {args.store}")
     print(f"quads: {len(store)}")
@@ -200,6 +204,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.config import ServerConfig
     from api.server import run
 
+    require_store(args.store)
     run(
         ServerConfig(
             store=args.store,
@@ -262,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"budgetkg {__version__}")
     parser.set_defaults(error_exit=1)
     parser.add_argument("--base-iri", default=DEFAULT_BASE_IRI, help=f"base of every IRI the graph mints (default {DEFAULT_BASE_IRI})")
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an unexpected failure (a bug) after its one-line message")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="parse, reason over and validate documents; one named graph per document")
@@ -358,6 +364,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.error_exit
     except BrokenPipeError:
         return 0
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback, unless --debug
+        print(f"budgetkg: error: {describe(error)}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return args.error_exit
 
 
 if __name__ == "__main__":

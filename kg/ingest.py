@@ -8,11 +8,14 @@ partial graph behind and a re-ingested one never shows old and new together.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Generator, Iterator
 
 import pyoxigraph as ox
 
@@ -27,6 +30,7 @@ from kg.records import ParsedDocument
 from kg.settings import Settings
 from kg.store import GraphStore
 from kg.vocabulary import BKG, ONTOLOGY_IRI
+from kg.workers import Failure, Outcome, call, die_with_parent
 
 # An on-disk store keeps written data in memory until flushed; flushing every few
 # documents keeps a large batch's memory flat (about 80 MiB instead of 2 MiB more per document).
@@ -175,12 +179,23 @@ def stored_fingerprint(store: GraphStore, graph: str) -> str | None:
 
 @dataclass(frozen=True)
 class IngestResult:
-    """One document's outcome in a batch: ingested (report), unchanged (skipped) or refused (error)."""
+    """One document's outcome in a batch: ingested (report), unchanged (skipped), refused
+    as bad input (error) or failed for another reason (failure: memory, disk, a bug)."""
 
     path: Path
     report: IngestReport | None = None
     error: InputError | None = None
     skipped: bool = False
+    failure: Failure | None = None
+
+    @property
+    def message(self) -> str | None:
+        """The one line that says why this document is not in the store."""
+        if self.error is not None:
+            return str(self.error)
+        if self.failure is not None:
+            return f"{self.path}: {self.failure.message}"
+        return None
 
 
 def _is_unchanged(path: Path, store: GraphStore, settings: Settings) -> bool:
@@ -199,7 +214,8 @@ def ingest_many(
     """Ingest documents across ``workers`` processes; the store is written by this process only.
 
     Documents whose fingerprint matches the stored one are skipped. Results come
-    in the order documents finish.
+    in the order documents finish. A document that fails, for whatever reason,
+    is one result with its message; the batch goes on.
     """
     pending: list[Path] = []
     for path in paths:
@@ -207,35 +223,77 @@ def ingest_many(
             yield IngestResult(path, skipped=True)
         else:
             pending.append(path)
-    for number, result in enumerate(_ingest_pending(pending, store, settings, workers), start=1):
+    prepared = _prepare_here(pending, settings) if workers <= 1 or len(pending) <= 1 else _prepare_in_workers(pending, settings, workers)
+    for number, (path, outcome) in enumerate(prepared, start=1):
+        yield _commit_outcome(path, outcome, store)
         if number % FLUSH_EVERY == 0:
             store.flush()
-        yield result
 
 
-def _ingest_pending(pending: list[Path], store: GraphStore, settings: Settings, workers: int) -> Iterator[IngestResult]:
-    if workers <= 1 or len(pending) <= 1:
-        for path in pending:
-            yield _ingest_one(path, store, settings)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(prepare_document, path, settings): path for path in pending}
-        for future in as_completed(futures):
-            path = futures.pop(future)  # drop the finished future, and the document it holds
-            try:
-                prepared = future.result()
-            except InputError as error:
-                yield IngestResult(path, error=error)
-                continue
-            commit(prepared, store)
-            yield IngestResult(path, report=prepared.report)
+def _prepare_here(pending: list[Path], settings: Settings) -> Iterator[tuple[Path, Outcome[PreparedDocument]]]:
+    for path in pending:
+        yield path, call(prepare_document, path, settings)
 
 
-def _ingest_one(path: Path, store: GraphStore, settings: Settings) -> IngestResult:
+def _commit_outcome(path: Path, outcome: Outcome[PreparedDocument], store: GraphStore) -> IngestResult:
+    if outcome.value is None:
+        return IngestResult(path, error=outcome.error, failure=outcome.failure)
+    # The write is one transaction: if it fails (a full disk), the document's graphs are as they were.
+    written = call(commit, outcome.value, store)
+    if written.error is not None or written.failure is not None:
+        return IngestResult(path, error=written.error, failure=written.failure)
+    return IngestResult(path, report=outcome.value.report)
+
+
+def _prepare_in_workers(
+    pending: list[Path], settings: Settings, workers: int
+) -> Iterator[tuple[Path, Outcome[PreparedDocument]]]:
+    """Prepare documents in a pool of ``workers`` processes.
+
+    A worker that dies (killed, or out of memory past what Python can catch) breaks
+    the pool and every document then in flight. Those are prepared again, one at a
+    time in a fresh single-worker pool, so that only the document that kills its
+    worker again is reported as failed and the rest of the batch goes on.
+    """
+    queue = deque(pending)
+    while queue:
+        suspects = yield from _run_pool(queue, settings, workers)
+        for path in suspects:
+            retried: deque[Path] = deque([path])
+            if (yield from _run_pool(retried, settings, 1)):
+                yield path, Outcome(failure=Failure(_WORKER_DIED))
+
+
+_WORKER_DIED = "its worker process died while ingesting it (killed, or out of memory); the document was not stored"
+
+
+def _run_pool(
+    queue: deque[Path], settings: Settings, workers: int
+) -> Generator[tuple[Path, Outcome[PreparedDocument]], None, list[Path]]:
+    """Prepare documents from ``queue`` until it is empty or the pool breaks; return the
+    documents in flight when it broke. At most two per worker are in flight, so the
+    pool never holds the whole batch."""
+    in_flight: dict[Future, Path] = {}
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
-        return IngestResult(path, report=ingest_file(path, store, settings))
-    except InputError as error:
-        return IngestResult(path, error=error)
+        while queue or in_flight:
+            while queue and len(in_flight) < 2 * workers:
+                path = queue.popleft()
+                try:
+                    in_flight[pool.submit(call, prepare_document, path, settings)] = path
+                except BrokenProcessPool:
+                    return [path, *in_flight.values()]
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                path = in_flight.pop(future)  # drop the finished future, and the document it holds
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    return [path, *in_flight.values()]
+                yield path, outcome
+        return []
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def load_ontology(store: GraphStore) -> None:

@@ -29,6 +29,33 @@ class StoreError(Exception):
     pass
 
 
+# RocksDB, under Oxigraph, writes this file when it creates a store; a directory
+# without it holds no store (a mistyped path, or an unrelated folder).
+_STORE_MARKER = "CURRENT"
+
+
+def holds_store(path: Path | str) -> bool:
+    """Whether ``path`` is a directory that already holds an Oxigraph store."""
+    return (Path(path) / _STORE_MARKER).is_file()
+
+
+def require_store(location: str) -> None:
+    """Refuse a local path that holds no store, before anything creates one there.
+
+    Only ``ingest`` and ``load`` may create a store: ``info`` or ``query`` on a mistyped
+    path used to create an empty store and answer "0 quads" with exit code 0.
+    """
+    if location.startswith(("http://", "https://")):
+        return
+    path = Path(location)
+    if not path.exists():
+        raise StoreError(f"{location}: no store there (nothing at this path); expected a store made by budgetkg ingest or load")
+    if not path.is_dir():
+        raise StoreError(f"{location}: no store there (a file, not a store directory); expected a store made by budgetkg ingest or load")
+    if not holds_store(path):
+        raise StoreError(f"{location}: no store there (a directory without one); expected a store made by budgetkg ingest or load")
+
+
 class GraphStore(Protocol):
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad], *, also_insert: Iterable[ox.Quad] = ()) -> None:
         """Replace the named graph's content atomically: readers see old or new, never half.
@@ -150,10 +177,15 @@ class OxigraphStore:
         return len(self._store)
 
 
-def open_store(location: str | None, *, read_only: bool = False) -> GraphStore:
-    """Open ``location``: a directory for embedded Oxigraph, or None for memory."""
+def open_store(location: str | None, *, read_only: bool = False, create: bool = True) -> GraphStore:
+    """Open ``location``: a directory for embedded Oxigraph, or None for memory.
+
+    With ``create=False`` a local path must already hold a store (``require_store``).
+    """
     if location is None:
         return OxigraphStore()
+    if not create:
+        require_store(location)
     if location.startswith(("http://", "https://")):
         from kg.remote_store import RemoteStore
 
