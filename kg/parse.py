@@ -13,6 +13,7 @@ from pathlib import Path
 from kg.extract.activities import extract_activities
 from kg.extract.budget_tables import extract_budget_lines
 from kg.extract.document import read_document_info
+from kg.extract.evidence import place_spaced_tables
 from kg.extract.glossary import extract_glossary
 from kg.extract.narrative import extract_narrative
 from kg.extract.organisation import extract_bodies
@@ -46,6 +47,8 @@ def parse_source(source: SourceText, document_id: str, family: Family | None = N
     """One document's records, read with its family's vocabulary (recognised from its headings unless given)."""
     family = family or recognise_family(source.lines)
     tables = find_tables(source, family)
+    # Single-space tables are placed with what the whole document says (no-op for other tables).
+    tables, spaced_warnings = place_spaced_tables(tables, family)
     # A fact about the document that cannot be found (year, unit) is a warning, never
     # a refusal: one missing line must not lose the hundreds of figures around it.
     info, info_warnings = read_document_info(source, family)
@@ -58,6 +61,7 @@ def parse_source(source: SourceText, document_id: str, family: Family | None = N
         family=family.key,
     )
     document.warnings.extend(info_warnings)
+    document.warnings.extend(spaced_warnings)
     document.warnings.extend(_image_page_warnings(source))
     table_lines: set[int] = set()
     for index, table in enumerate(tables, start=1):
