@@ -24,14 +24,37 @@ place most figures; the rest are named in warnings.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from kg.extract.columns import MEANING_RULES
+from kg.extract.columns import MEANING_RULES, column_meaning
 from kg.extract.numbers import NOT_APPLICABLE, is_figure, looks_like_number
 from kg.extract.placement import Identity, RowChoice, half_unit, resolve, row_options, settle
-from kg.records import Lines, ParseWarning
+from kg.records import Lines, ParseWarning, TableKind
 from kg.tables import Row, is_column_number_row
+
+TOTAL_ROW = ""  # Bound.row for a table's 合计 row
+EVERY_ROW = "*"  # Bound.row for every row of a table
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What another part of the document says about one cell: low <= figure <= high, in yuan (blank = 0).
+
+    ``row`` is a code's notation, ``TOTAL_ROW`` or ``EVERY_ROW``; ``meaning`` a
+    column meaning (``extract.columns``); ``high`` None for no upper bound.
+    """
+
+    kind: TableKind
+    row: str
+    meaning: str
+    low: Decimal
+    high: Decimal | None
+
+    def admits(self, value: Decimal, slack: Decimal) -> bool:
+        return self.low - slack <= value and (self.high is None or value <= self.high + slack)
+
 
 _SEQ = re.compile(r"^(?:序号|栏次|行次)$")
 _CODE = re.compile(r"编码|代码|编号|^[类款项]$")
@@ -417,8 +440,18 @@ class _Figures:
     choice: RowChoice
 
 
-def rebuild(header: list[Row], body: list[Row], lines: Lines) -> Rebuilt:
-    """A single-space table's header and body as positional rows, figures placed by the identities."""
+def rebuild(
+    header: list[Row],
+    body: list[Row],
+    lines: Lines,
+    bounds: Sequence[Bound] = (),
+    yuan_per_unit: Decimal = Decimal(10000),
+) -> Rebuilt:
+    """A single-space table's header and body as positional rows, figures placed by the identities.
+
+    ``bounds`` (from ``extract.evidence``) narrow a row's placements where
+    they fit it; ``yuan_per_unit`` converts the table's printed figures to them.
+    """
     header_lines = [header_cells([c for c in row.cells if c]) for row in header if not is_column_number_row(row.cells)]
     nodes = header_tree(header_lines)
     paths = _leaf_paths(nodes)
@@ -473,12 +506,36 @@ def rebuild(header: list[Row], body: list[Row], lines: Lines) -> Rebuilt:
                 continue
             is_total = not segment.code and bool(_TOTAL_ROW.match(segment.name.replace(" ", "")))
             pending.append(_Figures(index, part, segment.code, is_total, RowChoice(segment.figures, tuple(options))))
+    if bounds:
+        meanings = [column_meaning(list(path)) for path in paths]
+        pending = [_bounded(f, bounds, meanings, yuan_per_unit, half) for f in pending]
     by_identity = _place(pending, parts, cells_of, body, paths, warnings, half)
     rows = [Row(tuple(cells), row.line, starts_page=row.starts_page) for cells, row in zip(cells_of, body)]
     if by_identity:
         warnings.append(ParseWarning(lines, _identity_note(by_identity, rules, paths)))
     first = header[0].line if header else lines.first
     return Rebuilt(positional_header(nodes, first), rows, warnings)
+
+
+def _bounded(
+    figures: _Figures, bounds: Sequence[Bound], meanings: list[str], yuan_per_unit: Decimal, half: Decimal
+) -> _Figures:
+    """The row's placements that every bound on its cells admits (all of them when none does)."""
+    key = figures.code or (TOTAL_ROW if figures.is_total else None)
+    applying = [b for b in bounds if b.row == EVERY_ROW or (key is not None and b.row == key)]
+    applying = [b for b in applying if any(meanings[c] == b.meaning for c in figures.part.amounts)]
+    if not applying:
+        return figures
+    slack = 4 * half * yuan_per_unit  # the other figures were printed rounded too
+
+    def keep(values: dict[int, Decimal]) -> bool:
+        for bound in applying:
+            value = sum((v for c, v in values.items() if meanings[c] == bound.meaning), Decimal(0))
+            if not bound.admits(value * yuan_per_unit, slack):
+                return False
+        return True
+
+    return replace(figures, choice=figures.choice.narrowed(keep))
 
 
 def _row_warning(row: Row, message: str) -> ParseWarning:
