@@ -1,7 +1,11 @@
 """Example budget queries offered in the query UI.
 
 They use the terms of ``kg.vocabulary``; keep them in step with the mapping
-(``tests/test_api_protocol.py`` checks that each one parses).
+(``tests/test_api_protocol.py`` checks that each one answers on the seeds).
+Oxigraph joins the patterns of a group in the order written around an
+OPTIONAL, so every required pattern comes before the first OPTIONAL: with the
+indicator's label after the project code's OPTIONAL, the project-indicator
+query took 1.25 s on the five seeds; with it before, 0.046 s.
 """
 
 from __future__ import annotations
@@ -42,8 +46,8 @@ ORDER BY ?unitName ?lei""",
         """SELECT ?code ?project ?level1 ?level2 ?indicator ?target
 WHERE {
   ?performance bkg:forProject ?p ; rdfs:label ?project ; bkg:indicator ?i .
-  OPTIONAL { ?performance bkg:projectCode ?code }
   ?i rdfs:label ?indicator .
+  OPTIONAL { ?performance bkg:projectCode ?code }
   OPTIONAL { ?i bkg:level1Indicator ?level1 }
   OPTIONAL { ?i bkg:level2Indicator ?level2 }
   OPTIONAL { ?i bkg:target/bkg:text ?target }
