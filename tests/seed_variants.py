@@ -110,6 +110,32 @@ def single_spaced(text: str) -> str:
     return "\n".join(out)
 
 
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|?)+\s*$")
+_SPACE_RUN = re.compile(r"\s{2,}")
+
+
+def single_spaced_any(text: str) -> str:
+    """Every table row as single-space words, whatever its layout: TAB, markdown pipes or runs of spaces.
+
+    The seeds are TAB text; the examples and generated documents print tables
+    as pipes or space runs, so this is the rewrite that makes them a held-out
+    test of single-space placement.
+    """
+    out = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if _PIPE_SEPARATOR.match(stripped) and "-" in stripped:
+            line = ""
+        elif stripped.startswith("|"):
+            line = " ".join(cell.strip() for cell in stripped.strip("|").split("|") if cell.strip())
+        elif "\t" in line:
+            line = " ".join(cell.strip() for cell in line.split("\t") if cell.strip())
+        elif len(_SPACE_RUN.split(stripped)) >= 3:
+            line = " ".join(cell for cell in _SPACE_RUN.split(stripped) if cell)
+        out.append(line)
+    return "\n".join(out)
+
+
 _WAN_YUAN = re.compile(r"单位\s*[:：]\s*万元")
 _FIGURE = re.compile(r"^-?\d+(?:\.\d+)?$")
 

@@ -152,7 +152,10 @@ def header_cells(tokens: list[str]) -> list[str]:
         for start in range(max(0, end - _MAX_CELL_TOKENS), end):
             cost, cells = best[start]
             cell = "".join(tokens[start:end])
-            options.append((cost + _cell_cost(cell), cells + [cell]))
+            # A word that is a whole group label by itself (支出预算 in "项 目 支出预算") heads its own
+            # cell: joined to the wrapped word before it, it would read as another label (项目支出).
+            whole_label = any(_GROUP_WORDS.match(token) or _TOTAL.match(token) for token in tokens[start + 1 : end])
+            options.append((cost + _cell_cost(cell) + 5 * whole_label, cells + [cell]))
         best.append(min(options, key=lambda option: option[0]))
     return best[-1][1]
 
