@@ -58,6 +58,7 @@ _TABLE_CLASSES: dict[TableKind, str] = {
 }
 _GRADE_NAMES = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}
 _DIRECTIONS = {"higher-is-better": "HigherIsBetter", "lower-is-better": "LowerIsBetter"}
+_CODE_PREDICATES = {CodeScheme.functional: BKG.functionalClassification, CodeScheme.economic: BKG.economicClassification}
 _CATEGORY_NAMES = {CodeScheme.functional: FUNCTIONAL_CATEGORIES, CodeScheme.economic: ECONOMIC_CATEGORIES}
 _SCHEME_LABELS = {
     CodeScheme.functional: ("支出功能分类科目", "Functional classification of expenditure"),
@@ -147,7 +148,8 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
     unit = iris.unit(info.issuing_unit) if info.issuing_unit else None
     year = ox.Literal(str(info.fiscal_year), datatype=XSD.gYear) if info.fiscal_year is not None else None
 
-    classes = family_by_key(document.family).classes
+    family = family_by_key(document.family)
+    classes = family.classes
     out.add(doc, RDF.type, BKG[classes.department if info.scope == "department" else classes.unit])
     out.add(doc, RDF.type, BKG.BudgetDocument)
     if classes.family != "BudgetDocument":
@@ -190,10 +192,13 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
     codes_seen: dict[tuple[CodeScheme, str], ClassificationCode] = {}
     names = _FigureNames()
     for line in document.budget_lines:
-        _map_budget_line(out, iris, doc_id, doc, unit, year, line, names)
+        _map_budget_line(out, iris, doc_id, doc, unit, year, line, names, family.default_stage)
         if line.code is not None:
             codes_seen.setdefault((line.code.scheme, line.code.notation), line.code)
             _map_code_name(out, iris, doc_id, doc, line.code, line.lines)
+    for figure in document.narrative:
+        if figure.code is not None:
+            codes_seen.setdefault((figure.code.scheme, figure.code.notation), figure.code)
     _map_codes(out, iris, codes_seen)
 
     for target in document.performance:
@@ -209,6 +214,7 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
         out.text(node, BKG.nature, body.nature)
         out.text(node, BKG.rank, body.rank)
         out.text(node, BKG.funding, body.funding)
+        out.text(node, BKG.note, body.note)
         for label, count in body.counts:
             count_node = iris.in_document(doc_id, "body", number, "count", label)
             out.add(count_node, RDF.type, BKG.StaffingCount)
@@ -238,6 +244,13 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
         if figure.count is not None:
             out.add(node, BKG.count, _decimal(figure.count))
         out.text(node, BKG.countUnit, figure.count_unit)
+        out.add(node, BKG.stage, bkg_key("stage", figure.stage or family.default_stage))
+        if figure.code is not None:
+            out.add(node, _CODE_PREDICATES[figure.code.scheme], iris.code(figure.code.scheme, figure.code.notation))
+        if figure.completion_percent is not None:
+            out.add(node, BKG.completionPercent, _decimal(figure.completion_percent))
+        if figure.comparison is not None:
+            out.add(node, BKG.statedComparison, bkg_key("comparison", figure.comparison))
         out.add(node, PROV.wasDerivedFrom, doc)
         out.lines(node, figure.lines)
 
@@ -297,6 +310,7 @@ def _map_budget_line(
     year: ox.Literal,
     line: BudgetLine,
     names: _FigureNames,
+    default_stage: str,
 ) -> None:
     side = line.side.value if line.side else "none"
     node = names.claim(iris, (doc_id, "table", line.table, "figure", line.lines.first, side), line.column)
@@ -309,9 +323,9 @@ def _map_budget_line(
     if line.side is not None:
         out.add(node, BKG.side, BKG.Revenue if line.side.value == "revenue" else BKG.Expenditure)
     if line.code is not None:
-        predicate = BKG.functionalClassification if line.code.scheme is CodeScheme.functional else BKG.economicClassification
-        out.add(node, predicate, iris.code(line.code.scheme, line.code.notation))
+        out.add(node, _CODE_PREDICATES[line.code.scheme], iris.code(line.code.scheme, line.code.notation))
     out.add(node, BKG.column, bkg_key("column", line.column))
+    out.add(node, BKG.stage, bkg_key("stage", line.stage or default_stage))
     out.add(node, BKG.columnLabel, _zh(line.column_label))
     out.add(node, BKG.rowLabel, _zh(line.row_label))
     if line.is_total:

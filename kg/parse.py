@@ -13,6 +13,7 @@ from pathlib import Path
 from kg.extract.activities import extract_activities
 from kg.extract.budget_tables import extract_budget_lines
 from kg.extract.document import read_document_info
+from kg.extract.execution import extract_execution
 from kg.extract.evidence import place_spaced_tables
 from kg.extract.glossary import extract_glossary
 from kg.extract.narrative import extract_narrative
@@ -70,6 +71,11 @@ def parse_source(source: SourceText, document_id: str, family: Family | None = N
     figures, narrative_warnings = extract_narrative(source, table_lines, info.fiscal_year, family)
     document.narrative.extend(figures)
     document.warnings.extend(narrative_warnings)
+    if family.execution_statements is not None:
+        # Budget against actual by code: the codes come from the tables just read.
+        statements, statement_warnings = extract_execution(source, table_lines, document.budget_lines)
+        document.narrative.extend(statements)
+        document.warnings.extend(statement_warnings)
     document.glossary.extend(extract_glossary(source, table_lines))
     document.warnings.sort(key=lambda warning: (warning.lines.first, warning.message))
     return document

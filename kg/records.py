@@ -156,6 +156,7 @@ class BudgetLine:
     amount: Amount
     lines: Lines
     is_total: bool = False  # 合计 / 总计 rows
+    stage: str | None = None  # 年初预算 / 调整预算 / 决算 (kg.families.Stage); None: the family's default
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,7 @@ class Body:
     nature: str | None = None  # 单位性质: 行政 / 事业 …
     rank: str | None = None  # 规格: 正科级 …
     funding: str | None = None  # 经费保障形式
+    note: str | None = None  # 备注
     counts: tuple[tuple[str, Decimal], ...] = ()  # 编制人数/在职人数/车辆 …: label as printed -> number
 
 
@@ -254,6 +256,10 @@ class NarrativeFigure:
     share_percent: Decimal | None = None  # 占 x%: the share of the whole it is part of
     count: Decimal | None = None  # for counts such as vehicles (辆)
     count_unit: str | None = None
+    stage: str | None = None  # 年初预算 / 调整预算 / 决算 where the statement says; None: the family's default
+    code: ClassificationCode | None = None  # the code a 决算 statement is about (…(类)…(款)…(项))
+    completion_percent: Decimal | None = None  # 完成(年初)预算的 x%
+    comparison: str | None = None  # 决算数 大于 / 小于 / 等于 预算数: "greater" | "less" | "equal"
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,8 @@ def split_row(line: str, *, in_table: bool = False) -> tuple[str, ...] | None:
     return None
 
 
+# "第一部分 上海市 XX 局概况": a part of the document begins, not a row of words.
+_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
 _CODE_OR_ITEM = re.compile(r"^(?:\d{3}|\d{5}|\d{7}|[一二三四五六七八九十]+、\S+)$")
 _DATED = re.compile(r"\d{4}\s*年")
 _MONEY_LIKE = re.compile(r"^[-+]?[\d,]*\d[.,]\d+$")
@@ -130,7 +132,7 @@ def split_spaced(line: str, *, in_table: bool, in_rows: bool) -> tuple[str, ...]
     code or item, then amounts). Sentences and headings are never rows.
     """
     stripped = line.strip()
-    if "\t" in line or stripped.startswith("|") or _SENTENCE.search(stripped):
+    if "\t" in line or stripped.startswith("|") or _SENTENCE.search(stripped) or _PART_HEADING.match(stripped):
         return None
     words = tuple(stripped.split())
     if len(words) < 2:
@@ -275,10 +277,19 @@ def _to_table(block: _Block, family: Family) -> RawTable:
         index += 1
         if index < len(rows) and is_column_number_row(rows[index - 1].cells):
             break
+    title_kind = recognise_title(block.title, family)
     if index == len(rows) and len(rows) > 1:
-        # A grid of text only (a performance table): the first row is its header.
-        header, index = rows[:1], 1
-    kind = recognise_title(block.title, family)
+        if title_kind is not None and title_kind.is_money_table:
+            # An empty money table (a 决算's 政府性基金 table "本表无数据"): its header is
+            # every leading row of labels, up to 合计 or the first code.
+            index = next((i for i, row in enumerate(rows) if i and not _looks_like_header(row.cells)), len(rows))
+            header = [row for row in rows[:index] if not is_column_number_row(row.cells)]
+        else:
+            # A grid of text only (a performance table): the first row is its header.
+            header, index = rows[:1], 1
+    elif index < len(rows) and header:
+        index = _split_level_words(rows, index, header)
+    kind = title_kind
     if kind is None:
         kind = recognise_header([c for row in header for c in row.cells] + list(rows[0].cells), family)
     header_signatures = {_signature(row.cells) for row in header}
@@ -314,6 +325,28 @@ def _to_table(block: _Block, family: Family) -> RawTable:
         notes=block.notes,
         spaced=block.spaced,
     )
+
+
+_LEVEL_WORDS = {"类", "款", "项"}
+
+
+def _split_level_words(rows: list[Row], index: int, header: list[Row]) -> int:
+    """A header's last row (类 / 款 / 项) printed on the line of the first data row.
+
+    PDF layout puts "类 款 项" and "合计 2,946.25 …" on one line when the total row
+    sits level with the bottom header cells (the Shanghai 决算's 收入决算表): the
+    level words go to the header, the figures stay a body row.
+    """
+    cells = rows[index].cells
+    lead = 0
+    while lead < len(cells) and cells[lead] in _LEVEL_WORDS:
+        lead += 1
+    if lead < 2:
+        return index
+    row = rows[index]
+    header.append(Row(cells[:lead], row.line, row.starts_page))
+    rows[index] = Row(("",) * lead + cells[lead:], row.line, row.starts_page)
+    return index
 
 
 _CODE_CELL = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}\b")

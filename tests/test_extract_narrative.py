@@ -48,6 +48,9 @@ def test_figure_kinds_are_the_agreed_keys() -> None:
         "vehicle_operation", "reception", "vehicles_held", "vehicles_purchased", "procurement_total",
         "procurement_goods", "procurement_works", "procurement_services", "assets_buildings",
         "assets_vehicles", "assets_total",
+        # 决算 (kg.families.final_accounts, kg.extract.execution)
+        "general_budget_expenditure", "government_fund_expenditure", "state_capital_expenditure",
+        "appropriation_total", "fiscal_revenue",
     }
 
 

@@ -9,7 +9,9 @@ from kg.parse import parse_file
 from kg.settings import Settings
 from kg.vocabulary import BKG
 
-from conftest import REPO, SEEDS
+from conftest import REPO, SEEDS, SHARED
+
+FINAL_ACCOUNTS = SHARED / "corpus" / "final-accounts"
 
 ONTOLOGY = REPO / "ontology" / "budgetkg.ttl"
 
@@ -20,7 +22,7 @@ def ontology() -> rdflib.Graph:
 
 def used_terms() -> set[str]:
     terms: set[str] = set()
-    for path in sorted(SEEDS.glob("*.txt")) + sorted((REPO / "examples").glob("*.txt")):
+    for path in sorted(SEEDS.glob("*.txt")) + sorted((REPO / "examples").glob("*.txt")) + sorted(FINAL_ACCOUNTS.glob("*.pdf")):
         mapped = map_document(parse_file(path), Settings())
         for quad in mapped.quads + mapped.reference_quads:
             for term in (quad.predicate, quad.object):

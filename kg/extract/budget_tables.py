@@ -24,6 +24,7 @@ from kg.classification import (
 from kg.extract.columns import (
     NON_MONEY_COLUMNS,
     column_meaning,
+    column_stage,
     header_paths,
     side_hint,
 )
@@ -146,9 +147,15 @@ def _parts(table: RawTable, paths: list[list[str]], width: int) -> list[_Part]:
         if role == "seq":
             seq = column
         elif role in ("code", "name"):
-            starts_new = table.kind in _TWO_SIDED and part.amounts and (part.name is not None or part.codes)
+            # Two-sided summaries start their second part at its key columns; any table
+            # starts a new part at a code column after figures (the 决算 基本支出 table
+            # prints two lists of economic codes side by side).
+            starts_new = bool(part.amounts) and (
+                (table.kind in _TWO_SIDED and (part.name is not None or bool(part.codes)))
+                or (role == "code" and bool(part.codes))
+            )
             if starts_new:
-                part = _Part(side=Side.expenditure)
+                part = _Part(side=Side.expenditure if table.kind in _TWO_SIDED else default_side)
                 parts.append(part)
             if role == "code":
                 part.codes.append(column)
@@ -194,6 +201,9 @@ def _row_code(
     """(code, row label, problem) for one part of a record."""
     name = clean_name(cells[part.name]) if part.name is not None else ""
     notation = join_code_parts([cells[c] for c in part.codes if cells[c].strip() not in NOT_APPLICABLE])
+    if notation and not any(ch.isdigit() for ch in notation) and not name:
+        # A label printed in the code column (合计, 人员经费合计 in a 决算's code tables) labels the row.
+        notation, name = "", clean_name(notation)
     if not notation:
         leading, rest = split_leading_code(name)
         if leading:
@@ -240,6 +250,7 @@ def _part_lines(
     result: list[BudgetLine] = []
     for column, text in figures:
         meaning = column_meaning(paths[column], family)
+        stage = column_stage(paths[column], family)
         amount = parse_amount(text, None if meaning in NON_MONEY_COLUMNS else unit)
         if amount is None:
             warnings.append(ParseWarning(lines, f"expected a figure in column {'/'.join(paths[column]) or column + 1}, found {text!r}"))
@@ -255,6 +266,7 @@ def _part_lines(
                 amount=amount,
                 lines=lines,
                 is_total=is_total,
+                stage=stage,
             )
         )
     return result

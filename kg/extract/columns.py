@@ -35,6 +35,8 @@ COLUMN_MEANINGS: dict[str, str] = {
     "other_income": "其他收入",
     "current_year": "本年收入",
     "carryover": "上年结转结余",
+    "opening_balance": "年初结转和结余",  # 决算
+    "closing_balance": "年末结转和结余",  # 决算
     "fiscal_carryover": "财政拨款结转",
     "non_fiscal_carryover": "非财政拨款结转结余",
     "basic": "基本支出",
@@ -80,11 +82,22 @@ def header_paths(header: list[Row], width: int) -> list[list[str]]:
             cell = row.cell(column).replace(" ", "")
             if cell:
                 carried = cell
+            elif _new_group_above(header, depth, column):
+                carried = ""  # a group above starts here: the label to the left ends
             elif not is_bottom and carried and _group_continues(header, depth, column):
                 cell = carried
             if cell and (not paths[column] or paths[column][-1] != cell):
                 paths[column].append(cell)
     return paths
+
+
+def _new_group_above(header: list[Row], depth: int, column: int) -> bool:
+    """Whether a row above labels this column: a sub-group label does not run past its group.
+
+    (The 决算 "三公" table: 公务用车运行费 under 公务用车购置及运行费 must not run on
+    under 公务接待费, which starts in the row above.)
+    """
+    return any(row.cell(column).strip() for row in header[:depth])
 
 
 def _group_continues(header: list[Row], depth: int, column: int) -> bool:

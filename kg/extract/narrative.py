@@ -53,6 +53,11 @@ FIGURE_KINDS: dict[str, str] = {
     "vehicles_held": "公务用车保有量",
     "vehicles_purchased": "购置公务用车数",
     "procurement_total": "政府采购预算",
+    "general_budget_expenditure": "一般公共预算财政拨款支出",
+    "government_fund_expenditure": "政府性基金预算财政拨款支出",
+    "state_capital_expenditure": "国有资本经营预算财政拨款支出",
+    "appropriation_total": "财政拨款收入支出总计",
+    "fiscal_revenue": "财政拨款收入",
     "procurement_goods": "政府采购货物预算",
     "procurement_works": "政府采购工程预算",
     "procurement_services": "政府采购服务预算",
@@ -340,10 +345,15 @@ def _clause_start(sentence: str, position: int) -> int:
 
 
 def _sentence_figures(
-    paragraph: Paragraph, offset: int, sentence: str, fiscal_year: int | None, pattern: re.Pattern[str]
+    paragraph: Paragraph,
+    offset: int,
+    sentence: str,
+    fiscal_year: int | None,
+    pattern: re.Pattern[str],
+    skip: re.Pattern[str] | None = None,
 ) -> tuple[list[NarrativeFigure], list[ParseWarning]]:
     keywords = _keywords(sentence, fiscal_year, pattern)
-    if not keywords:
+    if not keywords or (skip is not None and skip.search(sentence)):
         return [], []
     explanation = _EXPLANATION.search(sentence)
     limit = explanation.start() if explanation else len(sentence)
@@ -406,7 +416,9 @@ def extract_narrative(
     warnings: list[ParseWarning] = []
     for paragraph in prose_paragraphs(source, table_lines):
         for match in _SENTENCE.finditer(paragraph.text):
-            found, warned = _sentence_figures(paragraph, match.start(), match.group(), fiscal_year, pattern)
+            found, warned = _sentence_figures(
+                paragraph, match.start(), match.group(), fiscal_year, pattern, family.execution_statements
+            )
             figures.extend(found)
             warnings.extend(warned)
     return figures, warnings

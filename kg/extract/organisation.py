@@ -27,6 +27,8 @@ _TEXT_COLUMNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"性质", "nature"),  # 单位性质
         (r"规格|级别", "rank"),  # 单位规格
         (r"经费", "funding"),  # 经费保障形式
+        (r"^序号$", "sequence"),  # 序号: the row's number, not a fact about the body
+        (r"^备注$", "note"),  # 备注: 预算不单列,并入本级 in a 决算's 单位构成
     )
 )
 _COUNT_LABEL = re.compile(r"人数|编制|车辆|人员|离退|在职|实有|数量|辆")  # 编制人数, 在职人数, 车辆 …
@@ -131,6 +133,7 @@ def extract_bodies(table: RawTable) -> tuple[list[Body], list[ParseWarning]]:
                 nature=row.cell(columns["nature"]).strip() or None if "nature" in columns else None,
                 rank=row.cell(columns["rank"]).strip() or None if "rank" in columns else None,
                 funding=row.cell(columns["funding"]).strip() or None if "funding" in columns else None,
+                note=row.cell(columns["note"]).strip() or None if "note" in columns else None,
                 counts=tuple(figures),
             )
         )

@@ -81,6 +81,9 @@ class Family:
     shapes: tuple[str, ...]
     # A short heading (document title, table title, contents entry) that names the family.
     heading: re.Pattern[str]
+    # Sentences stating one subject's figure at several stages (年初预算为 … 支出决算为 …):
+    # read by ``extract.execution`` instead of the keyword reader. None: the family has none.
+    execution_statements: re.Pattern[str] | None = None
 
     def __repr__(self) -> str:  # the rules are long; a family is known by its key
         return f"Family({self.key!r})"

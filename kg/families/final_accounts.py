@@ -123,4 +123,5 @@ FINAL_ACCOUNTS = Family(
     # every document shares (structure, code hierarchy).
     shapes=("core.ttl",),
     heading=re.compile(r"决算[^预]{0,24}(?:表|说明)$|决算$"),
+    execution_statements=re.compile(r"(?:年初预算|全年预算|调整(?:后)?预算|决算)(?:数)?\s*(?:为|是)?\s*\d[\d,.\s]*万元"),
 )
