@@ -21,12 +21,12 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.iris import Iris
+from kg.limits import check_file_size, check_record_count, record_count
 from kg.mapping import map_document
 from kg.ontology import ontology_turtle
 from kg.parse import document_id_for, parse_file
 from kg.readers import DOCUMENT_SUFFIXES
 from kg.reading import InputError
-from kg.records import ParsedDocument
 from kg.settings import Settings
 from kg.store import GraphStore
 from kg.vocabulary import BKG, ONTOLOGY_IRI
@@ -68,21 +68,6 @@ def find_documents(paths: list[str]) -> list[Path]:
     return found
 
 
-def record_count(document: ParsedDocument) -> int:
-    indicators = sum(len(t.indicators) for t in document.performance) + sum(
-        len(a.indicators) for a in document.activities
-    )
-    return (
-        len(document.budget_lines)
-        + len(document.performance)
-        + len(document.activities)
-        + indicators
-        + len(document.bodies)
-        + len(document.narrative)
-        + len(document.glossary)
-    )
-
-
 @dataclass
 class PreparedDocument:
     """Everything one document will write, computed without touching the store."""
@@ -101,7 +86,9 @@ def fingerprint(content_sha256: str, settings: Settings) -> str:
 def prepare_document(path: Path | str, settings: Settings) -> PreparedDocument:
     """Parse, map, reason and validate one document (a pure function: it runs in worker processes)."""
     started = time.perf_counter()
+    check_file_size(Path(path))
     document = parse_file(path)
+    check_record_count(document)
     mapped = map_document(document, settings)
     iris = Iris(settings.base_iri)
     doc = iris.document(document.document_id)
