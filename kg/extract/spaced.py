@@ -356,9 +356,21 @@ def _is_sequence_number(tokens: list[str]) -> bool:
     return _DIGITS.match(tokens[1]) is not None or len(first) not in _CODE_LENGTHS
 
 
+def _without_blank_code_parts(tokens: list[str]) -> list[str]:
+    """``208 — — 社会保障和就业支出``: dashes in split code cells (and before 合计) are blank code parts, not figures."""
+    end = 0
+    while end < len(tokens) and (_DIGITS.match(tokens[end]) or tokens[end] in NOT_APPLICABLE):
+        end += 1
+    if end == len(tokens) or end == 0 or is_figure(tokens[end]) or looks_like_number(tokens[end]):
+        return tokens
+    return [t for t in tokens[:end] if t not in NOT_APPLICABLE] + tokens[end:]
+
+
 def row_segments(tokens: list[str], has_seq: bool, has_code: bool) -> tuple[str, list[Segment]]:
     """(sequence number, parts) of a row; each part is code, name and the figures after them."""
     tokens = _join_figure_fragments(tokens)
+    if has_code:
+        tokens = _without_blank_code_parts(tokens)
     seq = ""
     if has_seq and len(tokens) > 1 and _is_sequence_number(tokens):
         seq, tokens = tokens[0], tokens[1:]
