@@ -28,10 +28,12 @@ def test_json_report(client):
     assert response.headers["content-type"].startswith("application/json")
     assert "Accept" in response.headers["vary"]
     data = response.json()
-    assert data["document"] == DOC and data["conforms"] is False
-    assert data["violations"] == sum(1 for r in data["results"] if r["severity"] == "Violation") > 0
+    # 001's figures agree (issue 11: its paired codes and spending plans were false violations);
+    # its plans that stop at 10月底 75% are warnings.
+    assert data["document"] == DOC and data["conforms"] is True and data["violations"] == 0
+    assert data["warnings"] == sum(1 for r in data["results"] if r["severity"] == "Warning") > 0
     ends = [r for r in data["results"] if r["identity"] == SHAPES + "spending-plan-end"]
-    assert ends and 658 in {line for r in ends for line in r["lines"]}
+    assert ends and 658 in {line for r in ends for line in r["lines"]} and {r["severity"] for r in ends} == {"Warning"}
     assert all(r["message"]["zh"] and r["message"]["en"] for r in data["results"])
 
 
@@ -41,9 +43,9 @@ def test_turtle_report_is_a_shacl_report(client):
     graph = ox.Store()
     graph.load(response.content, format=ox.RdfFormat.TURTLE)
     conforms = list(graph.query(f"SELECT ?c WHERE {{ ?r a <{SH}ValidationReport> ; <{SH}conforms> ?c }}"))
-    assert [row["c"].value for row in conforms] == ["false"]
+    assert [row["c"].value for row in conforms] == ["true"]
     lines = {row["l"].value for row in graph.query(
-        f"SELECT ?l WHERE {{ ?x <{SH}resultSeverity> <{SH}Violation> ; <https://w3id.org/budgetkg/report#sourceLine> ?l }}")}
+        f"SELECT ?l WHERE {{ ?x <{SH}resultSeverity> <{SH}Warning> ; <https://w3id.org/budgetkg/report#sourceLine> ?l }}")}
     assert "658" in lines
 
 
@@ -96,7 +98,7 @@ def test_summary_of_all_documents(client, seed_store):
     data = response.json()
     docs = {d["document"]: d for d in data["documents"]}
     assert len(docs) == 5
-    assert docs[DOC]["violations"] > 0 and docs[CONFORMING]["violations"] == 0
+    assert docs["004_483341c397df5066"]["violations"] > 0 and docs[CONFORMING]["violations"] == 0 and docs[DOC]["warnings"] > 0
     per_doc = client.get("/validate", params={"document": DOC}).json()
     assert docs[DOC]["warnings"] == per_doc["warnings"] and docs[DOC]["violations"] == per_doc["violations"]
     names = [r for r in data["crossDocument"] if r["identity"] == SHAPES + "code-names"]
