@@ -1,4 +1,4 @@
-"""Example budget queries offered in the query UI.
+"""Example budget and final-accounts queries offered in the query UI.
 
 They use the terms of ``kg.vocabulary``; keep them in step with the mapping
 (``tests/test_api_protocol.py`` checks that each one answers on the seeds).
@@ -66,6 +66,60 @@ WHERE {
 }
 ORDER BY ?activity ?indicator ?rank
 LIMIT 200""",
+    ),
+    (
+        "预算执行率（按科目） — execution rate by code: budget (年初预算) against actual (决算)",
+        """SELECT ?unitName ?year ?code ?budgetYuan ?actualYuan ((ROUND(?actualYuan / ?budgetYuan * 10000) / 100) AS ?ratePercent)
+WHERE {
+  { SELECT ?unit ?year ?code
+           (MAX(IF(?stage = bkg:stage-initial-budget, ?yuan, -1)) AS ?budgetYuan)
+           (MAX(IF(?stage = bkg:stage-final-accounts, ?yuan, -1)) AS ?actualYuan)
+    WHERE {
+      { ?figure qb:dataSet/a bkg:ExpenditureTable ; bkg:column bkg:column-total }
+      UNION { ?figure qb:dataSet/a bkg:GeneralBudgetExpenditureTable ; bkg:column bkg:column-total }
+      UNION { ?figure bkg:figureKind bkg:figure-general-budget-expenditure }
+      ?figure bkg:functionalClassification/skos:notation ?code ;
+              bkg:stage ?stage ; bkg:amount ?yuan ; bkg:unit ?unit ; bkg:fiscalYear ?year .
+    }
+    GROUP BY ?unit ?year ?code }
+  FILTER (?budgetYuan > 0 && ?actualYuan >= 0)
+  ?unit skos:prefLabel ?unitName .
+}
+ORDER BY ?ratePercent ?unitName ?code
+LIMIT 200""",
+    ),
+    (
+        "最大的预算结余 — biggest under-spends (年初预算 minus 决算, by unit, year and code)",
+        """SELECT ?unitName ?year ?code ?budgetYuan ?actualYuan ((?budgetYuan - ?actualYuan) AS ?underSpentYuan)
+WHERE {
+  { SELECT ?unit ?year ?code
+           (MAX(IF(?stage = bkg:stage-initial-budget, ?yuan, -1)) AS ?budgetYuan)
+           (MAX(IF(?stage = bkg:stage-final-accounts, ?yuan, -1)) AS ?actualYuan)
+    WHERE {
+      { ?figure qb:dataSet/a bkg:ExpenditureTable ; bkg:column bkg:column-total }
+      UNION { ?figure qb:dataSet/a bkg:GeneralBudgetExpenditureTable ; bkg:column bkg:column-total }
+      UNION { ?figure bkg:figureKind bkg:figure-general-budget-expenditure }
+      ?figure bkg:functionalClassification/skos:notation ?code ;
+              bkg:stage ?stage ; bkg:amount ?yuan ; bkg:unit ?unit ; bkg:fiscalYear ?year .
+      FILTER (STRLEN(?code) = 7)
+    }
+    GROUP BY ?unit ?year ?code }
+  FILTER (?budgetYuan > 0 && ?actualYuan >= 0 && ?actualYuan < ?budgetYuan)
+  ?unit skos:prefLabel ?unitName .
+}
+ORDER BY DESC(?underSpentYuan)
+LIMIT 20""",
+    ),
+    (
+        "决算与预算文件 — final accounts and the budget of the same unit and year",
+        """SELECT ?unitName ?year ?finalAccounts ?budget
+WHERE {
+  ?finalAccounts a bkg:FinalAccountsDocument ; bkg:unit ?unit .
+  OPTIONAL { ?finalAccounts bkg:fiscalYear ?year }
+  OPTIONAL { ?finalAccounts bkg:finalAccountsOf ?budget }
+  OPTIONAL { ?unit skos:prefLabel ?unitName }
+}
+ORDER BY ?unitName ?year""",
     ),
     (
         "文档列表 — the documents (one named graph each)",

@@ -40,8 +40,10 @@ def home(graph: Graph, site: Site) -> str:
     docs = graph.select(
         """SELECT ?d (SAMPLE(?t) AS ?title) (SAMPLE(?y) AS ?year) (SAMPLE(?u) AS ?unit) (SAMPLE(?src) AS ?file)
            (SAMPLE(?k) AS ?kind) WHERE {
-             ?d a bkg:BudgetDocument ; dcterms:title ?t ; bkg:fiscalYear ?y ; bkg:unit ?u ; a ?k .
-             FILTER(?k IN (bkg:UnitBudgetDisclosure, bkg:DepartmentBudgetDisclosure))
+             ?d a bkg:BudgetDocument ; dcterms:title ?t ; a ?k .
+             FILTER(?k IN (bkg:UnitBudgetDisclosure, bkg:DepartmentBudgetDisclosure, bkg:UnitFinalAccounts, bkg:DepartmentFinalAccounts))
+             # A document is ingested without the year or unit it does not state.
+             OPTIONAL { ?d bkg:fiscalYear ?y } OPTIONAL { ?d bkg:unit ?u }
              OPTIONAL { ?d dcterms:source ?src } } GROUP BY ?d ORDER BY DESC(?year) ?title"""
     )
     figures = {
@@ -53,7 +55,7 @@ def home(graph: Graph, site: Site) -> str:
     units = graph.select(
         "SELECT ?u (COUNT(DISTINCT ?d) AS ?n) WHERE { ?u a bkg:BudgetUnit . OPTIONAL { ?d a bkg:BudgetDocument ; bkg:unit ?u } } GROUP BY ?u"
     )
-    labels = graph.labels([r["unit"] for r in docs] + [r["u"] for r in units] + [r["kind"] for r in docs], site.langs)
+    labels = graph.labels([r["unit"] for r in docs if r.get("unit") is not None] + [r["u"] for r in units] + [r["kind"] for r in docs], site.langs)
     years: dict[str, int] = {}
     for row in docs:
         years[_v(row, "year")] = years.get(_v(row, "year"), 0) + 1
@@ -70,7 +72,7 @@ def home(graph: Graph, site: Site) -> str:
         [
             link(site, _v(r, "d"), text=_v(r, "title")),
             esc(_v(r, "year")),
-            link(site, _v(r, "unit"), labels),
+            link(site, _v(r, "unit"), labels) if _v(r, "unit") else "",
             esc(labels.get(_v(r, "kind"), short(site, _v(r, "kind")))),
             f"<code>{esc(_v(r, 'file'))}</code>",
             esc(figures.get(_v(r, "d"), "0")),

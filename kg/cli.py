@@ -252,7 +252,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from kg.pdf_writer import MissingFontError
 
     try:
-        paths = generate(args.units, args.years, Path(args.out), seed=args.seed, errors=args.errors, fmt=args.format)
+        paths = generate(args.units, args.years, Path(args.out), seed=args.seed, errors=args.errors, fmt=args.format,
+                         final_accounts=args.final_accounts)
     except (ValueError, MissingFontError) as error:
         raise CommandError(str(error)) from None
     print(f"{len(paths)} files and manifest.json written to {args.out}")
@@ -347,6 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", required=True, metavar="DIR")
     generate.add_argument("--seed", type=int, default=0, metavar="S", help="the same seed writes the same corpus")
     generate.add_argument("--errors", type=float, default=0.0, metavar="RATE", help="share of documents given one injected error")
+    generate.add_argument("--final-accounts", action="store_true",
+                          help="also write each unit's 决算 for each year beside its budget (…_决算), so the pair links")
     generate.add_argument("--format", choices=["text", "pdf", "both"], default="text",
                           help="text (.txt), pdf (.pdf, needs fonts-noto-cjk) or both for each document")
     generate.set_defaults(run=cmd_generate)

@@ -300,6 +300,84 @@ def compose(spec: DocumentSpec) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
+@dataclass(frozen=True)
+class ActualLine:
+    """What one 项 of a budget became in the final accounts (决算)."""
+
+    code: str
+    adjusted: Decimal  # 调整预算数 (全年预算)
+    basic: Decimal  # 决算数: 基本支出
+    project: Decimal  # 决算数: 项目支出
+
+    @property
+    def total(self) -> Decimal:
+        return self.basic + self.project
+
+
+def compose_final_accounts(spec: DocumentSpec, actuals: tuple[ActualLine, ...]) -> tuple[Block, ...]:
+    """The 决算 of the year ``spec`` budgeted: the Shanghai template's tables with stage columns.
+
+    Its 支出决算表 prints 年初预算数 / 调整预算数 / 决算数 (合计, 基本支出, 项目支出) by code,
+    the regional variant the national template's 合计/基本/项目 table leaves to the
+    explanation; the explanation then states budget against actual for each 项.
+    """
+    budgeted = {leaf.code: leaf for leaf in spec.leaves}
+    by_code = {line.code: line for line in actuals}
+    sums: dict[str, list[Decimal]] = {}
+    for leaf in spec.leaves:
+        actual = by_code[leaf.code]
+        for length in (3, 5, 7):
+            row = sums.setdefault(leaf.code[:length], [_D(0)] * 4)
+            for i, value in enumerate((leaf.total, actual.adjusted, actual.basic, actual.project)):
+                row[i] += value
+    totals = [sum((row[i] for code, row in sums.items() if len(code) == 3), _D(0)) for i in range(4)]
+    actual_total = totals[2] + totals[3]
+    kind = "部门" if spec.scope == "department" else "单位"
+    preamble = (f"{spec.unit_code} {spec.unit}",)
+    name = lambda code: FUNCTIONAL_CATEGORIES.get(code) or CODE_NAMES[code]  # noqa: E731
+    blocks: list[Block] = [Title(f"{spec.unit}{spec.year}年度{kind}决算")]
+    categories = sorted(code for code in sums if len(code) == 3)
+    summary = [TableRow(("一、一般公共预算财政拨款收入", Money(actual_total), f"{code} {name(code)}" if i == 0 else "",
+                         Money(sums[code][2] + sums[code][3]) if i == 0 else "")) for i, code in enumerate(categories[:1])]
+    summary += [TableRow(("", "", f"{code} {name(code)}", Money(sums[code][2] + sums[code][3]))) for code in categories[1:]]
+    summary += [TableRow(("本年收入合计", Money(actual_total), "本年支出合计", Money(actual_total))),
+                TableRow(("总计", Money(actual_total), "总计", Money(actual_total)))]
+    blocks.append(Table("收入支出决算总表", preamble, (("项目", "决算数", "项目", "决算数"),), tuple(summary), paged=True))
+    rows = [TableRow(("", "合计", Money(totals[0]), Money(totals[1]), Money(actual_total), Money(totals[2]), Money(totals[3])))]
+    rows += [
+        TableRow((code, Name(name(code)), Money(row[0]), Money(row[1]), Money(row[2] + row[3]), Money(row[2]), Money(row[3])),
+                 ("final", code))
+        for code, row in sorted(sums.items())
+    ]
+    blocks.append(Table("支出决算表", preamble, (
+        ("科目编码", "科目名称", "年初预算数", "调整预算数", "决算数", "", ""),
+        ("", "", "", "", "合计", "基本支出", "项目支出"),
+    ), tuple(rows), paged=True, code_column=0))
+    three_public = spec.vehicles + spec.reception
+    spent_vehicles = (spec.vehicles * _D("0.9")).quantize(_CENT)
+    blocks.append(Table("财政拨款“三公”经费支出决算表", ("单位：万元",), (
+        ("合计", "", "公务用车购置及运行维护费", "", "公务接待费", ""),
+        ("预算数", "决算数", "预算数", "决算数", "预算数", "决算数"),
+    ), (TableRow((Money(three_public), Money(spent_vehicles + spec.reception), Money(spec.vehicles), Money(spent_vehicles),
+                  Money(spec.reception), Money(spec.reception))),), wan_only=True))
+    initial_total = totals[0]
+    rate = (actual_total / initial_total * 100).quantize(_CENT) if initial_total else _D(0)
+    blocks += [
+        Heading("一、支出决算情况说明"),
+        Paragraph((f"本年支出合计{actual_total:.2f}万元，其中：基本支出{totals[2]:.2f}万元，项目支出{totals[3]:.2f}万元。",)),
+        Heading("二、一般公共预算财政拨款支出决算具体情况"),
+        Paragraph((f"一般公共预算财政拨款支出年初预算为{initial_total:.2f}万元，支出决算为{actual_total:.2f}万元，"
+                   f"完成年初预算的{rate}%。其中：",)),
+    ]
+    for number, code in enumerate(sorted(budgeted), start=1):
+        leaf, actual = budgeted[code], by_code[code]
+        verb = "大于" if actual.total > leaf.total else "小于" if actual.total < leaf.total else "等于"
+        blocks.append(Paragraph((
+            f"{number}、{name(code[:3])}(类){name(code[:5])}(款){name(code)}(项)。年初预算为{leaf.total:.2f}万元，"
+            f"支出决算为{actual.total:.2f}万元。决算数{verb}预算数。",)))
+    return tuple(blocks)
+
+
 def _project_table(spec: DocumentSpec, number: int, project: ProjectSpec) -> Table:
     grid = [
         ("预算数", f"{project.amount:.2f}", "其中：财政资金", f"{project.amount:.2f}", ""),

@@ -27,8 +27,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from kg.corpus import (
-    CODE_NAMES, Anchor, Block, Cell, DocumentSpec, Indicator, LeafLine, Money, Name, ProjectSpec, Table, TableRow,
-    compose, render_blocks,
+    CODE_NAMES, ActualLine, Anchor, Block, Cell, DocumentSpec, Indicator, LeafLine, Money, Name, ProjectSpec, Table,
+    TableRow, compose, compose_final_accounts, render_blocks,
 )
 from kg.pdf_writer import FONT, PdfStyle, lay_out, write_pdf
 
@@ -239,9 +239,43 @@ def _write_document(spec: DocumentSpec, out: Path, fmt: str, seed: int, error_rn
     return _Written(tuple(paths), tuple(injected))
 
 
+def _actuals(seed: int, spec: DocumentSpec) -> tuple[ActualLine, ...]:
+    """What each 项 of a budget became: basic money nearly all spent, projects anywhere from 60% to 105%.
+
+    Its own stream, so asking for final accounts does not change the budgets of a seed.
+    """
+    rng = random.Random(f"final-{seed}-{spec.unit}-{spec.year}")
+    lines = []
+    for leaf in spec.leaves:
+        adjusted = (leaf.total * Decimal(rng.uniform(0.95, 1.08))).quantize(_CENT)
+        basic = (leaf.basic * Decimal(rng.uniform(0.93, 1.0))).quantize(_CENT)
+        project = (leaf.project * Decimal(rng.uniform(0.6, 1.05))).quantize(_CENT)
+        lines.append(ActualLine(leaf.code, adjusted, basic, project))
+    return tuple(lines)
+
+
+def _write_final_accounts(spec: DocumentSpec, out: Path, fmt: str, seed: int, font: Path) -> tuple[Path, ...]:
+    """The 决算 of ``spec``'s unit and year, beside its budget (``…_决算``), so the two link."""
+    final = replace(spec, file_name=f"{spec.file_name}_决算")
+    blocks = compose_final_accounts(spec, _actuals(seed, spec))
+    paths: list[Path] = []
+    if fmt in ("text", "both"):
+        path = out / f"{final.file_name}.txt"
+        path.write_text(render_blocks(final, blocks).text, encoding="utf-8")
+        paths.append(path)
+    if fmt in ("pdf", "both"):
+        path = out / f"{final.file_name}.pdf"
+        write_pdf(path, final, blocks, _pdf_style(seed, final.file_name), font)
+        paths.append(path)
+    return tuple(paths)
+
+
 def generate(units: int, years: int, out: Path, *, seed: int = 0, errors: float = 0.0, first_year: int = 2022,
-             fmt: str = "text", font: Path = FONT) -> list[Path]:
-    """Write the corpus and its manifest; ``fmt`` is text, pdf or both (one .txt and one .pdf per document)."""
+             fmt: str = "text", font: Path = FONT, final_accounts: bool = False) -> list[Path]:
+    """Write the corpus and its manifest; ``fmt`` is text, pdf or both (one .txt and one .pdf per document).
+
+    With ``final_accounts`` each budget gets its 决算 beside it (same unit and year).
+    """
     if units < 1 or years < 1:
         raise ValueError("expected at least one unit and one year")
     if not 0.0 <= errors <= 1.0:
@@ -261,6 +295,8 @@ def generate(units: int, years: int, out: Path, *, seed: int = 0, errors: float 
             document = _write_document(spec, out, fmt, seed, error_rng, errors, font)
             written.extend(document.paths)
             injected.extend(document.errors)
+            if final_accounts:
+                written.extend(_write_final_accounts(spec, out, fmt, seed, font))
             spec = _next_year(rng, spec)
     manifest = {
         "seed": seed,

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.iris import Iris
 from kg.limits import check_file_size, check_record_count, record_count
+from kg.links import write_links
 from kg.mapping import map_document
 from kg.ontology import ontology_turtle
 from kg.parse import document_id_for, parse_file
@@ -215,6 +216,9 @@ def ingest_many(
         yield _commit_outcome(path, outcome, store)
         if number % FLUSH_EVERY == 0:
             store.flush()
+    if pending:
+        # Links between documents (a 决算 and its budget) need the whole store: kg.links.
+        write_links(store, settings)
 
 
 def _prepare_here(pending: list[Path], settings: Settings) -> Iterator[tuple[Path, Outcome[PreparedDocument]]]:

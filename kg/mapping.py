@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from kg.classification import ECONOMIC_CATEGORIES, FUNCTIONAL_CATEGORIES, parent_notation
 from kg.families import family_by_key
 from kg.iris import Iris
+from kg.units import unit_key
 from kg.records import (
     Activity,
     Amount,
@@ -145,7 +146,7 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
     out = _Graph(iris.graph(doc_id), iris.reference_graph(), document.pages)
     doc = iris.document(doc_id)
     info = document.info
-    unit = iris.unit(info.issuing_unit) if info.issuing_unit else None
+    unit = iris.unit(unit_key(info.issuing_unit)) if info.issuing_unit else None
     year = ox.Literal(str(info.fiscal_year), datatype=XSD.gYear) if info.fiscal_year is not None else None
 
     family = family_by_key(document.family)
@@ -163,6 +164,9 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
     out.text(doc, BKG.sha256, document.sha256)
     out.text(doc, BKG.region, info.region)
     out.text(doc, BKG.approvalDocument, info.approval_document)
+    if info.issuing_unit and unit_key(info.issuing_unit) != info.issuing_unit:
+        # The name as printed, where the unit's IRI was minted from a normalised one (kg.units).
+        out.add(doc, BKG.printedUnitName, _zh(info.issuing_unit))
     if info.approval_date:
         out.add(doc, BKG.approvalDate, ox.Literal(info.approval_date, datatype=XSD.date))
     if info.title_lines:
@@ -170,8 +174,8 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
 
     out.shared(unit, RDF.type, BKG.BudgetUnit)
     out.shared(unit, RDF.type, ORG.Organization)
-    out.shared(unit, SKOS.prefLabel, _zh(info.issuing_unit))
-    out.shared(unit, RDFS.label, _zh(info.issuing_unit))
+    out.shared(unit, SKOS.prefLabel, _zh(unit_key(info.issuing_unit)) if info.issuing_unit else None)
+    out.shared(unit, RDFS.label, _zh(unit_key(info.issuing_unit)) if info.issuing_unit else None)
     if info.unit_code:
         out.shared(unit, BKG.unitCode, ox.Literal(info.unit_code))
 

@@ -21,6 +21,21 @@ def seed(prefix: str) -> Path:
 
 
 @pytest.fixture(scope="session")
+def seed_and_corpus_store():
+    """An in-memory store with every seed and every 决算 of shared/corpus ingested (the default settings)."""
+    from kg.ingest import find_documents, ingest_many, load_ontology
+    from kg.settings import Settings
+    from kg.store import OxigraphStore
+
+    store = OxigraphStore()
+    load_ontology(store)
+    paths = find_documents([str(SEEDS), str(SHARED / "corpus" / "final-accounts")])
+    results = list(ingest_many(paths, store, Settings(), workers=2))
+    assert len(results) == len(paths) and all(r.report for r in results)
+    return store
+
+
+@pytest.fixture(scope="session")
 def seed_store():
     """An in-memory store with every seed ingested (the default settings)."""
     from kg.ingest import find_documents, ingest_many, load_ontology

@@ -246,10 +246,11 @@ def test_html_ui_is_served_locally(client):
     assert client.get("/static/yasgui/yasgui.min.css").status_code == 200
 
 
-def test_example_queries_answer_on_the_seeds(seed_store):
-    # The UI offers these; each must fit the real model and find something in real documents.
+def test_example_queries_answer_on_the_seeds_and_the_final_accounts(seed_and_corpus_store):
+    # The UI offers these; each must fit the real model and find something in real documents
+    # (budget against actual needs the 决算 of shared/corpus).
     for title, query in EXAMPLES:
-        rows = list(seed_store.query(with_prefixes(query)))
+        rows = list(seed_and_corpus_store.query(with_prefixes(query)))
         assert rows, title
 
 
