@@ -236,7 +236,13 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    if args.paths:
+    if args.fuzz is not None:
+        return _fuzz(args, settings)
+    if args.stress:
+        from kg.stress_bench import run_stress_benchmark
+
+        run_stress_benchmark(settings)
+    elif args.paths:
         from kg.bench import run_ingest_benchmark
 
         run_ingest_benchmark(args.paths, settings, repeat=args.repeat)
@@ -245,6 +251,27 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         run_scale_benchmark(settings, large=args.large, workers=args.workers, runs=args.runs)
     return 0
+
+
+def _fuzz(args: argparse.Namespace, settings: Settings) -> int:
+    """``bench --fuzz N PATH…``: N seeded mutations of the documents at PATH; 1 if any failed or left the store inconsistent."""
+    import tempfile
+
+    from kg.fuzz import fuzz, mutations, summary
+    from kg.ingest import find_documents, load_ontology
+
+    seeds = find_documents(args.paths)
+    if not seeds:
+        raise CommandError("bench --fuzz: expected documents to mutate (PATH: seed files or folders)")
+    store = open_store(None)
+    load_ontology(store)
+    with tempfile.TemporaryDirectory(prefix="budgetkg-fuzz-") as tmp:
+        corpus = mutations(seeds, args.fuzz, Path(tmp), seed=args.seed)
+        started = time.perf_counter()
+        results = list(fuzz(corpus, store, settings))
+        print(summary(results))
+    print(f"{len(results)} mutations of {len(seeds)} documents in {time.perf_counter() - started:.1f} s (seed {args.seed})")
+    return 1 if any(r.outcome == "failed" or not r.consistent for r in results) else 0
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -340,6 +367,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--large", action="store_true", help="scale benchmark: add the 10,000-document corpus")
     bench.add_argument("--workers", type=int, metavar="N", help="scale benchmark: ingest processes (default: all cores)")
     bench.add_argument("--runs", type=int, default=10, help="scale benchmark: runs of the query mix (default 10)")
+    bench.add_argument("--stress", action="store_true", help="stress benchmark: a 10,000-cell row, a 20,000-row table, 200 and 1,000 tables in one document")
+    bench.add_argument("--fuzz", type=int, metavar="N", help="ingest N seeded mutations of the documents at PATH and count the outcomes")
+    bench.add_argument("--seed", type=int, default=0, metavar="S", help="fuzz: the same seed writes the same mutations")
+    bench.add_argument("--no-reason", action="store_true", help="skip OWL RL reasoning")
+    bench.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     bench.set_defaults(run=cmd_bench)
 
     generate = commands.add_parser("generate", help="write a realistic corpus of documents (and a manifest of injected errors)")

@@ -1,0 +1,120 @@
+"""The stress benchmark: documents shaped to expose super-linear ingest.
+
+``budgetkg bench --stress`` builds, from the shipped tab-layout example, a row of
+10,000 cells, a table of 20,000 rows, a document of 200 tables and the example
+repeated 200 times (1,000 tables), and ingests each through the whole pipeline
+(parse, map, reason, validate, one store transaction) in a fresh process, so
+that its peak memory is its own. Each should take seconds: issue 14 measured
+the 10,000-cell row still running after 120 s, 20,000 rows at 86 s and 4.2 GB
+without reasoning or validation, and the repeated example at 280 s and 2.2 GB.
+"""
+
+from __future__ import annotations
+
+import resource
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from kg.examples import write_examples
+from kg.ingest import commit, prepare_document
+from kg.settings import Settings
+from kg.store import OxigraphStore
+
+_TITLE = "示例市河湾区教育局2024年单位预算公开\n\n"
+_EXPENDITURE = (
+    "单位支出总表\n\n902015 示例市河湾区教育局\n\n预算年度：2024\n\n单位：万元\n\n"
+    "科目编码\t科目名称\t合计\t基本支出\t项目支出\n"
+)
+# 类 codes under which the long table's 项 codes are spread (99 款 x 99 项 each).
+_CATEGORIES = ("201", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214", "215", "216")
+
+
+def wide_row(cells: int, example: str) -> str:
+    """One expenditure row of ``cells`` cells: every figure past the header's columns repeats a meaning."""
+    figures = "\t".join(f"{n % 1000 + 1}.00" for n in range(cells - 2))
+    return f"{_TITLE}{_EXPENDITURE}205\t教育支出\t{figures}\n"
+
+
+def long_table(rows: int, example: str) -> str:
+    """An expenditure table of ``rows`` distinct 项 codes, each row adding up (3.00 = 1.00 + 2.00)."""
+    codes = (f"{c}{k:02d}{j:02d}" for c in _CATEGORIES for k in range(1, 100) for j in range(1, 100))
+    body = "\n".join(f"{code}\t科目{n}\t3.00\t1.00\t2.00" for n, code in zip(range(rows), codes))
+    return f"{_TITLE}{_EXPENDITURE}{body}\n"
+
+
+def many_tables(tables: int, example: str) -> str:
+    """The example document repeated until it holds ``tables`` tables (it has five)."""
+    return "\n\n".join([example] * max(1, tables // 5))
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    build: Callable[[int, str], str]
+    size: int
+
+
+CASES = (
+    Case("row of 10,000 cells", wide_row, 10_000),
+    Case("table of 20,000 rows", long_table, 20_000),
+    Case("document of 200 tables", many_tables, 200),
+    Case("example x 200 (1,000 tables)", many_tables, 1_000),
+)
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
+    reasoning: float
+    validation: float
+    commit: float
+    triples: int
+    peak_mib: float
+    error: str | None = None
+
+
+def _ingest(path: Path, settings: Settings) -> Timing:
+    """Runs in its own process: prepare and commit one document into a fresh in-memory store."""
+    started = time.perf_counter()
+    prepared = prepare_document(path, settings)
+    committing = time.perf_counter()
+    commit(prepared, OxigraphStore())
+    ended = time.perf_counter()
+    report = prepared.report
+    return Timing(
+        ended - started, report.reasoning_seconds, report.validation_seconds, ended - committing,
+        report.triples + report.inferred, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    )
+
+
+def measure(case: Case, work: Path, example: str, settings: Settings) -> Timing:
+    path = work / f"stress-{case.build.__name__}-{case.size}.txt"
+    path.write_text(case.build(case.size, example), encoding="utf-8")
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(_ingest, path, settings).result()
+        except Exception as error:  # noqa: BLE001 - a failing case is a row of the table, not the end of it
+            return Timing(0, 0, 0, 0, 0, 0, error=f"{type(error).__name__}: {error}")
+
+
+def run_stress_benchmark(settings: Settings) -> None:
+    print(f"{'document':30} {'KiB':>6} {'seconds':>8} {'reason s':>8} {'valid s':>8} {'commit s':>8} {'triples':>9} {'peak MiB':>8}")
+    with tempfile.TemporaryDirectory(prefix="budgetkg-stress-") as tmp:
+        work = Path(tmp)
+        example = next(p for p in write_examples(work / "examples") if p.stem == "example_tab_bureau").read_text(encoding="utf-8")
+        for case in CASES:
+            t = measure(case, work, example, settings)
+            size = (work / f"stress-{case.build.__name__}-{case.size}.txt").stat().st_size / 1024
+            if t.error:
+                print(f"{case.name:30} {size:6.0f} failed: {t.error}", flush=True)
+                continue
+            print(
+                f"{case.name:30} {size:6.0f} {t.seconds:8.1f} {t.reasoning:8.1f} {t.validation:8.1f} {t.commit:8.1f} "
+                f"{t.triples:9,} {t.peak_mib:8.0f}",
+                flush=True,
+            )
+    print("seconds: parse + map + reason + validate + one store transaction, in a fresh process (peak MiB is its own).")
