@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 from kg.cli import main
 
 from conftest import REPO, seed
@@ -84,8 +86,50 @@ def test_malformed_rdf_names_the_file(tmp_path: Path):
 
 
 def test_malformed_query_is_an_error_not_a_traceback(tmp_path: Path):
+    data = tmp_path / "one.nt"
+    data.write_text('<http://example.org/a> <http://example.org/p> "1" .\n', encoding="utf-8")
+    assert main(["load", "--store", str(tmp_path / "kg"), "--graph", "http://example.org/g", str(data)]) == 0
     result = run("query", "--store", str(tmp_path / "kg"), "SELECT WHERE {")
     assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("budgetkg: error: query:")
+
+
+@pytest.mark.parametrize(
+    "command, code",
+    [(["info"], 1), (["query", "ASK { ?s ?p ?o }"], 1), (["export"], 1), (["validate"], 2), (["serve", "--port", "9"], 1)],
+)
+@pytest.mark.parametrize("where", ["missing", "empty-dir", "file"])
+def test_a_path_without_a_store_is_refused_and_nothing_is_created(tmp_path: Path, capsys, command, code, where):
+    path = tmp_path / "kg"
+    if where == "empty-dir":
+        path.mkdir()
+    elif where == "file":
+        path.write_text("not a store", encoding="utf-8")
+    # validate keeps 1 for "violations found"; its errors, this one too, exit 2.
+    assert main([command[0], "--store", str(path), *command[1:]]) == code
+    err = capsys.readouterr().err
+    assert err.startswith(f"budgetkg: error: {path}: no store there") and len(err.splitlines()) == 1
+    if where == "missing":
+        assert not path.exists()
+    elif where == "empty-dir":
+        assert list(path.iterdir()) == []
+
+
+def test_an_unexpected_error_is_one_line_unless_debug(tmp_path: Path, monkeypatch, capsys):
+    import kg.store
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something broke")
+
+    store = str(tmp_path / "kg")
+    assert main(["ingest", str(seed("000")), "--store", store, "--no-validate", "--quiet"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(kg.store.OxigraphStore, "graphs", broken)
+    assert main(["info", "--store", store]) == 1
+    err = capsys.readouterr().err
+    assert err == "budgetkg: error: internal error (RuntimeError: something broke); this is a bug, run with --debug for the traceback\n"
+    assert main(["--debug", "info", "--store", store]) == 1
+    assert "Traceback" in capsys.readouterr().err
 
 
 def test_help_lists_the_commands():

@@ -232,3 +232,133 @@ def test_no_triple_is_stored_in_two_graphs(seed_store):
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } GRAPH ?h { ?s ?p ?o } FILTER(STR(?g) < STR(?h)) }",
     )
     assert rows == [{"n": "0"}]
+
+
+# --- failures: one line per document, the batch goes on --------------------------------
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import kg.ingest
+import kg.limits
+from kg.ingest import ingest_many, prepare_document
+
+
+def _prepare_or_fail(path, settings):
+    """prepare_document, except for documents named to fail: it runs in pool workers too."""
+    stem = Path(path).stem
+    if stem == "killed":
+        os.kill(os.getpid(), signal.SIGKILL)  # what the kernel's OOM killer does to a worker
+    if stem == "oom":
+        raise MemoryError()
+    if stem == "bug":
+        raise KeyError("a bug")
+    return prepare_document(path, settings)
+
+
+def _batch(tmp_path: Path, names: list[str]) -> list[Path]:
+    paths = []
+    for name in names:
+        paths.append(tmp_path / f"{name}.txt")
+        shutil.copy(seed("000"), paths[-1])
+    return paths
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_memory_errors_dead_workers_and_bugs_are_one_line_each_and_the_batch_goes_on(tmp_path: Path, monkeypatch, workers):
+    monkeypatch.setattr(kg.ingest, "prepare_document", _prepare_or_fail)
+    names = ["good1", "oom", "bug", "good2"] + (["killed", "good3"] if workers > 1 else [])
+    store = OxigraphStore()
+    results = {r.path.stem: r for r in ingest_many(_batch(tmp_path, names), store, Settings(validate=False), workers=workers)}
+    assert sorted(results) == sorted(names)
+    good = [n for n in names if n.startswith("good")]
+    assert all(results[n].report is not None for n in good)
+    assert "ran out of memory" in results["oom"].message
+    assert "internal error (KeyError" in results["bug"].message and "Traceback" in results["bug"].failure.detail
+    if workers > 1:
+        assert "worker process died" in results["killed"].message
+    for name in set(names) - set(good):
+        message = results[name].message
+        assert message.startswith(f"{tmp_path / name}.txt: ") and "\n" not in message
+        assert not bool(store.query(f"ASK {{ GRAPH <http://127.0.0.1:8000/graph/{name}> {{ ?s ?p ?o }} }}"))
+    graphs = store.graphs()
+    assert all(f"http://127.0.0.1:8000/graph/{n}" in graphs for n in good)
+
+
+class _FullDiskStore(OxigraphStore):
+    def replace_graphs(self, graphs, *, also_insert=()):
+        if any("/graph/full" in g for g in graphs):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        super().replace_graphs(graphs, also_insert=also_insert)
+
+
+def test_a_full_disk_fails_that_document_only_and_leaves_its_graphs_as_they_were(tmp_path: Path):
+    store = _FullDiskStore()
+    results = {r.path.stem: r for r in ingest_many(_batch(tmp_path, ["before", "full", "after"]), store, Settings(validate=False))}
+    assert results["before"].report and results["after"].report
+    assert results["full"].message == f"{tmp_path / 'full.txt'}: the disk is full (no space left on device); free space and ingest it again"
+    assert not any("/graph/full" in g for g in store.graphs())
+
+
+def test_ingest_refuses_files_and_documents_past_the_limits(tmp_path: Path, monkeypatch):
+    big = tmp_path / "big.txt"
+    with big.open("wb") as file:
+        file.truncate(kg.limits.MAX_TEXT_BYTES + 1)  # sparse: the size alone must refuse it
+    with pytest.raises(InputError, match=r"big.txt: expected at most 16 MB of text per document; the file has 16.0 MB"):
+        prepare_document(big, Settings())
+    monkeypatch.setattr(kg.limits, "MAX_RECORDS", 50)
+    with pytest.raises(InputError, match=r"expected at most 50 figures and records per document; found \d+"):
+        prepare_document(seed("000"), Settings())
+
+
+_ORPHAN_SCRIPT = """
+import sys, time
+import kg.ingest
+def slow(path, settings):
+    time.sleep(120)
+kg.ingest.prepare_document = slow
+from kg.cli import main
+main(["ingest", *sys.argv[1:-1], "--store", sys.argv[-1], "--workers", "2", "--quiet"])
+"""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_pool_workers_exit_when_ingest_is_killed(tmp_path: Path):
+    paths = [str(p) for p in _batch(tmp_path, ["a", "b", "c", "d"])]
+    parent = subprocess.Popen([sys.executable, "-c", _ORPHAN_SCRIPT, *paths, str(tmp_path / "kg")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while len(workers := _children(parent.pid)) < 2:
+            assert time.time() < deadline and parent.poll() is None, "ingest did not start its workers"
+            time.sleep(0.1)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.time() + 10
+        while any(_alive(w) for w in workers):
+            assert time.time() < deadline, f"workers {workers} outlived their parent"
+            time.sleep(0.1)
+    finally:
+        parent.kill()

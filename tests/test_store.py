@@ -1,7 +1,7 @@
 import pyoxigraph as ox
 import pytest
 
-from kg.store import OxigraphStore, open_store
+from kg.store import OxigraphStore, StoreError, holds_store, open_store
 
 EX = "http://example.org/"
 
@@ -54,3 +54,12 @@ def test_a_url_opens_a_remote_store():
     from kg.remote_store import RemoteStore
 
     assert isinstance(open_store("http://127.0.0.1:7878"), RemoteStore)
+
+
+def test_open_store_without_create_refuses_a_path_that_holds_none(tmp_path):
+    with pytest.raises(StoreError, match="no store there"):
+        open_store(str(tmp_path / "typo"), create=False)
+    assert not (tmp_path / "typo").exists()
+    OxigraphStore(tmp_path / "kg").flush()
+    assert holds_store(tmp_path / "kg") and not holds_store(tmp_path)
+    assert isinstance(open_store(str(tmp_path / "kg"), create=False), OxigraphStore)
