@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from api.examples import EXAMPLES, with_prefixes  # noqa: E402
+from servers import free_port, percentile, stop, tool, wait_until_up  # noqa: E402  (bench/ beside this file)
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 MAX_CLIENTS = 256
@@ -52,35 +52,6 @@ class Tally:
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def tool(name: str) -> str:
-    beside = Path(sys.executable).with_name(name)
-    found = str(beside) if beside.exists() else shutil.which(name)
-    if not found:
-        raise SystemExit(f"{name} not found next to {sys.executable} or on PATH")
-    return found
-
-
-def wait_until_up(url: str, process: subprocess.Popen, limit_s: float = 120) -> float:
-    """Seconds until ``url`` first answers 200 (refused connections are retried)."""
-    started = time.monotonic()
-    while time.monotonic() - started < limit_s:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}")
-        try:
-            if httpx.get(url, params={"query": "ASK {}"}, timeout=30).status_code == 200:
-                return time.monotonic() - started
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise SystemExit(f"{url} did not answer within {limit_s} s")
 
 
 async def client(url: str, queries: list[str], until: float, tally: Tally, timeout_s: float) -> None:
@@ -118,13 +89,6 @@ def merge(into: Tally, tally: Tally) -> None:
         into.errors[what] = into.errors.get(what, 0) + count
 
 
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
-
-
 def row(server: str, scenario: str, seconds: float, tally: Tally, hog: Tally | None) -> str:
     ms = [v * 1000 for v in tally.latencies]
     errors = sum(tally.errors.values())
@@ -139,22 +103,13 @@ def row(server: str, scenario: str, seconds: float, tally: Tally, hog: Tally | N
 
 
 def start_budgetkg(store: Path, port: int, timeout_s: float, extra: list[str]) -> subprocess.Popen:
-    command = [tool("budgetkg"), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port), "--timeout", str(timeout_s), *extra]
+    command = [tool("budgetkg", "-e ."), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port), "--timeout", str(timeout_s), *extra]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def start_oxigraph(store: Path, port: int, timeout_s: float) -> subprocess.Popen:
-    command = [tool("oxigraph"), "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", str(int(timeout_s))]
+    command = [tool("oxigraph", "oxigraph"), "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", str(int(timeout_s))]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def main() -> int:
@@ -178,7 +133,6 @@ def main() -> int:
                 copy = Path(scratch) / server
                 shutil.copytree(args.store, copy)
                 port = free_port()
-                launched = time.monotonic()
                 process = start_budgetkg(copy, port, args.timeout, args.serve_args.split()) if server == "budgetkg" else start_oxigraph(copy, port, args.timeout)
                 processes.append(process)
                 urls[server] = f"http://127.0.0.1:{port}" + ("/sparql" if server == "budgetkg" else "/query")

@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.vocabulary import BKG, PREFIXES, QB, RDF, RDFS, SKOS  # noqa: E402
+from servers import free_port, percentile, stop, tool, wait_until_up  # noqa: E402  (bench/ beside this file)
 
 BASE = "http://127.0.0.1:8000/"
 PREFIX_TEXT = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items() if p in ("bkg", "rdfs", "skos", "qb"))
@@ -104,34 +103,6 @@ def mix() -> list[tuple[str, list[str]]]:
     ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def tool(name: str) -> str:
-    beside = Path(sys.executable).with_name(name)
-    found = str(beside) if beside.exists() else shutil.which(name)
-    if not found:
-        sys.exit(f"{name} not found: pip install {'oxigraph' if name == 'oxigraph' else 'rdflib-endpoint'}")
-    return found
-
-
-def wait_ready(url: str, process: subprocess.Popen, timeout: float = 300) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server for {url} exited with {process.returncode}")
-        try:
-            if httpx.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} not ready after {timeout} s")
-
-
 FLOOR = {"uvicorn only": "constant", "uvicorn+pyoxigraph": "pyoxigraph"}
 
 
@@ -155,12 +126,12 @@ def start_servers(
     servers["budgetkg"] = (f"http://127.0.0.1:{port}/sparql", subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL))
     # Oxigraph server, union default graph like budgetkg.
     ox_dir = work / "oxigraph-store"
-    subprocess.run([tool("oxigraph"), "load", "--location", str(ox_dir), "--file", str(nquads)], check=True, capture_output=True)
+    subprocess.run([tool("oxigraph", "oxigraph"), "load", "--location", str(ox_dir), "--file", str(nquads)], check=True, capture_output=True)
     port = free_port()
     servers["oxigraph"] = (
         f"http://127.0.0.1:{port}/query",
         subprocess.Popen(
-            [tool("oxigraph"), "serve", "--location", str(ox_dir), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+            [tool("oxigraph", "oxigraph"), "serve", "--location", str(ox_dir), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
             stderr=subprocess.DEVNULL,
         ),
     )
@@ -176,19 +147,14 @@ def start_servers(
         servers["rdflib-endpoint"] = (
             f"http://127.0.0.1:{port}/",
             subprocess.Popen(
-                [tool("rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(nquads)],
+                [tool("rdflib-endpoint", "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(nquads)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             ),
         )
     for url, process in servers.values():
-        wait_ready(url, process)
+        wait_until_up(url, process, limit_s=300)
     return servers
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
 def run_mix(servers: dict[str, tuple[str, subprocess.Popen]], runs: int, rdflib_runs: int) -> dict[tuple[str, str], list[float]]:
@@ -288,12 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             timings = run_mix(servers, args.runs, args.rdflib_runs or min(args.runs, 10))
         finally:
             for _, process in servers.values():
-                process.terminate()
-            for _, process in servers.values():
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+                stop(process)
         report(timings, list(servers))
     return 0
 
