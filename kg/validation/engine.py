@@ -5,7 +5,7 @@ and running the shapes there takes seconds per document (README, "validate"), wh
 this engine runs them on the in-memory Oxigraph dataset (document + inferred +
 reference + ontology, kg.validation.dataset) in well under a second:
 
-- Core: ``sh:targetClass`` / ``sh:targetSubjectsOf`` with property shapes whose
+- Core: ``sh:targetClass`` / ``sh:targetSubjectsOf`` / ``sh:targetObjectsOf`` with property shapes whose
   path is an IRI, and ``sh:minCount``, ``sh:maxCount``, ``sh:datatype``,
   ``sh:class``, ``sh:pattern``, ``sh:minInclusive``, ``sh:maxInclusive``, ``sh:in``.
 - SPARQL: each ``sh:select`` runs once, with ``$this`` as a free variable, and
@@ -27,7 +27,7 @@ from kg.iris import Iris
 from kg.settings import Settings
 from kg.validation.results import Severity, ValidationReport, ValidationResult, lines_of, sorted_results
 from kg.validation.shapes import PropertyConstraint, SparqlConstraint, SparqlGroup, Targets, compiled_groups, compiled_shapes
-from kg.vocabulary import RDF, SH
+from kg.vocabulary import RDF, RDFS, SH
 
 FocusCache = dict[Targets, set[str]]
 
@@ -36,9 +36,12 @@ def focus_pattern(targets: Targets, var: str = "?this") -> str:
     parts = []
     for kind, iri in targets:
         if kind == "class":
-            # The inferred graph holds every type the class hierarchy entails, so no
-            # rdfs:subClassOf* walk is needed (that is what reasoning at ingest is for).
-            parts.append(f"{{ {var} <{RDF.type.value}> <{iri}> }}")
+            # SHACL instances: rdf:type/rdfs:subClassOf* in the data graph. The inferred graph
+            # types a document's nodes already; the walk is for the ontology's own individuals
+            # (figure kinds, grades), as pyshacl sees them.
+            parts.append(f"{{ {var} <{RDF.type.value}>/<{RDFS.subClassOf.value}>* <{iri}> }}")
+        elif kind == "objectsOf":
+            parts.append(f"{{ ?_any <{iri}> {var} }}")
         else:
             parts.append(f"{{ {var} <{iri}> ?_any }}")
     return " UNION ".join(parts) if parts else "FILTER(false)"

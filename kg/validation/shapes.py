@@ -30,7 +30,7 @@ _PREFIXES = ("PREFIX sh: <http://www.w3.org/ns/shacl#>\nPREFIX bkgr: <" + BKGR +
              "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
 _RDF_LIST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>*/<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>"
 
-Targets = tuple[tuple[str, str], ...]  # ("class" | "subjectsOf", iri), sorted
+Targets = tuple[tuple[str, str], ...]  # ("class" | "subjectsOf" | "objectsOf", iri), sorted
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,8 @@ def identity_labels(identity: str, store: ox.Store | None = None) -> dict[str, s
 
 def _targets(store: ox.Store, shape: ox.NamedNode | ox.BlankNode) -> Targets:
     rows = query_shapes(store, f"SELECT ?k ?c WHERE {{ {{ {shape} sh:targetClass ?c BIND('class' AS ?k) }} "
-                               f"UNION {{ {shape} sh:targetSubjectsOf ?c BIND('subjectsOf' AS ?k) }} }}")
+                               f"UNION {{ {shape} sh:targetSubjectsOf ?c BIND('subjectsOf' AS ?k) }} "
+                               f"UNION {{ {shape} sh:targetObjectsOf ?c BIND('objectsOf' AS ?k) }} }}")
     return tuple(sorted((row["k"].value, row["c"].value) for row in rows))
 
 

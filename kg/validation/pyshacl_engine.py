@@ -1,0 +1,171 @@
+"""The reference engine: the shapes of shapes/*.ttl run unchanged by pyshacl.
+
+Slower than kg.validation.engine (it converts the dataset to an rdflib graph and
+evaluates each SPARQL constraint once per focus node; README, "validate", has the
+times per seed), but it is an independent SHACL implementation: ``budgetkg validate
+--engine pyshacl`` and tests/test_validation_pyshacl.py check that both engines give
+the same results (severity, focus, source shape and constraint, lines) on the seeds
+and the examples.
+
+pyshacl's report carries the standard terms only. The ``bkgr:`` facts of a result
+(lines, figures) are read back from its filled-in English ``sh:message``, whose
+template is known; value, expected and difference stay as pyshacl gives them
+(``sh:value``; the others are None).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from kg.iris import Iris
+from kg.settings import Settings
+from kg.validation.results import Severity, ValidationReport, ValidationResult, lines_of, sorted_results
+from kg.validation.shapes import PropertyConstraint, SparqlConstraint, compiled_shapes, shapes_turtle
+
+_SH = "http://www.w3.org/ns/shacl#"
+
+
+@lru_cache(maxsize=1)
+def _shapes_graph():
+    import rdflib
+
+    return rdflib.Graph().parse(data=shapes_turtle(), format="turtle")
+
+
+def _prepared_query_graph():
+    """An rdflib Graph that parses each query text once. pyshacl runs a constraint's query once
+    per focus node with ``$this`` pre-bound; rdflib parses the text anew each time, which
+    measured 300 s for the smallest example document (24 000 parses of long queries)."""
+    import rdflib
+    from rdflib.plugins.sparql import prepareQuery
+
+    class PreparedQueryGraph(rdflib.Graph):
+        def __init__(self) -> None:
+            super().__init__()
+            self._prepared: dict[str, object] = {}
+
+        def query(self, query_object, *args, **kwargs):
+            if isinstance(query_object, str):
+                if query_object not in self._prepared:
+                    self._prepared[query_object] = prepareQuery(query_object)
+                query_object = self._prepared[query_object]
+            return super().query(query_object, *args, **kwargs)
+
+    return PreparedQueryGraph()
+
+
+def _rdflib_graph(data: ox.Store):
+    """The dataset's union default graph (what the fast engine queries) as an rdflib graph."""
+    triples = data.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    return _prepared_query_graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+
+
+def _message_pattern(template: str) -> re.Pattern:
+    """A regex that reads the variables back out of a message filled from ``template``."""
+    out, seen = [], set()
+    for part in re.split(r"(\{[?$]\w+\})", template):
+        name = part[2:-1] if re.fullmatch(r"\{[?$]\w+\}", part) else None
+        if name is None:
+            out.append(re.escape(part))
+        elif name in seen:
+            out.append(".*?")
+        else:
+            seen.add(name)
+            out.append(r"(?P<lines>[\d,]*)" if name == "lines" else f"(?P<{name}>.*?)")
+    return re.compile("".join(out) + r"\Z", re.S)
+
+
+def _values_from_message(c: SparqlConstraint, message_en: str) -> dict[str, str]:
+    m = _message_pattern(c.messages.get("en", "")).match(message_en)
+    return {k: v for k, v in m.groupdict().items()} if m else {}
+
+
+def _one(graph, subject, predicate: str):
+    import rdflib
+
+    return graph.value(subject, rdflib.URIRef(_SH + predicate))
+
+
+def _messages(graph, node) -> dict[str, str]:
+    import rdflib
+
+    return {getattr(m, "language", None) or "": str(m) for m in graph.objects(node, rdflib.URIRef(_SH + "resultMessage"))}
+
+
+def _sparql_result(c: SparqlConstraint, severity: Severity, focus: str, value, messages: dict[str, str]) -> ValidationResult:
+    values = _values_from_message(c, messages.get("en", ""))
+    return ValidationResult(
+        severity=severity, focus=focus, identity=c.identity,
+        identity_label_zh=c.labels.get("zh"), identity_label_en=c.labels.get("en"),
+        message_zh=messages.get("zh", ""), message_en=messages.get("en", ""),
+        source_shape=c.shape, constraint=c.constraint, component=_SH + "SPARQLConstraintComponent",
+        value=str(value) if value is not None else None, lines=lines_of(values.get("lines")), figures=values.get("figures") or None,
+    )
+
+
+def _core_result(prop: PropertyConstraint, severity: Severity, focus: str, component: str, value, messages: dict[str, str]) -> ValidationResult:
+    text = messages.get("en") or messages.get("") or ""
+    return ValidationResult(
+        severity=severity, focus=focus, message_zh=messages.get("zh", text), message_en=text,
+        source_shape=prop.shape, constraint=prop.node, component=component, path=prop.path,
+        value=str(value) if value is not None else None,
+    )
+
+
+def _property_for(shapes_graph, props: tuple[PropertyConstraint, ...], property_shape, component: str) -> PropertyConstraint | None:
+    """The compiled property constraint pyshacl's result comes from: pyshacl names the property
+    shape (a blank node of its own graph), the fast engine the node shape that holds it."""
+    import rdflib
+
+    owner = shapes_graph.value(None, rdflib.URIRef(_SH + "property"), property_shape)
+    path = shapes_graph.value(property_shape, rdflib.URIRef(_SH + "path"))
+    key = component[len(_SH):-len("ConstraintComponent")]
+    key = key[0].lower() + key[1:]
+    for prop in props:
+        if prop.shape == str(owner) and prop.path == str(path) and any(k == key for k, _ in prop.params):
+            return prop
+    return None
+
+
+def _results(report_graph, shapes_graph) -> list[ValidationResult]:
+    import rdflib
+
+    sparqls, props = compiled_shapes()
+    by_constraint = {c.constraint: c for c in sparqls}
+    by_shape = {c.shape: c for c in sparqls}
+    results = []
+    for node in report_graph.subjects(rdflib.RDF.type, rdflib.URIRef(_SH + "ValidationResult")):
+        severity = Severity.from_iri(str(_one(report_graph, node, "resultSeverity")))
+        focus = str(_one(report_graph, node, "focusNode"))
+        component = str(_one(report_graph, node, "sourceConstraintComponent"))
+        shape = _one(report_graph, node, "sourceShape")
+        value = _one(report_graph, node, "value")
+        messages = _messages(report_graph, node)
+        if component == _SH + "SPARQLConstraintComponent":
+            source = _one(report_graph, node, "sourceConstraint")
+            c = by_constraint.get(str(source)) if source is not None else by_shape.get(str(shape))
+            results.append(_sparql_result(c, severity, focus, value, messages))
+            continue
+        prop = _property_for(shapes_graph, props, shape, component)
+        if prop is None:
+            raise ValueError(f"pyshacl reported a result of a shape the fast engine does not run: {shape} {component}")
+        results.append(_core_result(prop, severity, focus, component, value, messages))
+    return results
+
+
+def validate_dataset_pyshacl(data: ox.Store, document_id: str, settings: Settings) -> ValidationReport:
+    """Validate the dataset of kg.validation.dataset with pyshacl (no inference: the dataset
+    holds the inferred graph already, as it does for the fast engine)."""
+    import pyshacl
+
+    started = time.perf_counter()
+    shapes = _shapes_graph()
+    _, report_graph, text = pyshacl.validate(_rdflib_graph(data), shacl_graph=shapes, inference="none", advanced=False)
+    if not hasattr(report_graph, "subjects"):  # pyshacl answers a ValidationFailure in place of the report
+        raise ValueError(f"pyshacl refused the shapes: {text}")
+    document = Iris(settings.base_iri).document(document_id).value
+    return ValidationReport(document_id, document, sorted_results(_results(report_graph, shapes)), time.perf_counter() - started)
