@@ -349,9 +349,9 @@ def compose_final_accounts(spec: DocumentSpec, actuals: tuple[ActualLine, ...]) 
                  ("final", code))
         for code, row in sorted(sums.items())
     ]
+    # One header row: 基本支出 and 项目支出 name no stage, so they are 决算 like 决算数 beside them.
     blocks.append(Table("支出决算表", preamble, (
-        ("科目编码", "科目名称", "年初预算数", "调整预算数", "决算数", "", ""),
-        ("", "", "", "", "合计", "基本支出", "项目支出"),
+        ("科目编码", "科目名称", "年初预算数", "调整预算数", "决算数", "基本支出", "项目支出"),
     ), tuple(rows), paged=True, code_column=0))
     three_public = spec.vehicles + spec.reception
     spent_vehicles = (spec.vehicles * _D("0.9")).quantize(_CENT)

@@ -117,18 +117,24 @@ class CodeIndex:
         )
 
     def resolve(self, lei: str, kuan: str | None, xiang: str | None) -> str | None:
-        """The code of the deepest level named, where every level named is a code the tables print."""
+        """The code of the deepest level named, where every level named is one the tables print by that name.
+
+        A level the tables do not print at all (an excerpt with only its 项 rows) is passed
+        over; a level they print under other names is a mismatch, and the path has no code.
+        """
         found = self._named(lei, 3, None) or [c for c in [category_by_name(lei)] if c]
         if len(found) != 1:
             return None
         notation = found[0]
         for name, length in ((kuan, 5), (xiang, 7)):
             if name is None:
-                return notation
+                return notation if len(notation) == length - 2 else None
+            printed = [c for c in self.names if len(c) == length and c.startswith(notation[:3])]
             children = self._named(clean_name(name), length, notation)
-            if len(children) != 1:
+            if len(children) == 1:
+                notation = children[0]
+            elif printed or length == 7:
                 return None
-            notation = children[0]
         return notation
 
 

@@ -68,7 +68,7 @@ COLUMN_RULES_FINAL = tuple(
 # Stage words say when a figure was fixed, not what it is: they defer to the part above
 # (年初预算数 / 基本支出 is basic) and, alone, mean the row's total.
 GENERIC_COLUMNS = re.compile(
-    r"^(?:小计|合计|总计|计|金额|项目|收入|支出|功能分类|财政拨款收入|财政拨款支出|本年收入合计|本年支出合计|本年支出|"
+    r"^(?:小计|合计|总计|计|金额|项目|收入|支出|功能分类|本年收入合计|本年支出合计|本年支出|"
     r"(?:年初|调整|全年|调整后)?预算数?|决算数?|(?:本年)?(?:年初|调整|全年)?预算(?:数)?合计|决算合计)$"
 )
 

@@ -1,0 +1,62 @@
+"""A generated budget and its 决算 link, and one query gives budget and actual (kg.links, generate --final-accounts)."""
+
+from decimal import Decimal
+from pathlib import Path
+
+from api.examples import EXAMPLES, with_prefixes
+from kg.generate import generate
+from kg.ingest import find_documents, ingest_many, load_ontology
+from kg.settings import Settings
+from kg.store import OxigraphStore
+from kg.vocabulary import sparql_prefixes
+
+BUDGET_AND_ACTUAL = """
+SELECT ?stage ?yuan WHERE {
+  ?figure bkg:unit ?unit ; bkg:fiscalYear ?year ; bkg:functionalClassification/skos:notation ?code ;
+          bkg:column bkg:column-total ; qb:dataSet/a bkg:ExpenditureTable ; bkg:stage ?stage ; bkg:amount ?yuan .
+  ?unit skos:prefLabel ?name .
+  FILTER (STR(?name) = "%s" && STR(?year) = "%s" && ?code = "%s")
+}"""
+
+
+def _store(paths: list[Path]) -> OxigraphStore:
+    store = OxigraphStore()
+    load_ontology(store)
+    results = list(ingest_many(paths, store, Settings(reason=False, validate=False)))
+    assert all(r.report for r in results)
+    return store
+
+
+def test_a_generated_pair_links_and_answers_budget_against_actual(tmp_path: Path) -> None:
+    written = generate(2, 1, tmp_path, seed=3, final_accounts=True)
+    assert sorted(p.name for p in written) == ["900000_2022.txt", "900000_2022_决算.txt", "900001_2022.txt", "900001_2022_决算.txt"]
+    store = _store(find_documents([str(tmp_path)]))
+    links = list(store.query(sparql_prefixes() + "SELECT ?f ?b { ?f bkg:finalAccountsOf ?b }"))
+    assert sorted((r["f"].value.rsplit("/", 1)[1], r["b"].value.rsplit("/", 1)[1]) for r in links) == [
+        ("900000_2022_%E5%86%B3%E7%AE%97", "900000_2022"), ("900001_2022_%E5%86%B3%E7%AE%97", "900001_2022")]
+    # What the generator wrote for one 项 of unit 900000: the budget's 支出总表 and the 决算's 支出决算表.
+    text = (tmp_path / "900000_2022_决算.txt").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| 2080505 |"))
+    initial, adjusted, actual = (Decimal(cell.strip()) for cell in row.split("|")[3:6])
+    name = text.splitlines()[0].split("2022")[0]
+    rows = list(store.query(sparql_prefixes() + BUDGET_AND_ACTUAL % (name, 2022, "2080505")))
+    by_stage: dict[str, set[Decimal]] = {}
+    for r in rows:
+        by_stage.setdefault(r["stage"].value.split("#stage-")[1], set()).add(Decimal(r["yuan"].value))
+    assert by_stage == {
+        "initial-budget": {initial * 10000},  # the budget document and the 决算's 年初预算数 agree
+        "adjusted-budget": {adjusted * 10000},
+        "final-accounts": {actual * 10000},
+    }
+    rate = dict(EXAMPLES)["预算执行率（按科目） — execution rate by code: budget (年初预算) against actual (决算)"]
+    answers = {(r["unitName"].value, r["code"].value): Decimal(r["ratePercent"].value) for r in store.query(with_prefixes(rate))}
+    assert answers[(name, "2080505")] == (actual / initial * 100).quantize(Decimal("0.01"))
+
+
+def test_links_follow_the_store(tmp_path: Path) -> None:
+    generate(1, 1, tmp_path, seed=5, final_accounts=True)
+    store = _store([tmp_path / "900000_2022_决算.txt"])
+    ask = sparql_prefixes() + "ASK { ?f bkg:finalAccountsOf ?b }"
+    assert not store.query(ask)  # the budget is not loaded yet
+    list(ingest_many([tmp_path / "900000_2022.txt"], store, Settings(reason=False, validate=False)))
+    assert store.query(ask)
