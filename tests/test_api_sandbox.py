@@ -67,6 +67,11 @@ def test_no_internet_socket_after_the_filter_in_any_thread_or_child():
 
 
 def test_budgetkg_serve_reaches_nobody_and_still_answers(tmp_path):
+    from kg.store import OxigraphStore
+
+    store = OxigraphStore(tmp_path / "store")  # serve refuses a path that holds no store
+    store.flush()
+    del store
     listener = Listener()
     port = free_port()
     server = subprocess.Popen(
