@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.reading import InputError
+from kg.runners import Runner, RunnerError
 from kg.settings import DEFAULT_BASE_IRI, Settings
 from kg.store import EXPORT_FORMATS, StoreError, open_store, require_store
 from kg.workers import describe
@@ -35,22 +36,39 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    from kg.ingest import find_documents, ingest_many, load_ontology
+    from kg.ingest import find_documents
 
     settings = _settings(args)
     documents = find_documents(args.paths)
     if not documents:
         raise CommandError(f"{' '.join(args.paths)}: expected budget documents (*.txt, *.md, *.pdf); found none")
+    # The runner first: an unreachable scheduler is refused before a store is created.
+    with _runner(args) as runner:
+        return _ingest(args, documents, settings, runner)
+
+
+def _runner(args: argparse.Namespace) -> Runner:
+    if args.scheduler:
+        from kg.runners.dask import DaskRunner
+
+        return DaskRunner.connect(args.scheduler)
+    from kg.runners.local import LocalRunner
+
+    return LocalRunner(args.workers if args.workers is not None else (os.cpu_count() or 1))
+
+
+def _ingest(args: argparse.Namespace, documents: list[Path], settings: Settings, runner: Runner) -> int:
+    from tqdm import tqdm
+
+    from kg.ingest import ingest_many, load_ontology
+
     store = open_store(args.store)
     load_ontology(store)
     failures = skipped = 0
     started = time.perf_counter()
     progress = tqdm(total=len(documents), unit="doc", file=sys.stderr, disable=args.quiet or not sys.stderr.isatty())
     print(f"{'document':40} {'tables':>6} {'records':>7} {'triples':>7} {'warnings':>8} {'seconds':>7}")
-    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
-    for result in ingest_many(documents, store, settings, workers=workers, skip_unchanged=not args.force):
+    for result in ingest_many(documents, store, settings, skip_unchanged=not args.force, runner=runner):
         progress.update()
         progress.set_postfix_str(f"{progress.n / max(time.perf_counter() - started, 1e-9):.1f} doc/s")
         if result.skipped:
@@ -74,7 +92,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     store.flush()
     ingested = len(documents) - failures - skipped
     print(
-        f"{ingested} of {len(documents)} documents ingested into {args.store}"
+        f"{ingested} of {len(documents)} documents ingested into {args.store} by {runner}"
         f" ({skipped} unchanged, skipped; {failures} refused)"
     )
     return 1 if failures else 0
@@ -304,7 +322,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.add_argument("--no-reason", action="store_true", help="skip OWL RL reasoning (no inferred graph)")
     ingest.add_argument("--no-validate", action="store_true", help="skip SHACL validation (no report graph)")
-    ingest.add_argument("--workers", type=int, metavar="N", help="worker processes (default: all cores)")
+    where = ingest.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N", help="worker processes on this machine (default: all cores)")
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="prepare documents (parse, map, reason, validate) on the workers of this Dask scheduler "
+                            "instead; files travel to them as bytes and are committed here, one transaction each "
+                            "(needs the cluster extra here and on the workers: docs/deployment.md)")
     ingest.add_argument("--force", action="store_true", help="re-ingest documents whose content and settings are unchanged")
     ingest.set_defaults(run=cmd_ingest)
 
@@ -396,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (InputError, CommandError, StoreError, LookupError) as error:
+    except (InputError, CommandError, StoreError, RunnerError, LookupError) as error:
         print(f"budgetkg: error: {error}", file=sys.stderr)
         # validate keeps 1 for "violations found"; its errors exit 2.
         return args.error_exit

@@ -8,14 +8,10 @@ partial graph behind and a re-ingested one never shows old and new together.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
-from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Generator, Iterator
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -28,10 +24,12 @@ from kg.ontology import ontology_turtle
 from kg.parse import document_id_for, parse_file
 from kg.readers import DOCUMENT_SUFFIXES
 from kg.reading import InputError
+from kg.runners import Runner
+from kg.runners.local import LocalRunner
 from kg.settings import Settings
 from kg.store import GraphStore
 from kg.vocabulary import BKG, ONTOLOGY_IRI
-from kg.workers import Failure, Outcome, call, die_with_parent
+from kg.workers import Failure, Outcome, call
 
 # An on-disk store keeps written data in memory until flushed; flushing every few
 # documents keeps a large batch's memory flat (about 80 MiB instead of 2 MiB more per document).
@@ -197,9 +195,16 @@ def _is_unchanged(path: Path, store: GraphStore, settings: Settings) -> bool:
 
 
 def ingest_many(
-    paths: list[Path], store: GraphStore, settings: Settings, *, workers: int = 1, skip_unchanged: bool = True
+    paths: list[Path],
+    store: GraphStore,
+    settings: Settings,
+    *,
+    workers: int = 1,
+    skip_unchanged: bool = True,
+    runner: Runner | None = None,
 ) -> Iterator[IngestResult]:
-    """Ingest documents across ``workers`` processes; the store is written by this process only.
+    """Ingest documents prepared by ``runner`` (default: ``workers`` local processes);
+    the store is written by this process only, one transaction per document.
 
     Documents whose fingerprint matches the stored one are skipped. Results come
     in the order documents finish. A document that fails, for whatever reason,
@@ -211,7 +216,8 @@ def ingest_many(
             yield IngestResult(path, skipped=True)
         else:
             pending.append(path)
-    prepared = _prepare_here(pending, settings) if workers <= 1 or len(pending) <= 1 else _prepare_in_workers(pending, settings, workers)
+    # prepare_document is looked up now, not bound at import: tests replace it.
+    prepared = (runner or LocalRunner(workers)).run(prepare_document, pending, settings)
     for number, (path, outcome) in enumerate(prepared, start=1):
         yield _commit_outcome(path, outcome, store)
         if number % FLUSH_EVERY == 0:
@@ -219,11 +225,6 @@ def ingest_many(
     if pending:
         # Links between documents (a 决算 and its budget) need the whole store: kg.links.
         write_links(store, settings)
-
-
-def _prepare_here(pending: list[Path], settings: Settings) -> Iterator[tuple[Path, Outcome[PreparedDocument]]]:
-    for path in pending:
-        yield path, call(prepare_document, path, settings)
 
 
 def _commit_outcome(path: Path, outcome: Outcome[PreparedDocument], store: GraphStore) -> IngestResult:
@@ -234,57 +235,6 @@ def _commit_outcome(path: Path, outcome: Outcome[PreparedDocument], store: Graph
     if written.error is not None or written.failure is not None:
         return IngestResult(path, error=written.error, failure=written.failure)
     return IngestResult(path, report=outcome.value.report)
-
-
-def _prepare_in_workers(
-    pending: list[Path], settings: Settings, workers: int
-) -> Iterator[tuple[Path, Outcome[PreparedDocument]]]:
-    """Prepare documents in a pool of ``workers`` processes.
-
-    A worker that dies (killed, or out of memory past what Python can catch) breaks
-    the pool and every document then in flight. Those are prepared again, one at a
-    time in a fresh single-worker pool, so that only the document that kills its
-    worker again is reported as failed and the rest of the batch goes on.
-    """
-    queue = deque(pending)
-    while queue:
-        suspects = yield from _run_pool(queue, settings, workers)
-        for path in suspects:
-            retried: deque[Path] = deque([path])
-            if (yield from _run_pool(retried, settings, 1)):
-                yield path, Outcome(failure=Failure(_WORKER_DIED))
-
-
-_WORKER_DIED = "its worker process died while ingesting it (killed, or out of memory); the document was not stored"
-
-
-def _run_pool(
-    queue: deque[Path], settings: Settings, workers: int
-) -> Generator[tuple[Path, Outcome[PreparedDocument]], None, list[Path]]:
-    """Prepare documents from ``queue`` until it is empty or the pool breaks; return the
-    documents in flight when it broke. At most two per worker are in flight, so the
-    pool never holds the whole batch."""
-    in_flight: dict[Future, Path] = {}
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
-    try:
-        while queue or in_flight:
-            while queue and len(in_flight) < 2 * workers:
-                path = queue.popleft()
-                try:
-                    in_flight[pool.submit(call, prepare_document, path, settings)] = path
-                except BrokenProcessPool:
-                    return [path, *in_flight.values()]
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in done:
-                path = in_flight.pop(future)  # drop the finished future, and the document it holds
-                try:
-                    outcome = future.result()
-                except BrokenProcessPool:
-                    return [path, *in_flight.values()]
-                yield path, outcome
-        return []
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def load_ontology(store: GraphStore) -> None:
