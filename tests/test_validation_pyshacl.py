@@ -10,6 +10,7 @@ example and several for a seed).
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -116,9 +117,17 @@ def test_shapes_are_standard_sparql_constraints():
         SPARQLQueryHelper(None, None, None).check_invalid_sparql(c.select.replace("?this", "$this"))
 
 
+# pyshacl evaluates each constraint once per focus node, and rdflib recomputes a subquery that
+# does not use $this each time: time grows with the square of the document (51 s for an example
+# of 2,000 triples; seed 003, 6,000 triples, still running after 4 CPU minutes). The seeds run
+# when BUDGETKG_PYSHACL_SEEDS=1 is set.
+_SEEDS_TOO = os.environ.get("BUDGETKG_PYSHACL_SEEDS") == "1"
+_SEED_PARAMS = [pytest.param(p, id=p.name[:3], marks=pytest.mark.skipif(not _SEEDS_TOO, reason="set BUDGETKG_PYSHACL_SEEDS=1"))
+                for p in sorted(SEEDS.glob("*.txt"))]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("path", EXAMPLES + [pytest.param(p, id=p.name[:3]) for p in sorted(SEEDS.glob("*.txt"))],
-                         ids=lambda p: p.name if isinstance(p, Path) else None)
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in EXAMPLES] + _SEED_PARAMS)
 def test_both_engines_agree(path: Path):
     ours, theirs = _engine_results(path, "oxigraph"), _engine_results(path, "pyshacl")
     assert ours == theirs, {"only oxigraph": ours - theirs, "only pyshacl": theirs - ours}
