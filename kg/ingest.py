@@ -75,6 +75,20 @@ class PreparedDocument:
     graphs: dict[str, list[ox.Quad]]  # document, inferred and validation graphs
     reference_quads: list[ox.Quad]
 
+    # A prepared document crosses from a worker to the writing process. Pickled quad by
+    # quad, the example repeated 200 times (470,000 quads) took 51 s to dump and 29 s to
+    # load; as one N-Quads document it takes about 1 s and 7 s.
+    def __getstate__(self) -> dict[str, object]:
+        quads = [q for graph in self.graphs.values() for q in graph] + self.reference_quads
+        return {"report": self.report, "graphs": list(self.graphs), "nquads": ox.serialize(quads, format=ox.RdfFormat.N_QUADS)}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.report = state["report"]
+        self.graphs = {name: [] for name in state["graphs"]}
+        self.reference_quads = []
+        for quad in ox.parse(state["nquads"], format=ox.RdfFormat.N_QUADS):
+            self.graphs.get(quad.graph_name.value, self.reference_quads).append(quad)
+
 
 def fingerprint(content_sha256: str, settings: Settings) -> str:
     """What a document's graph was made from: its bytes (by digest), this budgetkg and the settings."""
