@@ -255,6 +255,8 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
             out.add(node, BKG.completionPercent, _decimal(figure.completion_percent))
         if figure.comparison is not None:
             out.add(node, BKG.statedComparison, bkg_key("comparison", figure.comparison))
+        if figure.paragraph is not None:
+            out.add(node, BKG.paragraph, _integer(figure.paragraph))
         out.add(node, PROV.wasDerivedFrom, doc)
         out.lines(node, figure.lines)
 
@@ -272,6 +274,8 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
             out.add(node, PROV.wasDerivedFrom, doc)
             out.lines(node, entry.lines)
 
+    _map_text(out, iris, doc_id, doc, document)
+
     for number, warning in enumerate(document.warnings, start=1):
         node = iris.in_document(doc_id, "warning", number)
         out.add(node, RDF.type, BKG.ParseWarning)
@@ -279,6 +283,26 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
         out.add(node, BKG.message, ox.Literal(warning.message))
         out.lines(node, warning.lines)
     return MappedDocument(out.graph, out.quads, out.reference_quads)
+
+
+def _map_text(out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, document: ParsedDocument) -> None:
+    """The lines and prose sentences as printed, for the presentation shapes (shapes/presentation.ttl)."""
+    for line in document.text_lines:
+        node = iris.in_document(doc_id, "line", line.line)
+        out.add(node, RDF.type, BKG.TextLine)
+        if line.prose:
+            out.add(node, RDF.type, BKG.ProseLine)
+        if line.heading:
+            out.add(node, RDF.type, BKG.HeadingLine)
+        out.add(node, BKG.printedIn, doc)
+        out.add(node, BKG.printedText, ox.Literal(line.text))
+        out.source_line(node, line.line)
+    for number, sentence in enumerate(document.sentences, start=1):
+        node = iris.in_document(doc_id, "sentence", number)
+        out.add(node, RDF.type, BKG.ProseSentence)
+        out.add(node, BKG.printedIn, doc)
+        out.add(node, BKG.printedText, ox.Literal(sentence.text))
+        out.lines(node, sentence.lines)
 
 
 class _FigureNames:

@@ -19,6 +19,7 @@ from kg.extract.glossary import extract_glossary
 from kg.extract.narrative import extract_narrative
 from kg.extract.organisation import extract_bodies
 from kg.extract.performance import extract_performance
+from kg.extract.presentation import prose_sentences, text_lines
 from kg.families import Family, recognise_family
 from kg.readers import read_document
 from kg.reading import InputError, SourceText
@@ -77,6 +78,8 @@ def parse_source(source: SourceText, document_id: str, family: Family | None = N
         document.narrative.extend(statements)
         document.warnings.extend(statement_warnings)
     document.glossary.extend(extract_glossary(source, table_lines))
+    document.text_lines.extend(text_lines(source, table_lines))
+    document.sentences.extend(prose_sentences(source, table_lines))
     document.warnings.sort(key=lambda warning: (warning.lines.first, warning.message))
     return document
 

@@ -260,12 +260,31 @@ class NarrativeFigure:
     code: ClassificationCode | None = None  # the code a 决算 statement is about (…(类)…(款)…(项))
     completion_percent: Decimal | None = None  # 完成(年初)预算的 x%
     comparison: str | None = None  # 决算数 大于 / 小于 / 等于 预算数: "greater" | "less" | "equal"
+    paragraph: int | None = None  # 1-based index of the prose paragraph it was read from
 
 
 @dataclass(frozen=True)
 class GlossaryEntry:
     term: str
     definition: str
+    lines: Lines
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A line of the document as printed, for the presentation checks (kg.extract.presentation)."""
+
+    line: int
+    text: str
+    prose: bool  # outside every recognised table
+    heading: bool  # a short title line (kg.extract.narrative.is_heading)
+
+
+@dataclass(frozen=True)
+class ProseSentence:
+    """A sentence of the prose as printed, joined across the line breaks that cut it."""
+
+    text: str
     lines: Lines
 
 
@@ -285,5 +304,7 @@ class ParsedDocument:
     narrative: list[NarrativeFigure] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
+    text_lines: list[TextLine] = field(default_factory=list)
+    sentences: list[ProseSentence] = field(default_factory=list)
     pages: tuple[int, ...] | None = None  # pages[n - 1] is the page of source line n (PDF input)
     family: str = "budget"  # kg.families key: budget (预算) or final-accounts (决算)

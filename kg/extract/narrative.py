@@ -19,7 +19,7 @@ comparisons, not figures of their own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from decimal import Decimal
 
@@ -414,11 +414,12 @@ def extract_narrative(
     pattern = _keyword_pattern(family.narrative_keywords)
     figures: list[NarrativeFigure] = []
     warnings: list[ParseWarning] = []
-    for paragraph in prose_paragraphs(source, table_lines):
+    for number, paragraph in enumerate(prose_paragraphs(source, table_lines), start=1):
         for match in _SENTENCE.finditer(paragraph.text):
             found, warned = _sentence_figures(
                 paragraph, match.start(), match.group(), fiscal_year, pattern, family.execution_statements
             )
-            figures.extend(found)
+            # The paragraph lets a shape find one figure stated twice with different values.
+            figures.extend(replace(figure, paragraph=number) for figure in found)
             warnings.extend(warned)
     return figures, warnings

@@ -24,7 +24,7 @@ from kg.validation.results import Severity
 
 BKGR = "https://w3id.org/budgetkg/report#"
 SHAPES_NS = "https://w3id.org/budgetkg/shapes#"
-SHAPES_FILES = ("core.ttl", "identities.ttl", "report-vocabulary.ttl")
+SHAPES_FILES = ("core.ttl", "identities.ttl", "narrative.ttl", "presentation.ttl", "report-vocabulary.ttl")
 
 _PREFIXES = ("PREFIX sh: <http://www.w3.org/ns/shacl#>\nPREFIX bkgr: <" + BKGR + ">\n"
              "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
