@@ -68,25 +68,25 @@ ORDER BY ?activity ?indicator ?rank
 LIMIT 200""",
     ),
     (
-        "预算执行率（按科目） — execution rate by code: budget (年初预算) against actual (决算)",
-        """SELECT ?unitName ?year ?code ?budgetYuan ?actualYuan ((ROUND(?actualYuan / ?budgetYuan * 10000) / 100) AS ?ratePercent)
+        "预算执行率（某科目） — execution rate of a code (2080505) by unit and year: 年初预算 against 决算",
+        """SELECT ?unitName ?year ?budgetYuan ?actualYuan ((ROUND(?actualYuan / ?budgetYuan * 10000) / 100) AS ?ratePercent)
 WHERE {
-  { SELECT ?unit ?year ?code
+  { SELECT ?unit ?year
            (MAX(IF(?stage = bkg:stage-initial-budget, ?yuan, -1)) AS ?budgetYuan)
            (MAX(IF(?stage = bkg:stage-final-accounts, ?yuan, -1)) AS ?actualYuan)
     WHERE {
-      { ?figure qb:dataSet/a bkg:ExpenditureTable ; bkg:column bkg:column-total }
-      UNION { ?figure qb:dataSet/a bkg:GeneralBudgetExpenditureTable ; bkg:column bkg:column-total }
-      UNION { ?figure bkg:figureKind bkg:figure-general-budget-expenditure }
-      ?figure bkg:functionalClassification/skos:notation ?code ;
+      ?code skos:notation "2080505" .
+      ?figure bkg:functionalClassification ?code ;
               bkg:stage ?stage ; bkg:amount ?yuan ; bkg:unit ?unit ; bkg:fiscalYear ?year .
+      # A table's expenditure total, or a 决算's statement of budget against actual.
+      { ?figure bkg:column bkg:column-total ; bkg:side bkg:Expenditure }
+      UNION { ?figure bkg:figureKind bkg:figure-general-budget-expenditure }
     }
-    GROUP BY ?unit ?year ?code }
+    GROUP BY ?unit ?year }
   FILTER (?budgetYuan > 0 && ?actualYuan >= 0)
   ?unit skos:prefLabel ?unitName .
 }
-ORDER BY ?ratePercent ?unitName ?code
-LIMIT 200""",
+ORDER BY ?ratePercent ?unitName ?year""",
     ),
     (
         "最大的预算结余 — biggest under-spends (年初预算 minus 决算, by unit, year and code)",
@@ -96,11 +96,10 @@ WHERE {
            (MAX(IF(?stage = bkg:stage-initial-budget, ?yuan, -1)) AS ?budgetYuan)
            (MAX(IF(?stage = bkg:stage-final-accounts, ?yuan, -1)) AS ?actualYuan)
     WHERE {
-      { ?figure qb:dataSet/a bkg:ExpenditureTable ; bkg:column bkg:column-total }
-      UNION { ?figure qb:dataSet/a bkg:GeneralBudgetExpenditureTable ; bkg:column bkg:column-total }
-      UNION { ?figure bkg:figureKind bkg:figure-general-budget-expenditure }
       ?figure bkg:functionalClassification/skos:notation ?code ;
               bkg:stage ?stage ; bkg:amount ?yuan ; bkg:unit ?unit ; bkg:fiscalYear ?year .
+      { ?figure bkg:column bkg:column-total ; bkg:side bkg:Expenditure }
+      UNION { ?figure bkg:figureKind bkg:figure-general-budget-expenditure }
       FILTER (STRLEN(?code) = 7)
     }
     GROUP BY ?unit ?year ?code }
