@@ -316,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="print the traceback of an unexpected failure (a bug) after its one-line message")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = commands.add_parser("ingest", help="parse, reason over and validate documents; one named graph per document")
+    ingest = commands.add_parser("ingest", help="parse, reason over and validate documents, here or on a Dask cluster; one named graph per document")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="document files or folders of them")
     ingest.add_argument("--store", required=True, metavar="DIR", help="Oxigraph store directory (created if missing) or the URL of a SPARQL 1.1 store")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -3,6 +3,8 @@
 A document is parsed and mapped completely before the store is touched, and
 its graph is replaced in one transaction, so a bad document never leaves a
 partial graph behind and a re-ingested one never shows old and new together.
+Where documents are prepared is a runner's business (``kg.runners``: processes
+here, or a Dask cluster); the store is written here only, by ``commit``.
 """
 
 from __future__ import annotations

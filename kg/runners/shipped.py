@@ -9,8 +9,9 @@ with the very function a local ingest runs. Only the file name reaches the graph
 local ingest. What comes back names the client's path, never the worker's copy.
 
 The cost is the file's size on the wire, twice (client to scheduler to worker):
-the seeds are 20-100 KB and the 决算 PDFs 0.2-0.5 MB, against 0.3-3 s of work each
-(docs/deployment.md), so shipping is a small part of a document's time.
+generated documents are 5 KB, the seeds 50-100 KB and the 决算 PDFs 0.25-3.7 MB,
+against 0.15-0.6 CPU seconds of work per document measured on a worker
+(docs/deployment.md), so shipping is a small part of a document's cost.
 """
 
 from __future__ import annotations
