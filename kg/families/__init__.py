@@ -96,6 +96,11 @@ def _families() -> tuple[Family, ...]:
     return (BUDGET, FINAL_ACCOUNTS)
 
 
+def all_families() -> tuple[Family, ...]:
+    """Every family, the budget first (the default of ``recognise_family``)."""
+    return _families()
+
+
 def family_by_key(key: str) -> Family:
     for family in _families():
         if family.key == key:

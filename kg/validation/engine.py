@@ -25,8 +25,9 @@ import pyoxigraph as ox
 
 from kg.iris import Iris
 from kg.settings import Settings
+from kg.validation.family import document_family
 from kg.validation.results import Severity, ValidationReport, ValidationResult, lines_of, sorted_results
-from kg.validation.shapes import PropertyConstraint, SparqlConstraint, SparqlGroup, Targets, compiled_groups, compiled_shapes
+from kg.validation.shapes import PropertyConstraint, SparqlConstraint, SparqlGroup, Targets, compiled_groups, compiled_shapes, shapes_files
 from kg.vocabulary import RDF, RDFS, SH
 
 FocusCache = dict[Targets, set[str]]
@@ -153,14 +154,16 @@ def group_results(data: ox.Store, group: SparqlGroup, cache: FocusCache) -> list
 
 
 def validate_dataset(data: ox.Store, document_id: str, settings: Settings) -> ValidationReport:
-    """Validate a dataset whose union default graph holds one document and its context."""
+    """Validate a dataset whose union default graph holds one document and its context,
+    with the shapes of the document's family."""
     started = time.perf_counter()
-    _, props = compiled_shapes()
+    document = Iris(settings.base_iri).document(document_id).value
+    files = shapes_files(document_family(data, document).key)
+    _, props = compiled_shapes(files)
     results: list[ValidationResult] = []
     for prop in props:
         results.extend(core_results(data, prop))
     cache: FocusCache = {}  # most constraints target bkg:BudgetFigure: find those once
-    for group in compiled_groups():
+    for group in compiled_groups(files):
         results.extend(group_results(data, group, cache))
-    document = Iris(settings.base_iri).document(document_id).value
     return ValidationReport(document_id, document, sorted_results(results), time.perf_counter() - started)

@@ -24,16 +24,17 @@ import pyoxigraph as ox
 from kg.iris import Iris
 from kg.settings import Settings
 from kg.validation.results import Severity, ValidationReport, ValidationResult, lines_of, sorted_results
-from kg.validation.shapes import PropertyConstraint, SparqlConstraint, compiled_shapes, shapes_turtle
+from kg.validation.family import document_family
+from kg.validation.shapes import PropertyConstraint, ShapesFiles, SparqlConstraint, compiled_shapes, shapes_files, shapes_turtle
 
 _SH = "http://www.w3.org/ns/shacl#"
 
 
-@lru_cache(maxsize=1)
-def _shapes_graph():
+@lru_cache(maxsize=None)
+def _shapes_graph(files: ShapesFiles):
     import rdflib
 
-    return rdflib.Graph().parse(data=shapes_turtle(), format="turtle")
+    return rdflib.Graph().parse(data=shapes_turtle(files), format="turtle")
 
 
 def _prepared_query_graph():
@@ -131,10 +132,10 @@ def _property_for(shapes_graph, props: tuple[PropertyConstraint, ...], property_
     return None
 
 
-def _results(report_graph, shapes_graph) -> list[ValidationResult]:
+def _results(report_graph, shapes_graph, files: ShapesFiles) -> list[ValidationResult]:
     import rdflib
 
-    sparqls, props = compiled_shapes()
+    sparqls, props = compiled_shapes(files)
     by_constraint = {c.constraint: c for c in sparqls}
     by_shape = {c.shape: c for c in sparqls}
     results = []
@@ -163,9 +164,10 @@ def validate_dataset_pyshacl(data: ox.Store, document_id: str, settings: Setting
     import pyshacl
 
     started = time.perf_counter()
-    shapes = _shapes_graph()
+    document = Iris(settings.base_iri).document(document_id).value
+    files = shapes_files(document_family(data, document).key)
+    shapes = _shapes_graph(files)
     _, report_graph, text = pyshacl.validate(_rdflib_graph(data), shacl_graph=shapes, inference="none", advanced=False)
     if not hasattr(report_graph, "subjects"):  # pyshacl answers a ValidationFailure in place of the report
         raise ValueError(f"pyshacl refused the shapes: {text}")
-    document = Iris(settings.base_iri).document(document_id).value
-    return ValidationReport(document_id, document, sorted_results(_results(report_graph, shapes)), time.perf_counter() - started)
+    return ValidationReport(document_id, document, sorted_results(_results(report_graph, shapes, files)), time.perf_counter() - started)
