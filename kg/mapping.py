@@ -241,6 +241,7 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
             out.text(node, BKG.printedAmount, figure.amount.printed)
             out.text(node, BKG.printedUnit, figure.amount.unit.value if figure.amount.unit else None)
         out.amount(node, BKG.change, figure.change)
+        out.amount(node, BKG.priorAmount, figure.prior_amount)
         if figure.change_percent is not None:
             out.add(node, BKG.changePercent, _decimal(figure.change_percent))
         if figure.share_percent is not None:

@@ -253,6 +253,7 @@ class NarrativeFigure:
     lines: Lines
     change: Amount | None = None  # 比上年 增加/减少 amount (signed)
     change_percent: Decimal | None = None  # signed
+    prior_amount: Amount | None = None  # 比上年 31.18 万元 …: last year's figure the comparison names
     share_percent: Decimal | None = None  # 占 x%: the share of the whole it is part of
     count: Decimal | None = None  # for counts such as vehicles (辆)
     count_unit: str | None = None

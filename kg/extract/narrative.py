@@ -107,6 +107,11 @@ _CHANGE_PERCENT = re.compile(
 _FLAT = re.compile(r"持平")
 # "341.25 万元, 占 15.95%": the figure's share of the whole it is part of.
 _SHARE = re.compile(rf"占(?:比)?\s*(?P<num>{_NUMBER})\s*%")
+# "比上年 31.18 万元减少了 20.45 万元", "比 2023 年 50.8 万元增加": the comparison names last year's
+# figure, which lets a shape check the stated change against both years.
+_PRIOR_AMOUNT = re.compile(
+    rf"(?:比|较|同比)\s*(?:上年|去年|\d{{4}}\s*年)(?:年初)?(?:预算)?数?\s*(?P<num>{_NUMBER})\s*(?P<unit>{_MONEY_UNIT})"
+)
 _ASSET_VALUE = re.compile(rf"价值\s*(?P<num>{_NUMBER})\s*(?P<unit>{_MONEY_UNIT})")
 # A comparison with last year: the figure after it is last year's.
 _PRIOR = re.compile(r"比|较|去年|上年(?!末)")
@@ -273,6 +278,7 @@ class _Reading:
     change: Amount | None = None
     change_percent: Decimal | None = None
     share_percent: Decimal | None = None
+    prior_amount: Amount | None = None
     count: Decimal | None = None
     count_unit: str | None = None
     end: int = 0
@@ -318,6 +324,12 @@ def _read_modifiers(sentence: str, reading: _Reading, region_end: int, counted: 
                 reading.amount = Amount(value.group("num").strip(), parsed, _money_unit(value.group("unit")))
                 reading.end = max(reading.end, value.end())
         return
+    prior = _PRIOR_AMOUNT.search(sentence, start, region_end)
+    if prior:
+        parsed = parse_decimal(prior.group("num"))
+        if parsed is not None:
+            # The end is left alone: last year's figure is context, not part of the statement.
+            reading.prior_amount = Amount(prior.group("num").strip(), parsed, _money_unit(prior.group("unit")))
     share = _SHARE.search(sentence, start, region_end)
     if share:
         reading.share_percent = parse_decimal(share.group("num"))
@@ -384,6 +396,7 @@ def _sentence_figures(
                     change=reading.change,
                     change_percent=reading.change_percent,
                     share_percent=reading.share_percent,
+                    prior_amount=reading.prior_amount,
                     count=reading.count,
                     count_unit=reading.count_unit,
                 )
