@@ -30,6 +30,7 @@ from kg.runners import Runner
 from kg.runners.local import LocalRunner
 from kg.settings import Settings
 from kg.store import GraphStore
+from kg.summary import summarize_prepared, summary_graph
 from kg.vocabulary import BKG, ONTOLOGY_IRI
 from kg.workers import Failure, Outcome, call
 
@@ -136,6 +137,10 @@ def prepare_document(path: Path | str, settings: Settings) -> PreparedDocument:
         validation_seconds = time.perf_counter() - started_validation
     else:
         graphs[iris.validation_graph(document.document_id).value] = []
+    # Corpus-wide aggregates, computed in the worker and committed with the document (kg.summary).
+    graphs[summary_graph(settings, document.document_id).value] = summarize_prepared(
+        graphs, mapped.reference_quads, settings, document.document_id
+    )
     summary = IngestReport(
         document_id=document.document_id,
         path=str(path),
