@@ -253,3 +253,20 @@ def test_shares_of_the_whole_are_read_with_their_figure():
     (basic,) = [f for f in figures if f.kind == "basic_expenditure"]
     assert basic.share_percent == Decimal("15.71")
     assert basic.change_percent == Decimal("-11.41")
+
+
+def test_last_years_figure_named_in_a_comparison_is_kept() -> None:
+    # Seed 003 line 70 and seed 002 line 634: the comparison names last year's figure.
+    total = [f for f in figures_of(seed("003")) if f.kind == "three_public_total" and f.lines.first == 70]
+    assert len(total) == 1 and total[0].prior_amount is not None
+    assert (total[0].amount.value, total[0].prior_amount.value, total[0].change.value) == (
+        Decimal("10.73"), Decimal("31.18"), Decimal("-20.45"))
+    vehicles = [f for f in figures_of(seed("002")) if f.kind == "vehicle_total" and f.lines.first == 634]
+    assert vehicles[0].prior_amount is not None and vehicles[0].prior_amount.value == Decimal("49.3")
+
+
+def test_a_change_without_last_years_figure_has_no_prior_amount() -> None:
+    figures = figures_of(excerpt("公务用车运行费 2.64 万元,比上年减少 0.13 万元,下降 4.69%。\n"))
+    figure = only(figures, "vehicle_operation")
+    assert figure.change is not None and figure.change.value == Decimal("-0.13")
+    assert figure.prior_amount is None
