@@ -218,6 +218,19 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_summarize(args: argparse.Namespace) -> int:
+    """Rebuild every document's summary graph (kg.summary) from its stored figures."""
+    from kg.summary import rebuild_summaries, stored_document_ids
+
+    settings = _settings(args)
+    store = open_store(args.store, create=False)
+    ids = stored_document_ids(store, settings)
+    written = rebuild_summaries(store, settings, ids)
+    store.flush()
+    print(f"summaries of {len(ids)} documents rebuilt: {written} quads")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from api.config import ServerConfig
     from api.server import run
@@ -363,6 +376,10 @@ def build_parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", help="what the store holds")
     info.add_argument("--store", required=True, metavar="DIR")
     info.set_defaults(run=cmd_info)
+
+    summarize = commands.add_parser("summarize", help="rebuild each document's summary figures (kg.summary) from its stored figures")
+    summarize.add_argument("--store", required=True, metavar="DIR")
+    summarize.set_defaults(run=cmd_summarize)
 
     serve = commands.add_parser("serve", help="serve the store: SPARQL endpoint at /sparql, a page for every IRI at /id/…, reports at /validate")
     serve.add_argument("--store", required=True, metavar="DIR")

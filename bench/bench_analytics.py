@@ -1,0 +1,84 @@
+"""Analytics benchmark: the corpus questions over every figure and over the summary figures.
+
+    python bench/bench_analytics.py [--units 500] [--years 2] [--store DIR] [--runs 3]
+
+Generates ``units`` x ``years`` budget + 决算 pairs (``budgetkg generate
+--final-accounts``; 500 x 2 = 1,000 pairs, 2,000 documents), ingests them into an
+on-disk store (no validation: it is not what is measured) unless ``--store`` already
+holds them, then runs each query of ``kg.summary_queries`` in both forms ``runs``
+times, interleaved, and prints the median and worst seconds of each and whether the
+two forms gave the same rows (issue 12's target: an execution-rate query over 1,000
+pairs in < 1 s; issue 13's: the bench mix's GROUP BY within its p95 of 1 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kg.generate import generate  # noqa: E402
+from kg.ingest import find_documents, ingest_many, load_ontology  # noqa: E402
+from kg.settings import Settings  # noqa: E402
+from kg.store import OxigraphStore  # noqa: E402
+from kg.summary_queries import query_pairs  # noqa: E402
+from kg.vocabulary import sparql_prefixes  # noqa: E402
+
+
+def _timed(store: OxigraphStore, query: str) -> tuple[float, Counter]:
+    started = time.perf_counter()
+    result = store.query(sparql_prefixes() + "\n" + query)
+    names = [v.value for v in result.variables]
+    rows = Counter(tuple(str(row[name]) for name in names) for row in result)
+    return time.perf_counter() - started, rows
+
+
+def _build(store_dir: Path, units: int, years: int, workers: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="budgetkg-pairs-") as folder:
+        generate(units, years, Path(folder), seed=12, final_accounts=True)
+        paths = find_documents([folder])
+        store = OxigraphStore(store_dir)
+        load_ontology(store)
+        started = time.perf_counter()
+        done = sum(1 for r in ingest_many(paths, store, Settings(validate=False), workers=workers) if r.report)
+        store.flush()
+        print(f"ingested {done} of {len(paths)} documents in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=500)
+    parser.add_argument("--years", type=int, default=2)
+    parser.add_argument("--store", type=Path, default=None)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    store_dir = args.store or Path(tempfile.mkdtemp(prefix="budgetkg-analytics-"))
+    if not (store_dir.exists() and any(store_dir.iterdir())):
+        _build(store_dir, args.units, args.years, args.workers)
+    store = OxigraphStore(store_dir)
+    print(f"store {store_dir}: {len(store):,} quads")
+    print(f"{'query':38} {'figures s':>10} {'(worst)':>8} {'summary s':>10} {'(worst)':>8} {'rows':>6} same")
+    for name, (figures, summary, _) in query_pairs().items():
+        slow: list[float] = []
+        fast: list[float] = []
+        same = True
+        for _ in range(args.runs):  # interleaved: both forms meet the same load of the machine
+            seconds, expected = _timed(store, figures)
+            slow.append(seconds)
+            seconds, got = _timed(store, summary)
+            fast.append(seconds)
+            same = same and (got == expected or name == "biggest under-spends" and sum(got.values()) == sum(expected.values()))
+        print(f"{name:38} {statistics.median(slow):10.3f} {max(slow):8.3f} {statistics.median(fast):10.3f} "
+              f"{max(fast):8.3f} {sum(expected.values()):6} {'yes' if same else 'NO'}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
