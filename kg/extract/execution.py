@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kg.classification import category_by_name, clean_name
+from kg.extract.class_shares import class_share_figures
 from kg.extract.narrative import Paragraph, is_heading, prose_paragraphs
 from kg.extract.numbers import parse_decimal
 from kg.families import Stage
@@ -268,4 +269,17 @@ def extract_execution(
                     )
                 )
             figures.extend(_figures(paragraph, statement))
+    figures.extend(_class_shares(source, table_lines, codes))
     return figures, warnings
+
+
+def _class_shares(source: SourceText, table_lines: set[int], codes: CodeIndex) -> list[NarrativeFigure]:
+    """Shares of single 类 (class_shares), of the section's kind."""
+    figures: list[NarrativeFigure] = []
+    section_kind = "general_budget_expenditure"
+    for paragraph in prose_paragraphs(source, table_lines):
+        if is_heading(paragraph.text):
+            section_kind = next((k for word, k in _SECTION_KINDS if word in paragraph.text), "general_budget_expenditure")
+            continue
+        figures.extend(class_share_figures(paragraph, section_kind, lambda lei: codes.resolve(lei, None, None)))
+    return figures
