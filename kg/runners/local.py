@@ -5,8 +5,8 @@ the pool and every document then in flight. Those are prepared again, one at a
 time in a fresh single-worker pool, so that only the document that kills its
 worker again is reported as failed and the rest of the batch goes on (issue 14:
 tests/test_ingest.py kills a worker with SIGKILL). At most two documents per
-worker are in flight, so the pool never holds the whole batch: a 1,000-document
-batch peaks where a 100-document one does.
+worker are in flight, so the pool never holds the whole batch (issue 13: ingest
+memory is to be bounded by the documents in flight, not by the corpus).
 """
 
 from __future__ import annotations
