@@ -43,6 +43,15 @@ TABLE_TITLES = tuple(
         (r"人员编制|编制情况|人员情况", TableKind.staffing),
     )
 )
+# The nine tables of the national template (部门决算模板-2024): a 决算 without one of them still
+# ingests, and validation names the table it lacks (shapes/final-accounts.ttl, fa-table-missing,
+# reads the same list from the ontology's bkg:requiredTable; tests/test_validation_final_accounts.py
+# checks the two agree).
+REQUIRED_TABLES: tuple[TableKind, ...] = (
+    TableKind.revenue_expenditure_summary, TableKind.revenue, TableKind.expenditure, TableKind.appropriation_summary,
+    TableKind.general_budget_expenditure, TableKind.basic_expenditure, TableKind.three_public,
+    TableKind.government_fund_expenditure, TableKind.state_capital_expenditure,
+)
 # Section headings of the explanation end in 情况 (…决算情况说明, (二)政府采购支出情况):
 # a 决算 table title ends in 表.
 TITLE_ENDING = re.compile(r"(?:表|明细表?)\s*(?:\(.*\))?$")
