@@ -11,7 +11,6 @@ titles nest: "一般公共预算财政拨款基本支出表" mentions 一般公�
 
 from __future__ import annotations
 
-import re
 
 from kg.families import Family
 from kg.families.budget import BUDGET

@@ -10,7 +10,6 @@ from conftest import seed
 from kg.extract.placement import Identity, RowChoice, half_unit, resolve, row_options
 from kg.parse import parse_source
 from kg.readers.text import source_from_bytes
-from kg.records import TableKind
 
 SEED_PREFIXES = ("000", "001", "002", "003", "004")
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.txt"))

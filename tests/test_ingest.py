@@ -1,18 +1,30 @@
 """The whole pipeline on the seeds, asserted through SPARQL on the store."""
 
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from decimal import Decimal
 from pathlib import Path
-import shutil
 
 import pyoxigraph as ox
 import pytest
 
-from kg.ingest import ingest_file
+import kg.ingest
+import kg.limits
+from kg.ingest import ingest_file, ingest_many, prepare_document
 from kg.reading import InputError
 from kg.settings import Settings
 from kg.store import OxigraphStore
 
 from conftest import seed, select
+
+
+def _nquads(store: OxigraphStore) -> list[str]:
+    return sorted(store.export(ox.RdfFormat.N_QUADS).decode().splitlines())
 
 
 def test_which_units_spend_on_2080505_and_how_much(seed_store):
@@ -112,8 +124,7 @@ def test_ingesting_twice_gives_identical_triples(tmp_path: Path):
     ingest_file(seed("004"), first, Settings())
     ingest_file(seed("004"), second, Settings())
     ingest_file(seed("004"), second, Settings())
-    dump = lambda store: sorted(store.export(ox.RdfFormat.N_QUADS).decode().splitlines())
-    assert dump(first) == dump(second)
+    assert _nquads(first) == _nquads(second)
 
 
 def test_base_iri_is_configurable():
@@ -189,8 +200,7 @@ def test_parallel_ingest_writes_what_sequential_ingest_writes(tmp_path: Path):
     settings = Settings(validate=False)
     assert all(r.report for r in ingest_many(paths, sequential, settings, workers=1))
     assert all(r.report for r in ingest_many(paths, parallel, settings, workers=2))
-    dump = lambda store: sorted(store.export(ox.RdfFormat.N_QUADS).decode().splitlines())
-    assert dump(sequential) == dump(parallel)
+    assert _nquads(sequential) == _nquads(parallel)
 
 
 def test_unchanged_documents_are_skipped_until_content_or_settings_change(tmp_path: Path):
@@ -236,16 +246,6 @@ def test_no_triple_is_stored_in_two_graphs(seed_store):
 
 # --- failures: one line per document, the batch goes on --------------------------------
 
-import errno
-import os
-import signal
-import subprocess
-import sys
-import time
-
-import kg.ingest
-import kg.limits
-from kg.ingest import ingest_many, prepare_document
 
 
 def _prepare_or_fail(path, settings):

@@ -123,7 +123,7 @@ def _find_title(lines: tuple[str, ...], family: Family) -> _Title | None:
     for start, raw in enumerate(lines):
         if _is_table_row(raw):
             continue
-        for text, index in _cover_lines(lines, start, family.title_window):
+        for text, index in _cover_lines(lines, start, family.title_window):  # noqa: B007 (index is read after the loop)
             match = _title_match(text, family)
             if match:
                 break

@@ -88,7 +88,8 @@ def read_report(store, document_id: str, graph: str, settings: Settings) -> Vali
     labels = {c.identity: c.labels for c in compiled_shapes()[0] if c.identity}
     results = []
     for row in store.query(_READ.format(graph=graph), default_graphs=None):
-        v = lambda n: row[n].value if row[n] is not None else None  # noqa: E731
+        def v(name: str, row=row) -> str | None:
+            return row[name].value if row[name] is not None else None
         identity = v("id")
         results.append(ValidationResult(
             severity=Severity.from_iri(v("sev")), focus=v("focus"), identity=identity,
