@@ -12,6 +12,10 @@ The execution-rate and under-spend queries read each document's summary figures
 over the figures they took 0.8-1.7 s (one code) and ~12 s (under-spends); the
 summary gives the same rows (``tests/test_summary.py``) in the times the README's
 Speed section gives.
+
+The prose-contradicts-figures query reads the validation report ingest stores per document
+(``{base}graph/{doc}/validation``) rather than re-deriving the checks in SPARQL: the shapes
+already match each stated figure to the row it restates, with rounding tolerances.
 """
 
 from __future__ import annotations
@@ -112,6 +116,22 @@ WHERE {
 }
 ORDER BY DESC(?underSpentYuan)
 LIMIT 20""",
+    ),
+    (
+        "说明与数字矛盾的单位 — units whose prose contradicts their figures (validation violations on stated figures)",
+        """SELECT ?unitName ?year ?check ?line ?statement ?message
+WHERE {
+  # Each document's stored validation report: a violation whose focus is a figure the prose
+  # states (prose vs tables, 完成率, 大于/小于/等于, shares, year-on-year, restated figures).
+  ?result sh:resultSeverity sh:Violation ; sh:focusNode ?figure ;
+          <https://w3id.org/budgetkg/report#identity> ?identity ; sh:resultMessage ?message .
+  FILTER (LANG(?message) = "zh")
+  ?figure a bkg:NarrativeFigure ; bkg:unit ?unit ; bkg:sourceLine ?line ; bkg:statement ?statement .
+  OPTIONAL { ?figure bkg:fiscalYear ?year }
+  OPTIONAL { ?unit skos:prefLabel ?unitName }
+  BIND (STRAFTER(STR(?identity), "#") AS ?check)
+}
+ORDER BY ?unitName ?year ?line""",
     ),
     (
         "决算与预算文件 — final accounts and the budget of the same unit and year",
