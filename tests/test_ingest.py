@@ -150,8 +150,8 @@ def test_reingest_replaces_and_a_bad_document_leaves_the_old_graph(tmp_path: Pat
     after = ingest_file(path, store, Settings())
     assert after.graph == before.graph
     reference = after.graph.replace("/graph/unit", "/graph/reference")
-    # The document's graph, what was inferred from it and its validation report; nothing else.
-    assert store.graphs() == [reference, after.graph, after.graph + "/inferred", after.graph + "/validation"]
+    # The document's graph, what was inferred from it, its summary (kg.summary) and its validation report; nothing else.
+    assert store.graphs() == [reference, after.graph, after.graph + "/inferred", after.graph + "/summary", after.graph + "/validation"]
     rows = select(store, 'SELECT ?p WHERE { ?f bkg:rowLabel "一、一般公共预算拨款收入"@zh ; bkg:printedAmount ?p }')
     assert {r["p"] for r in rows} == {"9383.03"}
 
