@@ -89,7 +89,10 @@ WHERE {
       ?summary bkg:codeNotation "2080505" ;
                bkg:stage ?stage ; bkg:largestAmount ?yuan ; bkg:unit ?unit ; bkg:fiscalYear ?year .
       # A table's expenditure total, or a 决算's statement of budget against actual.
-      { ?summary bkg:column bkg:column-total } UNION { ?summary bkg:figureKind bkg:figure-general-budget-expenditure }
+      # One pattern from the summary figure, not a UNION: Oxigraph evaluated the UNION's
+      # bkg:column branch over every figure of the store first (2.9 s on 1,000 pairs).
+      ?summary bkg:column|bkg:figureKind ?measure .
+      FILTER (?measure IN (bkg:column-total, bkg:figure-general-budget-expenditure))
     }
     GROUP BY ?unit ?year }
   FILTER (?budgetYuan > 0 && ?actualYuan >= 0)
@@ -107,7 +110,10 @@ WHERE {
     WHERE {
       ?summary bkg:codeNotation ?code ;
                bkg:stage ?stage ; bkg:largestAmount ?yuan ; bkg:unit ?unit ; bkg:fiscalYear ?year .
-      { ?summary bkg:column bkg:column-total } UNION { ?summary bkg:figureKind bkg:figure-general-budget-expenditure }
+      # One pattern from the summary figure, not a UNION: Oxigraph evaluated the UNION's
+      # bkg:column branch over every figure of the store first (2.9 s on 1,000 pairs).
+      ?summary bkg:column|bkg:figureKind ?measure .
+      FILTER (?measure IN (bkg:column-total, bkg:figure-general-budget-expenditure))
       FILTER (STRLEN(?code) = 7)
     }
     GROUP BY ?unit ?year ?code }

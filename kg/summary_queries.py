@@ -21,7 +21,8 @@ FIGURE_SELECTOR = """
       UNION { ?figure bkg:figureKind bkg:figure-general-budget-expenditure }"""
 SUMMARY_SELECTOR = """
       ?figure bkg:codeNotation ?code ; bkg:stage ?stage ; bkg:largestAmount ?yuan ; bkg:unit ?unit ; bkg:fiscalYear ?year .
-      { ?figure bkg:column bkg:column-total } UNION { ?figure bkg:figureKind bkg:figure-general-budget-expenditure }"""
+      ?figure bkg:column|bkg:figureKind ?measure .
+      FILTER (?measure IN (bkg:column-total, bkg:figure-general-budget-expenditure))"""
 # Execution rate for every code, and under-spends without the LIMIT (ties at the cut
 # could be ordered either way); the examples' own texts are compared too.
 RATE_ALL_CODES = """SELECT ?unitName ?year ?code ?budgetYuan ?actualYuan ((ROUND(?actualYuan / ?budgetYuan * 10000) / 100) AS ?ratePercent)
