@@ -10,21 +10,18 @@ The unmutated real documents are asserted whole: their violations are real text 
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 import rdflib
 
+import mutation
 from conftest import SHARED
 from kg.families.final_accounts import REQUIRED_TABLES
-from kg.mapping import _TABLE_CLASSES, map_document
+from kg.mapping import _TABLE_CLASSES
 from kg.ontology import ontology_triples
-from kg.parse import parse_source
-from kg.readers import read_document
 from kg.reading import SourceText
-from kg.settings import Settings
-from kg.validation import Severity, ValidationReport, ValidationResult, validate_quads
+from kg.validation import Severity, ValidationReport, ValidationResult
 from kg.validation.shapes import shapes_files
 from kg.vocabulary import BKG
 
@@ -35,32 +32,8 @@ PLANNING = CORPUS / "上海市普陀区规划和自然资源局2024年度部门�
 SOCIAL = CORPUS / "中共上海市普陀区委社会工作部2024年度部门决算.pdf"
 
 
-@lru_cache(maxsize=None)
-def _source(path: Path) -> SourceText:
-    return read_document(path)
-
-
-def _validate(source: SourceText) -> ValidationReport:
-    document = parse_source(source, "mutant")
-    mapped = map_document(document, Settings())
-    return validate_quads(mapped.quads + mapped.reference_quads, document.document_id, Settings())
-
-
-@lru_cache(maxsize=None)
-def _report(path: Path) -> ValidationReport:
-    return _validate(_source(path))
-
-
-def _changed(path: Path, line: int, old: str, new: str) -> SourceText:
-    source = _source(path)
-    lines = list(source.lines)
-    assert old in lines[line - 1], lines[line - 1]
-    lines[line - 1] = lines[line - 1].replace(old, new, 1)
-    return replace(source, lines=tuple(lines))
-
-
 def _blanked(path: Path, first: int, last: int) -> SourceText:
-    source = _source(path)
+    source = mutation.source(path)
     lines = list(source.lines)
     lines[first - 1 : last] = [""] * (last - first + 1)
     return replace(source, lines=tuple(lines))
@@ -82,7 +55,7 @@ def test_a_final_accounts_is_checked_by_its_familys_shapes_and_the_shared_ones()
     assert "identities.ttl" in budget and "final-accounts.ttl" not in budget
     # The budget's tables-agree (收入总表 vs 支出总表 per code) does not hold in a 决算 and is not run:
     # it reported 6.2 万元 on 201 of the 财政局, which is the year's 其他收入, not an error.
-    assert not [r for r in _report(FINANCE).results if r.identity == SHAPES + "tables-agree"]
+    assert not [r for r in mutation.report(FINANCE).results if r.identity == SHAPES + "tables-agree"]
 
 
 def test_the_ontology_requires_the_familys_template_tables() -> None:
@@ -91,7 +64,7 @@ def test_the_ontology_requires_the_familys_template_tables() -> None:
 
 
 def test_finance_bureau_has_its_two_real_text_errors_and_nothing_else() -> None:
-    report = _report(FINANCE)
+    report = mutation.report(FINANCE)
     found = sorted((r.identity.removeprefix(SHAPES), tuple(r.lines)) for r in _violations(report))
     # 财政拨款收入支出总计0.3万元 (line 307, page 21) where 财政拨款收入支出决算总表 prints 总计 2,961.68
     # (line 202); 一般公共服务支出(类)2106.66万元,占71.73% (line 317) where 2106.66 / 2940.05 = 71.65%.
@@ -106,12 +79,12 @@ def test_finance_bureau_has_its_two_real_text_errors_and_nothing_else() -> None:
 def test_planning_bureau_restates_the_all_funds_basic_expenditure_as_appropriations() -> None:
     # Section 六 says 一般公共预算财政拨款基本支出 5377.64 万元, 人员经费 4896.98 万元: the 支出决算表's
     # all-funds 基本支出; the appropriations tables print 5364.75 and 4884.09 (12.89 万元 less).
-    found = sorted((r.identity.removeprefix(SHAPES), tuple(r.lines)) for r in _violations(_report(PLANNING)))
+    found = sorted((r.identity.removeprefix(SHAPES), tuple(r.lines)) for r in _violations(mutation.report(PLANNING)))
     assert found == [("fa-narrative-table", (250, 417)), ("fa-narrative-table", (293, 417))]
 
 
 def test_social_work_department_has_no_violation() -> None:
-    assert _violations(_report(SOCIAL)) == []
+    assert _violations(mutation.report(SOCIAL)) == []
 
 
 MUTATIONS = [
@@ -137,44 +110,44 @@ MUTATIONS = [
 
 @pytest.mark.parametrize("identity, line, page, changed, old, new", MUTATIONS, ids=[f"{m[0]}-{m[3]}" for m in MUTATIONS])
 def test_a_changed_figure_is_reported_at_its_line_and_page(identity: str, line: int, page: int, changed: int, old: str, new: str) -> None:
-    assert _at(_report(FINANCE), identity, line) == []
-    found = _at(_validate(_changed(FINANCE, changed, old, new)), identity, line)
+    assert _at(mutation.report(FINANCE), identity, line) == []
+    found = _at(mutation.validate(mutation.changed(FINANCE, changed, old, new)), identity, line)
     assert found, identity
     assert any(f"第{page}页" in r.message_zh or f"第 {page} 页" in r.message_zh for r in found), [r.message_zh for r in found]
 
 
 def test_a_missing_table_still_ingests_with_a_violation_naming_it() -> None:
     # Lines 273-279: the title, unit line, header rows and figures of 财政拨款“三公”经费支出决算表.
-    report = _validate(_blanked(FINANCE, 273, 279))
+    report = mutation.validate(_blanked(FINANCE, 273, 279))
     missing = _violations(report, "fa-table-missing")
     assert len(missing) == 1
     # Named by its 决算 title, with the contents entry that lists it (line 14, page 2).
     assert "财政拨款“三公”经费支出决算表" in missing[0].message_zh and missing[0].lines == [14]
     assert "第2页" in missing[0].message_zh
-    assert _violations(_report(FINANCE), "fa-table-missing") == []
+    assert _violations(mutation.report(FINANCE), "fa-table-missing") == []
 
 
 def test_a_table_the_contents_list_but_the_body_lacks_is_reported() -> None:
     # The contents name 九、国有资本经营预算财政拨款收入支出决算表 (line 16); its table is blanked.
-    report = _validate(_blanked(FINANCE, 287, 293))
+    report = mutation.validate(_blanked(FINANCE, 287, 293))
     listed = _violations(report, "fa-contents-table-missing")
     assert [r.lines for r in listed] == [[16]]
     assert "国有资本经营预算财政拨款收入支出决算表" in listed[0].message_zh
-    assert _violations(_report(FINANCE), "fa-contents-table-missing") == []
+    assert _violations(mutation.report(FINANCE), "fa-contents-table-missing") == []
 
 
 def test_an_empty_table_without_its_note_while_the_prose_gives_figures() -> None:
-    source = _changed(FINANCE, 286, "注:上海市普陀区财政局无政府性基金预算财政拨款支出,故本表无数据。", "")
+    source = mutation.changed(FINANCE, 286, "注:上海市普陀区财政局无政府性基金预算财政拨款支出,故本表无数据。", "")
     lines = list(source.lines)
     lines[380] = "政府性基金预算财政拨款支出年初预算为10.00万元,支出决算为8.00万元。"  # line 381
-    report = _validate(replace(source, lines=tuple(lines)))
+    report = mutation.validate(replace(source, lines=tuple(lines)))
     empty = _violations(report, "fa-empty-table")
     assert [r.lines for r in empty] == [[280, 381]]
     assert "第19页" in empty[0].message_zh and "第23页" in empty[0].message_zh
     # With its note the empty table is explained: only the prose figure remains unmatched.
-    noted = _validate(replace(_source(FINANCE), lines=tuple(
+    noted = mutation.validate(replace(mutation.source(FINANCE), lines=tuple(
         line if i != 380 else "政府性基金预算财政拨款支出年初预算为10.00万元,支出决算为8.00万元。"
-        for i, line in enumerate(_source(FINANCE).lines))))
+        for i, line in enumerate(mutation.source(FINANCE).lines))))
     assert _violations(noted, "fa-empty-table") == []
 
 

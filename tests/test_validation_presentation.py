@@ -8,49 +8,19 @@ unmutated document has no such result there. PDFs are mutated on their read line
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
+import mutation
 from conftest import SHARED, seed
-from kg.mapping import map_document
-from kg.parse import parse_source
-from kg.readers import read_document
-from kg.reading import SourceText
-from kg.settings import Settings
-from kg.validation import ValidationReport, validate_quads
+from kg.validation import ValidationReport
 
 SHAPES = "https://w3id.org/budgetkg/shapes#"
 CORPUS = SHARED / "corpus" / "final-accounts"
 TEMPLATE = CORPUS / "部门决算模板-2024.pdf"
 FINANCE = CORPUS / "上海市普陀区财政局2024年度部门决算.pdf"
 REAL_PDFS = sorted(p for p in CORPUS.glob("*.pdf") if p != TEMPLATE)
-
-
-@lru_cache(maxsize=None)
-def _source(path: Path) -> SourceText:
-    return read_document(path)
-
-
-def _validate(source: SourceText) -> ValidationReport:
-    document = parse_source(source, "mutant")
-    mapped = map_document(document, Settings())
-    return validate_quads(mapped.quads + mapped.reference_quads, document.document_id, Settings())
-
-
-def _mutated(path: Path, line: int, old: str, new: str) -> SourceText:
-    source = _source(path)
-    lines = list(source.lines)
-    assert old in lines[line - 1], lines[line - 1]
-    lines[line - 1] = lines[line - 1].replace(old, new, 1)
-    return replace(source, lines=tuple(lines))
-
-
-@lru_cache(maxsize=None)
-def _report(path: Path) -> ValidationReport:
-    return _validate(_source(path))
 
 
 def _at(report: ValidationReport, identity: str, line: int) -> list:
@@ -62,8 +32,8 @@ def _presentation(report: ValidationReport) -> list:
 
 
 def test_every_placeholder_of_the_template_is_a_warning_with_its_page() -> None:
-    source = _source(TEMPLATE)
-    report = _report(TEMPLATE)
+    source = mutation.source(TEMPLATE)
+    report = mutation.report(TEMPLATE)
     found = {line for r in report.results if r.identity == SHAPES + "presentation-placeholder" for line in r.lines}
     printed = {n for n, text in enumerate(source.lines, start=1) if re.search(r"XX|××|。。。", text)}
     assert len(printed) > 100 and printed == found
@@ -75,7 +45,7 @@ def test_every_placeholder_of_the_template_is_a_warning_with_its_page() -> None:
 
 @pytest.mark.parametrize("path", REAL_PDFS, ids=lambda p: p.stem)
 def test_real_final_accounts_have_no_presentation_warnings(path: Path) -> None:
-    assert _presentation(_report(path)) == []
+    assert _presentation(mutation.report(path)) == []
 
 
 # (identity, line, old, new): one word changed in the 财政局 决算 (PDF, pages kept).
@@ -92,40 +62,40 @@ FINANCE_MUTATIONS = [
 
 @pytest.mark.parametrize("identity, line, old, new", FINANCE_MUTATIONS, ids=[m[0] for m in FINANCE_MUTATIONS])
 def test_finance_mutation_is_a_warning_at_its_line_and_page(identity: str, line: int, old: str, new: str) -> None:
-    assert _at(_report(FINANCE), identity, line) == []
-    found = _at(_validate(_mutated(FINANCE, line, old, new)), identity, line)
+    assert _at(mutation.report(FINANCE), identity, line) == []
+    found = _at(mutation.validate(mutation.changed(FINANCE, line, old, new)), identity, line)
     assert found and all(r.severity == "Warning" for r in found)
-    assert f"第 {_source(FINANCE).pages[line - 1]} 页" in found[0].message_zh
+    assert f"第 {mutation.source(FINANCE).pages[line - 1]} 页" in found[0].message_zh
 
 
 def test_unit_document_with_department_wording_is_a_warning() -> None:
     path = seed("001")
-    assert _at(_report(path), "presentation-scope-wording", 599) == []
-    found = _at(_validate(_mutated(path, 599, "本单位", "本部门")), "presentation-scope-wording", 599)
+    assert _at(mutation.report(path), "presentation-scope-wording", 599) == []
+    found = _at(mutation.validate(mutation.changed(path, 599, "本单位", "本部门")), "presentation-scope-wording", 599)
     assert [r.severity for r in found] == ["Warning"]
 
 
 def test_004_real_presentation_findings() -> None:
     """Seed 004 prints "矛盾。。" (line 765) and 本单位 in a 部门预算 (line 839): both real."""
-    report = _report(seed("004"))
+    report = mutation.report(seed("004"))
     assert _at(report, "presentation-doubled-punctuation", 765)
     assert _at(report, "presentation-scope-wording", 839)
 
 
 def test_redaction_marks_are_not_doubled_punctuation() -> None:
     # Seed 002 line 648 prints ";**;": a redaction between two clauses, not ";;".
-    assert _at(_report(seed("002")), "presentation-doubled-punctuation", 648) == []
+    assert _at(mutation.report(seed("002")), "presentation-doubled-punctuation", 648) == []
 
 
 def test_figure_stated_twice_in_a_paragraph_with_two_values() -> None:
     path = seed("002")
-    assert _at(_report(path), "narrative-restated", 626) == []
-    report = _validate(_mutated(path, 626, "2024年基本支出预算3764.22万元", "2024年基本支出预算3765.22万元"))
+    assert _at(mutation.report(path), "narrative-restated", 626) == []
+    report = mutation.validate(mutation.changed(path, 626, "2024年基本支出预算3764.22万元", "2024年基本支出预算3765.22万元"))
     found = _at(report, "narrative-restated", 626)
     assert [r.severity for r in found] == ["Violation"] and abs(float(found[0].difference)) == 10000
 
 
 def test_figure_restated_within_rounding_is_a_warning() -> None:
     path = seed("002")
-    report = _validate(_mutated(path, 626, "2024年基本支出预算3764.22万元", "2024年基本支出预算3764.23万元"))
+    report = mutation.validate(mutation.changed(path, 626, "2024年基本支出预算3764.22万元", "2024年基本支出预算3764.23万元"))
     assert [r.severity for r in _at(report, "narrative-restated", 626)] == ["Warning"]
