@@ -14,7 +14,7 @@ import re
 import threading
 from typing import Callable
 
-from api import cors, lexer, lookups, negotiation, service_description, ui
+from api import cors, lexer, lookups, negotiation, outbound, service_description, ui
 from api.asgi import HttpRequest, HttpResponse, RequestRefused, plain_text, read_request, send_response
 from api.config import ServerConfig
 from api.executor import Outcome, QueryJob, ThreadRunner, TieredRunner
@@ -159,7 +159,11 @@ class SparqlService:
 
     async def _query(self, request: HttpRequest, operation: QueryOperation) -> HttpResponse:
         accept = negotiation.bounded(request.header("accept"))  # so a long Accept is prepared from the cache too
-        job, in_loop = prepare_query(operation, accept, self._endpoint_iri(request), self.config.max_rows)
+        arguments = (operation, accept, self._endpoint_iri(request), self.config.max_rows)
+        if outbound.needs_grammar(operation.query):  # a grammar parse: never on the event loop
+            job, in_loop = await asyncio.to_thread(prepare_query, *arguments)
+        else:
+            job, in_loop = prepare_query(*arguments)
         outcome = lookups.run_in_loop(self.store.oxigraph, job) if in_loop else None
         if outcome is None:
             outcome = await self.runner.run(job, self.config.query_timeout_s)
@@ -211,7 +215,7 @@ class SparqlService:
                 raise ProtocolError(400, "the update names its dataset with USING/WITH and the request with using-graph-uri/using-named-graph-uri; give one")
             text = lexer.add_using_clauses(text, list(operation.using_graphs), list(operation.using_named_graphs))
         # Checked on the text the engine will run, after any rewriting.
-        refuse_outbound(text, "update")
+        await asyncio.to_thread(refuse_outbound, text, "update")
         base = self._endpoint_iri(request)
         try:
             await asyncio.get_running_loop().run_in_executor(None, self._run_update, text, base)
