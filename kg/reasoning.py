@@ -43,6 +43,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from kg.ontology import ontology_turtle
 from kg.vocabulary import BKG, OWL, RDF, RDFS
 
 _RDF_TYPE = RDF.type.value
@@ -76,12 +77,6 @@ class SchemaCore:
     class_iris: frozenset[str]
 
 
-def _ontology_bytes() -> bytes:
-    from importlib import resources
-
-    return resources.files("ontology").joinpath("budgetkg.ttl").read_bytes()
-
-
 def _cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "budgetkg"
@@ -89,7 +84,7 @@ def _cache_dir() -> Path:
 
 def ontology_closure_ntriples() -> bytes:
     """The OWL RL closure of the ontology as N-Triples: computed once, then read from the cache."""
-    data = _ontology_bytes()
+    data = ontology_turtle()
     digest = hashlib.sha256(data).hexdigest()[:16]
     cached = _cache_dir() / f"ontology-closure-{digest}.nt"
     try:
@@ -346,7 +341,7 @@ def vocabulary_entailments() -> tuple[dict[str, tuple[tuple[str, bool], ...]], d
     import json
 
     core = schema_core()
-    digest = hashlib.sha256(_ontology_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256(ontology_turtle()).hexdigest()[:16]
     cached = _cache_dir() / f"vocabulary-entailments-{digest}.json"
     try:
         data = json.loads(cached.read_text(encoding="utf-8"))
