@@ -299,7 +299,15 @@ def _fuzz(args: argparse.Namespace, settings: Settings) -> int:
     with tempfile.TemporaryDirectory(prefix="budgetkg-fuzz-") as tmp:
         corpus = mutations(seeds, args.fuzz, Path(tmp), seed=args.seed)
         started = time.perf_counter()
-        results = list(fuzz(corpus, store, settings))
+        results = []
+        for result in fuzz(corpus, store, settings):
+            results.append(result)
+            # A 1,000-document run takes many minutes: say how far it is (stderr, so the
+            # summary on stdout stays the whole answer).
+            if len(results) % 50 == 0 or len(results) == len(corpus):
+                failed = sum(r.outcome == "failed" for r in results)
+                print(f"fuzz: {len(results)}/{len(corpus)} documents, {failed} failed, "
+                      f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
         print(summary(results))
     print(f"{len(results)} mutations of {len(seeds)} documents in {time.perf_counter() - started:.1f} s (seed {args.seed})")
     return 1 if any(r.outcome == "failed" or not r.consistent for r in results) else 0
