@@ -5,7 +5,7 @@ import pytest
 from kg.readers.text import normalise, read_source, source_from_bytes
 from kg.reading import InputError
 
-from conftest import seed
+from conftest import SEEDS, seed
 
 
 def test_utf8_seed_reads_with_line_numbers():
@@ -74,3 +74,32 @@ def test_read_document_reads_text_files_by_their_content(tmp_path: Path):
     path.write_bytes("\r".join(LINES).encode("gb18030"))
     source = read_document(path)
     assert source.encoding == "gb18030" and source.lines == LINES and source.pages is None
+
+
+def _graph_without_digests(path: Path) -> dict[str, set[str]]:
+    """A document's prepared graphs, minus the triples that name its bytes' digest."""
+    from kg.ingest import prepare_document
+    from kg.settings import Settings
+    from kg.vocabulary import BKG
+
+    prepared = prepare_document(path, Settings())
+    digests = {BKG.sha256, BKG.ingestFingerprint}
+    return {graph: {str(q) for q in quads if q.predicate not in digests} for graph, quads in prepared.graphs.items()}
+
+
+@pytest.mark.parametrize("variant", ["cr-only", "utf-16-le"])
+def test_a_seed_saved_another_way_gives_the_same_triples(tmp_path: Path, variant: str):
+    # Issue 14: a copy saved by a Windows tool (UTF-16 with BOM) or an old Mac one (CR
+    # only) must give the graph the original gives, not lose lines silently.
+    seed = sorted(SEEDS.glob("*.txt"))[1]
+    text = seed.read_text(encoding="utf-8")
+    copy = tmp_path / seed.name
+    if variant == "cr-only":
+        copy.write_bytes(text.replace("\r\n", "\n").replace("\n", "\r").encode("utf-8"))
+    else:
+        copy.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    original, other = _graph_without_digests(seed), _graph_without_digests(copy)
+    assert original.keys() == other.keys()
+    for graph in original:
+        assert original[graph] == other[graph], graph
+    assert sum(len(quads) for quads in original.values()) > 1000
