@@ -1,10 +1,18 @@
-"""Charts drawn on the server as inline SVG (no script, nothing fetched)."""
+"""Charts drawn on the server as inline SVG (no script, nothing fetched).
+
+This module only lays bars out (frozen rows with their coordinates); the SVG markup is in
+``api/templates/charts/``, where autoescape covers every label a document printed.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from html import escape
+
+from api.templating import render
+
+_ROW, _LABEL_W, _VALUE_W = 22, 300, 110
+_PAIR_ROW, _PAIR_LABEL_W, _PAIR_VALUE_W, _LEGEND_H = 34, 280, 210, 22
 
 
 @dataclass(frozen=True)
@@ -15,35 +23,65 @@ class Bar:
     href: str | None = None
 
 
+@dataclass(frozen=True)
+class PairedBar:
+    """Budget against actual for one code: two bars on one scale."""
+
+    label: str
+    budget: Decimal | None  # 预算 (年初, or 调整 where no 年初 is printed)
+    actual: Decimal | None  # 决算
+    rate: Decimal | None  # 完成率, percent
+    level: int = 0  # 0 = 类, 1 = 款, 2 = 项
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class _Row:
+    y: int
+    indent: int
+    label: str
+    full_label: str
+    href: str | None
+    level: int
+    lengths: tuple[float, ...]
+    values: tuple[Decimal | None, ...]
+    rate: Decimal | None
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= 20 else label[:19] + "…"
+
+
+def _length(yuan: Decimal | None, peak: Decimal, plot_w: int) -> float:
+    if yuan is None or yuan <= 0:
+        return 0.0
+    return max(1.0, float(yuan / peak) * plot_w)
+
+
 def bar_chart(bars: list[Bar], *, title: str, width: int = 760) -> str:
     """Horizontal bars, one per row; 款 bars indented under their 类. Values in 万元."""
     if not bars:
         return ""
-    row_h, label_w, value_w = 22, 300, 110
-    plot_w = width - label_w - value_w
-    peak = max((b.yuan for b in bars), default=Decimal(0)) or Decimal(1)
-    height = row_h * len(bars) + 8
-    parts = [
-        f'<svg class="chart" role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px">',
-        f"<title>{escape(title)}</title>",
+    plot_w = width - _LABEL_W - _VALUE_W
+    peak = max(b.yuan for b in bars) or Decimal(1)
+    rows = [
+        _Row(4 + i * _ROW, 14 * b.level, _short(b.label), b.label, b.href, b.level, (_length(b.yuan, peak, plot_w),), (b.yuan,), None)
+        for i, b in enumerate(bars)
     ]
-    for index, bar in enumerate(bars):
-        y = 4 + index * row_h
-        indent = 14 * bar.level
-        length = max(1.0, float(bar.yuan / peak) * plot_w) if bar.yuan > 0 else 0.0
-        colour = "#2f6f9f" if bar.level == 0 else "#8db5d6"
-        label = bar.label if len(bar.label) <= 20 else bar.label[:19] + "…"
-        wan = f"{bar.yuan / 10000:,.2f}"
-        weight = ' font-weight="600"' if bar.level == 0 else ""
-        size = 13 if bar.level == 0 else 12
-        text = f'<text x="{4 + indent}" y="{y + 15}" font-size="{size}"{weight}>{escape(label)}</text>'
-        if bar.href:
-            text = f'<a href="{escape(bar.href)}">{text}</a>'
-        parts.append(
-            f"<g><title>{escape(bar.label)}: {wan} 万元 ({bar.yuan:,.2f} 元)</title>{text}"
-            f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{row_h - 7}" fill="{colour}"/>'
-            f'<text x="{width - 4}" y="{y + 15}" font-size="12" text-anchor="end">{wan}</text></g>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+    return render("charts/bars.svg", title=title, width=width, height=_ROW * len(bars) + 8, rows=rows,
+                  label_w=_LABEL_W, row_h=_ROW)
+
+
+def paired_chart(bars: list[PairedBar], *, title: str, legend: tuple[str, str], width: int = 760) -> str:
+    """Budget (light) and actual (dark) per code, on one scale, with the completion rate. Values in 万元."""
+    if not bars:
+        return ""
+    plot_w = width - _PAIR_LABEL_W - _PAIR_VALUE_W
+    peak = max(max(b.budget or Decimal(0), b.actual or Decimal(0)) for b in bars) or Decimal(1)
+    rows = [
+        _Row(_LEGEND_H + i * _PAIR_ROW, 14 * min(b.level, 2), _short(b.label), b.label, b.href, b.level,
+             (_length(b.budget, peak, plot_w), _length(b.actual, peak, plot_w)), (b.budget, b.actual), b.rate)
+        for i, b in enumerate(bars)
+    ]
+    return render("charts/paired.svg", title=title, legend=legend, width=width,
+                  height=_LEGEND_H + _PAIR_ROW * len(bars) + 6, rows=rows, label_w=_PAIR_LABEL_W, row_h=_PAIR_ROW)

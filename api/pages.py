@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlencode
 
 import pyoxigraph as ox
 
-from api import charts
+from api import charts, unit_page
 from api.describe import INCOMING_PAGE, Description, Graph, Row, describe
 from api.html import Site, decimal, esc, layout, link, section, short, source_line, table, term, wan
 from api.search import KIND_NAMES, Hit
@@ -474,51 +474,11 @@ def document_sections(graph: Graph, site: Site, desc: Description) -> str:
 
 
 def unit_sections(graph: Graph, site: Site, desc: Description) -> str:
-    unit = desc.resource
-    zh = site.lang != "en"
-    docs = graph.select(
-        f"""SELECT ?d (SAMPLE(?t) AS ?title) (SAMPLE(?y) AS ?year) (SAMPLE(?src) AS ?file) WHERE {{
-              ?d a bkg:BudgetDocument ; bkg:unit {unit} ; dcterms:title ?t ; bkg:fiscalYear ?y . OPTIONAL {{ ?d dcterms:source ?src }}
-            }} GROUP BY ?d ORDER BY DESC(?year)"""
+    latest = graph.select(
+        f"SELECT ?d WHERE {{ ?d a bkg:BudgetDocument ; bkg:unit {desc.resource} ; bkg:fiscalYear ?y ; dcterms:title ?t }} ORDER BY DESC(?y) ?t LIMIT 1"
     )
-    totals = {
-        (_v(r, "d"), _v(r, "c")): _v(r, "amt")
-        for r in graph.select(
-            f"""SELECT DISTINCT ?d ?c ?amt WHERE {{ ?d a bkg:BudgetDocument ; bkg:unit {unit} . ?t bkg:inDocument ?d ; a bkg:ExpenditureTable .
-                  ?f qb:dataSet ?t ; bkg:column ?c ; bkg:amount ?amt ; bkg:isTotal true .
-                  FILTER NOT EXISTS {{ ?f bkg:functionalClassification ?x }} FILTER NOT EXISTS {{ ?f bkg:economicClassification ?y }}
-                  VALUES ?c {{ bkg:column-total bkg:column-basic bkg:column-project }} }}"""
-        )
-    }
-    rows = [
-        [
-            esc(_v(d, "year")),
-            link(site, _v(d, "d"), text=_v(d, "title")),
-            *(wan(totals[(_v(d, "d"), _B + c)]) if (_v(d, "d"), _B + c) in totals else "" for c in ("column-total", "column-basic", "column-project")),
-            f"<code>{esc(_v(d, 'file'))}</code>",
-        ]
-        for d in docs
-    ]
-    parts = [
-        section(
-            "预算公开文件" if zh else "Documents",
-            table(["年度" if zh else "Year", "文件" if zh else "Document", "支出合计（万元）" if zh else "Total (10k yuan)",
-                   "基本支出" if zh else "Basic", "项目支出" if zh else "Project", "文件名" if zh else "File"], rows, numeric={0, 2, 3, 4}),
-            ident="documents",
-        )
-    ]
-    if docs:
-        parts.append(_function_chart(graph, site, ox.NamedNode(_v(docs[0], "d"))))
-    projects = graph.select(
-        f"""SELECT ?p (SAMPLE(?l) AS ?label) (SAMPLE(?code) AS ?c) (SAMPLE(?total) AS ?yuan) (COUNT(DISTINCT ?i) AS ?indicators) WHERE {{
-              ?p a bkg:Project ; bkg:unit {unit} ; rdfs:label ?l . OPTIONAL {{ ?p bkg:projectCode ?code }}
-              OPTIONAL {{ ?t bkg:forProject ?p . OPTIONAL {{ ?t bkg:budgetTotal ?total }} OPTIONAL {{ ?t bkg:indicator ?i }} }}
-            }} GROUP BY ?p ORDER BY ?label"""
-    )
-    if projects:
-        body = [[link(site, _v(p, "p"), text=_v(p, "label")), f"<code>{esc(_v(p, 'c'))}</code>", wan(_v(p, "yuan")) if _v(p, "yuan") else "", esc(_v(p, "indicators"))] for p in projects]
-        parts.append(section(f"{'项目' if zh else 'Projects'} ({len(projects)})", table(["项目" if zh else "Project", "编码" if zh else "Code", esc(site.word("amount")), "指标数" if zh else "Indicators"], body, numeric={2, 3}), ident="projects"))
-    return "\n".join(p for p in parts if p)
+    function_chart = _function_chart(graph, site, ox.NamedNode(_v(latest[0], "d"))) if latest else ""
+    return unit_page.sections(graph, site, desc, function_chart)
 
 
 # -- codes, projects, indicators, tables, figures ---------------------------------

@@ -1,0 +1,130 @@
+"""A budget unit's page: its documents with their totals, budget against actual by year and
+code (a paired-bar chart beside a table of 年初预算, 调整预算, 决算 and 完成率, every amount a
+link to the figure it was read from), the expenditure by function of its latest document,
+and its projects. Data is gathered here into frozen rows; ``pages/unit.html`` lays it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from api import charts, execution
+from api.describe import Description, Graph, Row
+from api.execution import Execution
+from api.html import Site
+from api.templating import render
+from kg.vocabulary import BKG
+
+_B = BKG.base
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    iri: str
+    title: str
+    year: str
+    file_name: str
+    total: Decimal | None  # 支出合计
+    basic: Decimal | None  # 基本支出
+    project: Decimal | None  # 项目支出
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    iri: str
+    label: str
+    code: str
+    budget: Decimal | None
+    indicators: str
+
+
+@dataclass(frozen=True)
+class YearExecution:
+    """One fiscal year of budget against actual: the chart and the table beside it."""
+
+    year: str
+    chart: str
+    rows: tuple[Execution, ...]
+
+
+def _v(row: Row, name: str) -> str:
+    value = row.get(name)
+    return value.value if value is not None else ""
+
+
+def _amount(text: str) -> Decimal | None:
+    return Decimal(text) if text else None
+
+
+def documents(graph: Graph, unit: ox.NamedNode) -> list[DocumentRow]:
+    docs = graph.select(
+        f"""SELECT ?d (SAMPLE(?t) AS ?title) (SAMPLE(?y) AS ?year) (SAMPLE(?src) AS ?file) WHERE {{
+              ?d a bkg:BudgetDocument ; bkg:unit {unit} ; dcterms:title ?t ; bkg:fiscalYear ?y . OPTIONAL {{ ?d dcterms:source ?src }}
+            }} GROUP BY ?d ORDER BY DESC(?year) ?title"""
+    )
+    totals = {
+        (_v(r, "d"), _v(r, "c")): _v(r, "amt")
+        for r in graph.select(
+            f"""SELECT DISTINCT ?d ?c ?amt WHERE {{ ?d a bkg:BudgetDocument ; bkg:unit {unit} . ?t bkg:inDocument ?d ; a bkg:ExpenditureTable .
+                  ?f qb:dataSet ?t ; bkg:column ?c ; bkg:amount ?amt ; bkg:isTotal true .
+                  FILTER NOT EXISTS {{ ?f bkg:functionalClassification ?x }} FILTER NOT EXISTS {{ ?f bkg:economicClassification ?y }}
+                  VALUES ?c {{ bkg:column-total bkg:column-basic bkg:column-project }} }}"""
+        )
+    }
+    return [
+        DocumentRow(_v(d, "d"), _v(d, "title"), _v(d, "year"), _v(d, "file"),
+                    *(_amount(totals.get((_v(d, "d"), _B + c), "")) for c in ("column-total", "column-basic", "column-project")))
+        for d in docs
+    ]
+
+
+def projects(graph: Graph, unit: ox.NamedNode) -> list[ProjectRow]:
+    rows = graph.select(
+        f"""SELECT ?p (SAMPLE(?l) AS ?label) (SAMPLE(?code) AS ?c) (SAMPLE(?total) AS ?yuan) (COUNT(DISTINCT ?i) AS ?indicators) WHERE {{
+              ?p a bkg:Project ; bkg:unit {unit} ; rdfs:label ?l . OPTIONAL {{ ?p bkg:projectCode ?code }}
+              OPTIONAL {{ ?t bkg:forProject ?p . OPTIONAL {{ ?t bkg:budgetTotal ?total }} OPTIONAL {{ ?t bkg:indicator ?i }} }}
+            }} GROUP BY ?p ORDER BY ?label"""
+    )
+    return [ProjectRow(_v(p, "p"), _v(p, "label"), _v(p, "c"), _amount(_v(p, "yuan")), _v(p, "indicators")) for p in rows]
+
+
+def chart_rows(rows: list[Execution]) -> list[Execution]:
+    """The 类 and 款 of a year; where none of them has a budget (a 决算 that gives its budget only
+    in prose, per 项), the codes that have both a budget and an actual."""
+    upper = [e for e in rows if e.level < 2]
+    if any(e.budget is not None for e in upper):
+        return upper
+    return [e for e in rows if e.rate is not None]
+
+
+def years(site: Site, found: list[Execution], names: dict[str, str]) -> list[YearExecution]:
+    by_year: dict[str, list[Execution]] = {}
+    for e in found:
+        by_year.setdefault(e.year, []).append(e)
+    zh = site.lang != "en"
+    out = []
+    for year, rows in by_year.items():
+        bars = [
+            charts.PairedBar(f"{e.notation} {names.get(e.code) or e.row_label}", e.budget.yuan if e.budget else None,
+                             e.final.yuan if e.final else None, e.rate, e.level, site.href(e.code))
+            for e in chart_rows(rows)
+        ]
+        title = f"{year} 年预算与决算（万元）" if zh else f"{year} budget and actual (10k yuan)"
+        chart = charts.paired_chart(bars, title=title, legend=("预算", "决算") if zh else ("budget", "actual"))
+        out.append(YearExecution(year, chart, tuple(rows)))
+    return out
+
+
+def sections(graph: Graph, site: Site, desc: Description, function_chart: str) -> str:
+    unit = desc.resource
+    docs = documents(graph, unit)
+    found = execution.unit_execution(graph, unit)
+    names = graph.labels([ox.NamedNode(e.code) for e in found], site.langs)
+    found_years = years(site, found, names)
+    return render(
+        "pages/unit.html", site=site, zh=site.lang != "en", documents=docs, years=found_years, names=names,
+        function_chart=function_chart, projects=projects(graph, unit),
+    )
