@@ -228,6 +228,19 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
         out.add(node, PROV.wasDerivedFrom, doc)
         out.lines(node, body.lines)
 
+    for number, total in enumerate(document.staffing_totals, start=1):
+        node = iris.in_document(doc_id, "staffing-total", number)
+        out.add(node, RDF.type, BKG.StaffingTotal)
+        out.add(node, RDFS.label, _zh(total.label))
+        for label, count in total.counts:
+            count_node = iris.in_document(doc_id, "staffing-total", number, "count", label)
+            out.add(count_node, RDF.type, BKG.StaffingCount)
+            out.add(count_node, RDFS.label, _zh(label))
+            out.add(count_node, BKG.count, _decimal(count))
+            out.add(node, BKG.totalCount, count_node)
+        out.add(node, PROV.wasDerivedFrom, doc)
+        out.lines(node, total.lines)
+
     for number, figure in enumerate(document.narrative, start=1):
         node = iris.in_document(doc_id, "narrative", number)
         out.add(node, RDF.type, BKG.NarrativeFigure)

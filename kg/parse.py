@@ -17,7 +17,7 @@ from kg.extract.execution import extract_execution
 from kg.extract.evidence import place_spaced_tables
 from kg.extract.glossary import extract_glossary
 from kg.extract.narrative import extract_narrative
-from kg.extract.organisation import extract_bodies
+from kg.extract.organisation import extract_staffing
 from kg.extract.performance import extract_performance
 from kg.extract.presentation import prose_sentences, text_lines
 from kg.families import Family, recognise_family
@@ -112,8 +112,9 @@ def _extract_table(document: ParsedDocument, table: RawTable, index: int, family
         activities, warnings = extract_activities(table, index)
         document.activities.extend(activities)
     elif table.kind in (TableKind.organisation, TableKind.staffing):
-        bodies, warnings = extract_bodies(table)
+        bodies, totals, warnings = extract_staffing(table)
         document.bodies.extend(bodies)
+        document.staffing_totals.extend(totals)
     else:
         budget_lines, warnings = extract_budget_lines(table, index, family)
         document.budget_lines.extend(budget_lines)

@@ -241,6 +241,15 @@ class Body:
 
 
 @dataclass(frozen=True)
+class StaffingTotal:
+    """The 合计 row of an organisation or staffing table: the counts it says its bodies add up to."""
+
+    label: str  # 合计 / 总计 as printed
+    lines: Lines
+    counts: tuple[tuple[str, Decimal], ...] = ()  # same labels as the bodies' counts ("在职人数/行政")
+
+
+@dataclass(frozen=True)
 class NarrativeFigure:
     """A figure stated in prose, e.g. 机关运行经费 165.64 万元.
 
@@ -302,6 +311,7 @@ class ParsedDocument:
     performance: list[PerformanceTarget] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
     bodies: list[Body] = field(default_factory=list)
+    staffing_totals: list[StaffingTotal] = field(default_factory=list)
     narrative: list[NarrativeFigure] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import seed
+import mutation
 from kg.ingest import ingest_file
 from kg.settings import Settings
 from kg.store import OxigraphStore
@@ -102,11 +103,12 @@ def test_no_violation_where_the_figures_agree(reports):
     # What remains are real inconsistencies: 000's 政府性基金 printed in 元 (line 41) and its 5.99%
     # (line 51); 004's weights adding to 90 (lines 800, 819); 003's 政府采购预算 806 against its
     # table's 888.2 (431), its 三公 part changes adding to −21.08 against −20.45 (70) and 3 vehicles
-    # against the assets table's 4 (72).
+    # against the assets table's 4 (72); its 部门基本情况表 合计 row's 在职人数/行政 29 against its one unit's 25 (43).
     violations = {p: sorted((r.identity.rsplit("#", 1)[-1], r.lines[0]) for r in reports[p].results if r.severity == "Violation")
                   for p in reports}
     assert violations == {"000": [("narrative-change", 45), ("narrative-sum", 41)], "001": [], "002": [],
-                          "003": [("narrative-procurement", 431), ("narrative-vehicles", 72), ("three-public-change-sum", 70)],
+                          "003": [("narrative-procurement", 431), ("narrative-vehicles", 72), ("staffing-total", 43),
+                                  ("three-public-change-sum", 70)],
                           "004": [("weights", 800), ("weights", 819)]}
 
 
@@ -120,9 +122,10 @@ def test_agreeing_figures_raise_no_violation(reports):
         report = reports[prefix]
         assert not any(r.identity == SHAPES + "tables-agree" for r in report.results)
         assert not any(r.identity == SHAPES + "row-total" for r in report.results)
-    # 003's tables agree; its violations are the prose's real ones (test_no_violation_where_the_figures_agree).
+    # 003's money tables agree; its violations are the prose's real ones and its staffing total's
+    # (test_no_violation_where_the_figures_agree).
     assert {r.identity.rsplit("#", 1)[-1] for r in reports["003"].results if r.severity == "Violation"} == {
-        "narrative-procurement", "narrative-vehicles", "three-public-change-sum"}
+        "narrative-procurement", "narrative-vehicles", "staffing-total", "three-public-change-sum"}
 
 
 def _mutate(tmp_path: Path, line: int, old: str, new: str | None) -> Path:
@@ -369,3 +372,20 @@ def test_shares_are_checked_against_their_whole_and_against_each_other(tmp_path:
     assert _found(report, "narrative-share", 483, "Warning")  # 84.2871…% printed as 84.28
     assert _found(report, "shares-sum", 483, "Warning")  # 15.71 + 84.28 = 99.99
     assert not any(r.severity == "Violation" and r.identity == SHAPES + "shares-sum" for r in report.results)
+
+
+def test_staffing_total_against_its_bodies() -> None:
+    # 003's 部门基本情况表: 合计 | 3 | 33 | 34 | 29 | 44 | 1 | 45 above its one unit's 3 | 33 | 34 | 25 | 44 | 1 | 45.
+    path = seed("003")
+    [real] = [r for r in mutation.report(path).results if r.identity == SHAPES + "staffing-total"]
+    assert real.severity == "Violation" and real.lines == [43, 44]
+    assert "在职人数/行政" in real.message_en and (real.value, real.expected) == ("29", "25")
+    # One more figure of the 合计 row changed (编制人数/事业 34 -> 36): reported at that row, for that column.
+    mutated = mutation.validate(mutation.changed(path, 43, "\t34\t", "\t36\t"))
+    found = [r for r in mutated.results if r.identity == SHAPES + "staffing-total"]
+    assert sorted((r.severity, r.lines[0], r.value, r.expected) for r in found) == [
+        ("Violation", 43, "29", "25"), ("Violation", 43, "36", "34")]
+    assert any("编制人数/事业" in r.message_zh and "第43行" in r.message_zh for r in found)
+    # The unit row corrected to the total's 29: nothing left to report.
+    agreed = mutation.validate(mutation.changed(path, 44, "\t25\t", "\t29\t"))
+    assert not any(r.identity == SHAPES + "staffing-total" for r in agreed.results)

@@ -6,7 +6,7 @@ One row per internal body or subordinate unit: 单位名称, 单位性质, 单�
 退休 / 退职). Columns are found by header name. A second header row is
 matched to the groups above it by position when the group headers leave empty
 span cells, else in order (a new group starts where a sub-label repeats).
-Total rows (合计) are not bodies; the header repeated after a page break (or
+Total rows (合计) are not bodies but ``StaffingTotal`` records; the header repeated after a page break (or
 in a second block of the same table) is skipped.
 """
 
@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from kg.extract.headers import columns_by_label, compact
 from kg.extract.numbers import parse_decimal
-from kg.records import Body, Lines, ParseWarning
+from kg.records import Body, Lines, ParseWarning, StaffingTotal
 from kg.tables import RawTable, Row
 
 _TEXT_COLUMNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -33,6 +33,8 @@ _TEXT_COLUMNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 _COUNT_LABEL = re.compile(r"人数|编制|车辆|人员|离退|在职|实有|数量|辆")  # 编制人数, 在职人数, 车辆 …
 _TOTAL = re.compile(r"^(?:合计|总计|小计)$")
+# Only a grand total sums every body of the table; a 小计 sums a group the table does not name.
+_GRAND_TOTAL = re.compile(r"^(?:合计|总计)$")
 
 
 def _is_sub_header(cells: tuple[str, ...]) -> bool:
@@ -90,11 +92,21 @@ def _count_labels(header: tuple[str, ...], sub: tuple[str, ...] | None, warnings
 
 def extract_bodies(table: RawTable) -> tuple[list[Body], list[ParseWarning]]:
     """The bodies an organisation or staffing table lists, with their counts."""
+    bodies, _, warnings = extract_staffing(table)
+    return bodies, warnings
+
+
+def extract_staffing(table: RawTable) -> tuple[list[Body], list[StaffingTotal], list[ParseWarning]]:
+    """The bodies a table lists and its 合计 rows, each with its counts by column label.
+
+    A 合计 row is kept apart: the staffing-total shape checks it against the bodies
+    (seed 003 prints 在职人数/行政 29 above its one unit's 25).
+    """
     warnings: list[ParseWarning] = []
     rows: list[Row] = [*table.header, *table.body]
     header_at = next((i for i, row in enumerate(rows) if "name" in columns_by_label(row.cells, _TEXT_COLUMNS)), None)
     if header_at is None:
-        return [], [ParseWarning(table.lines, "organisation table: no 单位名称 column")]
+        return [], [], [ParseWarning(table.lines, "organisation table: no 单位名称 column")]
     header = rows[header_at]
     columns = columns_by_label(header.cells, _TEXT_COLUMNS)
     header_signature = compact("".join(header.cells))
@@ -102,6 +114,7 @@ def extract_bodies(table: RawTable) -> tuple[list[Body], list[ParseWarning]]:
     sub = rest[0].cells if rest and _is_sub_header(rest[0].cells) else None
     counts = _count_labels(header.cells, sub, warnings, header.line)
     bodies: list[Body] = []
+    totals: list[StaffingTotal] = []
     for row in rest:
         if compact("".join(row.cells)) == header_signature or _is_sub_header(row.cells):
             continue  # the header again (page break, or the next block of the table)
@@ -111,18 +124,11 @@ def extract_bodies(table: RawTable) -> tuple[list[Body], list[ParseWarning]]:
             if any(cells):
                 warnings.append(ParseWarning(Lines(row.line, row.line), f"organisation table: row without a 单位名称: {' | '.join(c for c in cells if c)}"))
             continue
+        figures = _row_counts(row, counts, warnings)
         if _TOTAL.match(compact(name)):
+            if _GRAND_TOTAL.match(compact(name)):
+                totals.append(StaffingTotal(compact(name), Lines(row.line, row.line), figures))
             continue  # a total row, not a body
-        figures: list[tuple[str, Decimal]] = []
-        for column, label in sorted(counts.items()):
-            text = row.cell(column).strip()
-            if not text:
-                continue  # blank is not zero
-            value = parse_decimal(text)
-            if value is None:
-                warnings.append(ParseWarning(Lines(row.line, row.line), f"organisation table: {label} {text!r} is not a number"))
-                continue
-            figures.append((label, value))
         extra = [c for i, c in enumerate(cells) if c.strip() and i not in counts and i not in columns.values()]
         if extra:
             warnings.append(ParseWarning(Lines(row.line, row.line), f"organisation table: cells under no known header: {' | '.join(extra)}"))
@@ -134,7 +140,22 @@ def extract_bodies(table: RawTable) -> tuple[list[Body], list[ParseWarning]]:
                 rank=row.cell(columns["rank"]).strip() or None if "rank" in columns else None,
                 funding=row.cell(columns["funding"]).strip() or None if "funding" in columns else None,
                 note=row.cell(columns["note"]).strip() or None if "note" in columns else None,
-                counts=tuple(figures),
+                counts=figures,
             )
         )
-    return bodies, warnings
+    return bodies, totals, warnings
+
+
+def _row_counts(row: Row, counts: dict[int, str], warnings: list[ParseWarning]) -> tuple[tuple[str, Decimal], ...]:
+    """The row's counts by column label; a blank cell is no count, not zero."""
+    figures: list[tuple[str, Decimal]] = []
+    for column, label in sorted(counts.items()):
+        text = row.cell(column).strip()
+        if not text:
+            continue
+        value = parse_decimal(text)
+        if value is None:
+            warnings.append(ParseWarning(Lines(row.line, row.line), f"organisation table: {label} {text!r} is not a number"))
+            continue
+        figures.append((label, value))
+    return tuple(figures)
