@@ -55,6 +55,13 @@ def _format_params(request: Request) -> list[str]:
     return [v for name in negotiation.FORMAT_PARAMETERS for v in request.query_params.getlist(name)]
 
 
+def _offset(request: Request, name: str) -> int:
+    try:
+        return max(0, min(10_000_000, int(request.query_params.get(name, "0"))))
+    except ValueError:
+        return 0
+
+
 class LinkedData:
     def __init__(self, config: ServerConfig, store: OxigraphStore) -> None:
         self.config = config
@@ -193,14 +200,13 @@ class LinkedData:
         predicate = request.query_params.get("p")
         if predicate is not None and describe_mod.node(predicate) is None:
             predicate = None
-        try:
-            offset = max(0, min(10_000_000, int(request.query_params.get("offset", "0"))))
-        except ValueError:
-            offset = 0
+        offset = _offset(request, "offset")
+        rates_offset = _offset(request, "rates")  # a code page's execution rates, a page at a time
         # A query string in data_path (the /data?iri= form) cannot take "?format=" after it.
         data_link = data_path if "?" not in data_path else None
         body = await run_in_threadpool(
-            lambda: pages.resource_page(self.graph, site, resource, predicate=predicate, offset=offset, data_path=data_link)
+            lambda: pages.resource_page(self.graph, site, resource, predicate=predicate, offset=offset, data_path=data_link,
+                                        rates_offset=rates_offset)
         )
         return self._html(site, body)
 

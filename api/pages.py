@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlencode
 
 import pyoxigraph as ox
 
-from api import charts, unit_page
+from api import charts, code_page, unit_page
 from api.describe import INCOMING_PAGE, Description, Graph, Row, describe
 from api.html import Site, decimal, esc, layout, link, section, short, source_line, table, term, wan
 from api.search import KIND_NAMES, Hit
@@ -144,7 +144,8 @@ def not_found(site: Site, iri: str) -> str:
 # -- resource pages --------------------------------------------------------------
 
 
-def resource_page(graph: Graph, site: Site, resource: ox.NamedNode, *, predicate: str | None = None, offset: int = 0, data_path: str | None = None) -> str:
+def resource_page(graph: Graph, site: Site, resource: ox.NamedNode, *, predicate: str | None = None, offset: int = 0, data_path: str | None = None,
+                  rates_offset: int = 0) -> str:
     desc = describe(graph, resource, site.langs)
     types = desc.types()
     title = desc.labels.get(resource.value) or short(site, resource.value)
@@ -155,7 +156,7 @@ def resource_page(graph: Graph, site: Site, resource: ox.NamedNode, *, predicate
         elif _B + "BudgetUnit" in types:
             parts.append(unit_sections(graph, site, desc))
         elif SKOS.Concept.value in types and desc.value(SKOS.notation) is not None:
-            parts.append(code_sections(graph, site, desc))
+            parts.append(code_sections(graph, site, desc, rates_offset))
             if title == short(site, resource.value):
                 printed = graph.select(
                     f"SELECT ?l (COUNT(*) AS ?n) WHERE {{ ?cn bkg:ofCode {resource} ; rdfs:label ?l }} GROUP BY ?l ORDER BY DESC(?n) LIMIT 1"
@@ -484,56 +485,8 @@ def unit_sections(graph: Graph, site: Site, desc: Description) -> str:
 # -- codes, projects, indicators, tables, figures ---------------------------------
 
 
-def code_sections(graph: Graph, site: Site, desc: Description) -> str:
-    code = desc.resource
-    zh = site.lang != "en"
-    names = graph.select(
-        f"""SELECT DISTINCT ?name ?d ?line ?src WHERE {{ ?cn bkg:ofCode {code} ; rdfs:label ?name ; prov:wasDerivedFrom ?d .
-              OPTIONAL {{ ?cn bkg:sourceLine ?line }} OPTIONAL {{ ?d dcterms:source ?src }} }} ORDER BY ?name ?src ?line"""
-    )
-    parents = graph.select(f"SELECT DISTINCT ?p ?n WHERE {{ {code} skos:broader ?p . ?p skos:notation ?n }}")
-    children = graph.select(f"SELECT DISTINCT ?c ?n WHERE {{ ?c skos:broader {code} ; skos:notation ?n }} ORDER BY ?n")
-    labels = graph.labels([r["p"] for r in parents] + [r["c"] for r in children] + [r["d"] for r in names], site.langs)
-    pref = [f'<span lang="zh">{esc(v.value)}</span>' for v in desc.values(SKOS.prefLabel)]
-    name_rows = [[esc(_v(r, "name")), link(site, _v(r, "d"), labels), source_line(site, _v(r, "line"), _v(r, "src"))] for r in names]
-    hierarchy = "".join(
-        [f"<dt>{'上级' if zh else 'Parent'}</dt><dd>{link(site, _v(p, 'p'), text=_v(p, 'n') + ' ' + labels.get(_v(p, 'p'), ''))}</dd>" for p in parents]
-        + [f"<dt>{'下级' if zh else 'Children'}</dt><dd>" + "<br>".join(link(site, _v(c, "c"), text=_v(c, "n") + " " + labels.get(_v(c, "c"), "")) for c in children) + "</dd>" if children else ""]
-    )
-    parts = [
-        f'<dl class="facts"><dt>{"规范名称" if zh else "Name"}</dt><dd>{" / ".join(pref) or "—"}</dd>{hierarchy}</dl>',
-        section(f"{'各文件印出的名称' if zh else 'Names as printed'} ({len(names)})", table(["名称" if zh else "Name", "文件" if zh else "Document", "来源" if zh else "Source"], name_rows)) if names else "",
-    ]
-    amounts = graph.select(
-        f"""SELECT DISTINCT ?f ?cls ?unit ?year ?d ?src ?amt ?line WHERE {{
-              ?f bkg:functionalClassification|bkg:economicClassification {code} ; bkg:column bkg:column-total ; bkg:amount ?amt ;
-                 bkg:unit ?unit ; bkg:fiscalYear ?year ; qb:dataSet ?t ; prov:wasDerivedFrom ?d ; bkg:sourceLine ?line .
-              ?t a ?cls . FILTER(STRSTARTS(STR(?cls), STR(bkg:)) && ?cls != bkg:BudgetTable) OPTIONAL {{ ?d dcterms:source ?src }}
-            }} ORDER BY ?cls DESC(?year) ?unit ?line LIMIT 2000"""
-    )
-    if amounts:
-        labels.update(graph.labels([r["unit"] for r in amounts] + [r["cls"] for r in amounts], site.langs))
-        by_class: dict[str, list[Row]] = {}
-        for r in amounts:
-            by_class.setdefault(_v(r, "cls"), []).append(r)
-        blocks = []
-        for cls, found in by_class.items():
-            sums: dict[str, Decimal] = {}
-            for r in found:
-                sums[_v(r, "year")] = sums.get(_v(r, "year"), Decimal(0)) + (decimal(_v(r, "amt")) or Decimal(0))
-            rows = [
-                [esc(_v(r, "year")), link(site, _v(r, "unit"), labels), link(site, _v(r, "f"), text=""), wan(_v(r, "amt")), source_line(site, _v(r, "line"), _v(r, "src"))]
-                for r in found
-            ]
-            for r in rows:
-                r[2] = r[2].replace("></a>", f">{'数字' if zh else 'figure'}</a>")
-            rows += [[f"<strong>{esc(y)}</strong>", f"<strong>{'合计' if zh else 'Total'}</strong>", "", f"<strong>{wan(total)}</strong>", ""] for y, total in sorted(sums.items(), reverse=True)]
-            blocks.append(
-                f"<h3>{esc(labels.get(cls, short(site, cls)))}</h3>"
-                + table(["年度" if zh else "Year", "单位" if zh else "Unit", "", esc(site.word("amount")), "来源" if zh else "Source"], rows, numeric={0, 3})
-            )
-        parts.append(section("各单位金额（合计栏）" if zh else "Every unit's amount (total column)", "".join(blocks), ident="amounts"))
-    return "\n".join(p for p in parts if p)
+def code_sections(graph: Graph, site: Site, desc: Description, rates_offset: int = 0) -> str:
+    return code_page.sections(graph, site, desc, rates_offset)
 
 
 def _indicator_rows(graph: Graph, site: Site, parent: ox.NamedNode) -> list[list[str]]:

@@ -1,0 +1,138 @@
+"""A classification code's page: its names (standard and as printed), parent and children,
+execution rates across units (budget against actual per unit and year, lowest rate first, a
+page of ``RATES_PAGE`` at a time), and every unit's amount in the total column, by table.
+Data is gathered here into frozen rows; ``pages/code.html`` lays it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from api import execution
+from api.describe import Description, Graph, Row
+from api.execution import Execution
+from api.html import Site
+from api.templating import render
+from kg.vocabulary import SKOS
+
+RATES_PAGE = 50
+AMOUNTS_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class PrintedName:
+    name: str
+    document: str
+    line: str
+    file_name: str
+
+
+@dataclass(frozen=True)
+class Related:
+    iri: str
+    notation: str
+
+
+@dataclass(frozen=True)
+class Amount:
+    figure: str
+    year: str
+    unit: str
+    yuan: Decimal
+    line: str
+    file_name: str
+
+
+@dataclass(frozen=True)
+class AmountTable:
+    """The figures of one kind of table (e.g. 支出总表) for this code, with a total per year."""
+
+    table_class: str
+    amounts: tuple[Amount, ...]
+    year_totals: tuple[tuple[str, Decimal], ...]
+
+
+@dataclass(frozen=True)
+class Rates:
+    """One page of execution rates across units."""
+
+    rows: tuple[Execution, ...]
+    offset: int
+    total: int
+
+    @property
+    def previous(self) -> int | None:
+        return max(0, self.offset - RATES_PAGE) if self.offset > 0 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.offset + RATES_PAGE if self.offset + RATES_PAGE < self.total else None
+
+
+def _v(row: Row, name: str) -> str:
+    value = row.get(name)
+    return value.value if value is not None else ""
+
+
+def printed_names(graph: Graph, code: ox.NamedNode) -> list[PrintedName]:
+    rows = graph.select(
+        f"""SELECT DISTINCT ?name ?d ?line ?src WHERE {{ ?cn bkg:ofCode {code} ; rdfs:label ?name ; prov:wasDerivedFrom ?d .
+              OPTIONAL {{ ?cn bkg:sourceLine ?line }} OPTIONAL {{ ?d dcterms:source ?src }} }} ORDER BY ?name ?src ?line"""
+    )
+    return [PrintedName(_v(r, "name"), _v(r, "d"), _v(r, "line"), _v(r, "src")) for r in rows]
+
+
+def related(graph: Graph, code: ox.NamedNode) -> tuple[list[Related], list[Related]]:
+    parents = graph.select(f"SELECT DISTINCT ?p ?n WHERE {{ {code} skos:broader ?p . ?p skos:notation ?n }}")
+    children = graph.select(f"SELECT DISTINCT ?c ?n WHERE {{ ?c skos:broader {code} ; skos:notation ?n }} ORDER BY ?n")
+    return [Related(_v(r, "p"), _v(r, "n")) for r in parents], [Related(_v(r, "c"), _v(r, "n")) for r in children]
+
+
+def rates(graph: Graph, code: ox.NamedNode, notation: str, offset: int) -> Rates:
+    found = execution.code_execution(graph, code, notation)
+    offset = min(offset, max(0, len(found) - 1))
+    return Rates(tuple(found[offset:offset + RATES_PAGE]), offset, len(found))
+
+
+def amount_tables(graph: Graph, code: ox.NamedNode) -> list[AmountTable]:
+    rows = graph.select(
+        f"""SELECT DISTINCT ?f ?cls ?unit ?year ?src ?amt ?line WHERE {{
+              ?f bkg:functionalClassification|bkg:economicClassification {code} ; bkg:column bkg:column-total ; bkg:amount ?amt ;
+                 bkg:unit ?unit ; bkg:fiscalYear ?year ; qb:dataSet ?t ; prov:wasDerivedFrom ?d ; bkg:sourceLine ?line .
+              ?t a ?cls . FILTER(STRSTARTS(STR(?cls), STR(bkg:)) && ?cls != bkg:BudgetTable) OPTIONAL {{ ?d dcterms:source ?src }}
+            }} ORDER BY ?cls DESC(?year) ?unit ?line LIMIT {AMOUNTS_LIMIT}"""
+    )
+    by_class: dict[str, list[Amount]] = {}
+    for r in rows:
+        by_class.setdefault(_v(r, "cls"), []).append(
+            Amount(_v(r, "f"), _v(r, "year"), _v(r, "unit"), Decimal(_v(r, "amt")), _v(r, "line"), _v(r, "src")))
+    out = []
+    for cls, amounts in by_class.items():
+        sums: dict[str, Decimal] = {}
+        for a in amounts:
+            sums[a.year] = sums.get(a.year, Decimal(0)) + a.yuan
+        out.append(AmountTable(cls, tuple(amounts), tuple(sorted(sums.items(), reverse=True))))
+    return out
+
+
+def sections(graph: Graph, site: Site, desc: Description, rates_offset: int = 0) -> str:
+    code = desc.resource
+    notation = desc.value(SKOS.notation)
+    names = printed_names(graph, code)
+    parents, children = related(graph, code)
+    page = rates(graph, code, notation.value if notation is not None else "", rates_offset)
+    tables = amount_tables(graph, code)
+    labels = graph.labels(
+        [ox.NamedNode(i) for i in {r.iri for r in parents + children} | {n.document for n in names}
+         | {e.unit for e in page.rows} | {a.unit for t in tables for a in t.amounts} | {t.table_class for t in tables}],
+        site.langs,
+    )
+    pref = [v.value for v in desc.values(SKOS.prefLabel) if isinstance(v, ox.Literal)]
+    href = site.href(code.value)
+    return render(
+        "pages/code.html", site=site, zh=site.lang != "en", pref=pref, parents=parents, children=children,
+        names=names, rates=page, tables=tables, labels=labels, page_href=href + ("&" if "?" in href else "?"),
+    )
