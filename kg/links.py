@@ -3,11 +3,19 @@
 A document is parsed and mapped alone (in a worker process, possibly before or
 after its counterpart), so what relates it to another document cannot be written
 by its own mapping, and OWL RL reasoning runs per document too. Ingest therefore
-recomputes these links from what the store holds after every batch, into one graph
-of their own (``{base}graph/links``), replaced whole: whichever document of a pair
-arrives first, the link appears when the second does, and it goes when either is
-re-ingested without the facts that made it. One query over the union does it; on
-1,000 generated budget + 决算 pairs it takes about 0.1 s (see the README).
+links the documents of each batch, once the batch is committed, into one graph of
+their own (``{base}graph/links``): whichever document of a pair arrives first, the
+link appears when the second does, and it goes when either is re-ingested without
+the facts that made it.
+
+Only what the batch touched is re-linked (``relink``): the links of its documents
+and of the unit codes its units print are deleted and found again by queries bound
+to those documents and codes (VALUES), in one update; the rest of the graph stays.
+A link joins two documents' own facts (or two units' codes), so the links of
+documents and codes outside the batch cannot have changed, and the result equals
+the full recompute (``link_quads``; tests/test_links.py ingests pairs in batches
+and orders and compares). Recomputing everything after every batch cost 1.1 s per
+batch at 100 generated documents and grew with the store (bench/bench_flat_costs.py).
 
 - ``bkg:finalAccountsOf``: a final-accounts document -> the budget document with the
   same ``bkg:unit`` and ``bkg:fiscalYear`` (units are matched by normalised name when
@@ -19,6 +27,8 @@ re-ingested without the facts that made it. One query over the union does it; on
 
 from __future__ import annotations
 
+from typing import Iterable, Sequence
+
 import pyoxigraph as ox
 
 from kg.iris import Iris
@@ -26,45 +36,107 @@ from kg.settings import Settings
 from kg.store import GraphStore
 from kg.vocabulary import BKG, OWL, RDF, sparql_prefixes
 
+# A 决算 and a budget of the same unit and year; {final} and {budget} bind either end
+# to the batch's documents (VALUES), or to nothing for the whole store.
 _PAIRS = """
-SELECT DISTINCT ?final ?budget WHERE {
+SELECT DISTINCT ?final ?budget WHERE {{
+  {final}
   ?final a bkg:FinalAccountsDocument ; bkg:unit ?unit ; bkg:fiscalYear ?year .
+  {budget}
   ?budget a bkg:BudgetDocument ; bkg:unit ?unit ; bkg:fiscalYear ?year .
-  FILTER NOT EXISTS { ?budget a bkg:FinalAccountsDocument }
-}"""
+  FILTER NOT EXISTS {{ ?budget a bkg:FinalAccountsDocument }}
+}}"""
 _SAME_CODE = """
-SELECT DISTINCT ?a ?b ?code WHERE {
+SELECT DISTINCT ?a ?b ?code WHERE {{
+  {code}
   ?a a bkg:BudgetUnit ; bkg:unitCode ?code .
   ?b a bkg:BudgetUnit ; bkg:unitCode ?code .
   FILTER (STR(?a) < STR(?b))
-}"""
+}}"""
+# The unit codes printed by the units of the batch's documents (单位代码).
+_UNIT_CODES = """
+SELECT DISTINCT ?code WHERE {{
+  VALUES ?document {{ {documents} }}
+  ?document bkg:unit ?unit . ?unit bkg:unitCode ?code .
+}}"""
 
 
 def links_graph(settings: Settings) -> ox.NamedNode:
     return ox.NamedNode(f"{settings.base_iri}graph/links")
 
 
-def link_quads(store: GraphStore, settings: Settings) -> list[ox.Quad]:
-    """The links the store's documents imply, as quads of the links graph."""
+def _values(variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
+    return f"VALUES ?{variable} {{ {' '.join(str(t) for t in terms)} }}"
+
+
+def _pair_quads(store: GraphStore, graph: ox.NamedNode, final: str, budget: str) -> list[ox.Quad]:
+    rows = store.query(sparql_prefixes() + _PAIRS.format(final=final, budget=budget))
+    return [ox.Quad(row["final"], BKG.finalAccountsOf, row["budget"], graph) for row in rows]
+
+
+def _match_quads(store: GraphStore, settings: Settings, code: str) -> list[ox.Quad]:
     graph = links_graph(settings)
-    iris = Iris(settings.base_iri)
     quads: list[ox.Quad] = []
-    prefixes = sparql_prefixes() + "\n"
-    for row in store.query(prefixes + _PAIRS):
-        quads.append(ox.Quad(row["final"], BKG.finalAccountsOf, row["budget"], graph))
-    for row in store.query(prefixes + _SAME_CODE):
-        a, b, code = row["a"], row["b"], row["code"]
+    for row in store.query(sparql_prefixes() + _SAME_CODE.format(code=code)):
+        a, b, printed = row["a"], row["b"], row["code"]
         quads.append(ox.Quad(a, OWL.sameAs, b, graph))
-        match = ox.NamedNode(f"{iris.base}id/unit-match/{code.value}")
+        match = ox.NamedNode(f"{Iris(settings.base_iri).base}id/unit-match/{printed.value}")
         quads.append(ox.Quad(match, RDF.type, BKG.UnitMatch, graph))
         quads.append(ox.Quad(match, BKG.matchedUnit, a, graph))
         quads.append(ox.Quad(match, BKG.matchedUnit, b, graph))
-        quads.append(ox.Quad(match, BKG.unitCode, code, graph))
+        quads.append(ox.Quad(match, BKG.unitCode, printed, graph))
     return quads
 
 
+def link_quads(store: GraphStore, settings: Settings) -> list[ox.Quad]:
+    """The links the store's documents imply, as quads of the links graph (the full recompute)."""
+    return _pair_quads(store, links_graph(settings), "", "") + _match_quads(store, settings, "")
+
+
 def write_links(store: GraphStore, settings: Settings) -> int:
-    """Replace the links graph with what the store implies now; the number of links written."""
+    """Replace the links graph with what the whole store implies now; the number of link quads written."""
     quads = link_quads(store, settings)
     store.replace_graph(links_graph(settings).value, quads)
     return len(quads)
+
+
+def relink(store: GraphStore, settings: Settings, document_ids: Sequence[str]) -> int:
+    """Re-link what the just-committed documents touch, in one update; the number of link quads
+    written (the links of other documents and codes are left as they are)."""
+    if not document_ids:
+        return 0
+    iris = Iris(settings.base_iri)
+    graph = links_graph(settings)
+    documents = [iris.document(d) for d in document_ids]
+    codes = [row["code"] for row in store.query(
+        sparql_prefixes() + _UNIT_CODES.format(documents=" ".join(str(d) for d in documents)))]
+    quads = (_pair_quads(store, graph, _values("final", documents), "")
+             + _pair_quads(store, graph, "", _values("budget", documents)))
+    if codes:
+        quads += _match_quads(store, settings, _values("code", codes))
+    store.update(_relink_update(graph, documents, codes, quads))
+    return len(quads)
+
+
+def _relink_update(graph: ox.NamedNode, documents: list[ox.NamedNode], codes: list[ox.Literal], quads: list[ox.Quad]) -> str:
+    """Delete the batch's old links and insert the new ones: one SPARQL update, one transaction,
+    so readers never see the links graph without them."""
+    parts = [
+        f"DELETE {{ GRAPH {graph} {{ ?document {BKG.finalAccountsOf} ?other }} }} WHERE {{ "
+        f"{_values('document', documents)} GRAPH {graph} {{ ?document {BKG.finalAccountsOf} ?other }} }}",
+        f"DELETE {{ GRAPH {graph} {{ ?other {BKG.finalAccountsOf} ?document }} }} WHERE {{ "
+        f"{_values('document', documents)} GRAPH {graph} {{ ?other {BKG.finalAccountsOf} ?document }} }}",
+    ]
+    if codes:
+        # A UnitMatch per code names every unit printing it; their sameAs links go with it.
+        parts.append(
+            f"DELETE {{ GRAPH {graph} {{ ?a {OWL.sameAs} ?b }} }} WHERE {{ {_values('code', codes)} "
+            f"GRAPH {graph} {{ ?match {BKG.unitCode} ?code ; {BKG.matchedUnit} ?a , ?b . ?a {OWL.sameAs} ?b }} }}"
+        )
+        parts.append(
+            f"DELETE {{ GRAPH {graph} {{ ?match ?p ?o }} }} WHERE {{ {_values('code', codes)} "
+            f"GRAPH {graph} {{ ?match a {BKG.UnitMatch} ; {BKG.unitCode} ?code ; ?p ?o }} }}"
+        )
+    body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+    return " ;\n".join(parts)

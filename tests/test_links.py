@@ -3,12 +3,15 @@
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from api.examples import EXAMPLES, with_prefixes
 from kg.generate import generate
 from kg.ingest import find_documents, ingest_many, load_ontology
 from kg.settings import Settings
+from kg.links import link_quads, links_graph
 from kg.store import OxigraphStore
-from kg.vocabulary import sparql_prefixes
+from kg.vocabulary import BKG, OWL, sparql_prefixes
 
 BUDGET_AND_ACTUAL = """
 SELECT ?stage ?yuan WHERE {
@@ -60,3 +63,62 @@ def test_links_follow_the_store(tmp_path: Path) -> None:
     assert not store.query(ask)  # the budget is not loaded yet
     list(ingest_many([tmp_path / "900000_2022.txt"], store, Settings(reason=False, validate=False)))
     assert store.query(ask)
+
+
+def _links(store: OxigraphStore, settings: Settings) -> set[tuple[str, str, str]]:
+    rows = store.query(f"SELECT ?s ?p ?o {{ GRAPH <{links_graph(settings).value}> {{ ?s ?p ?o }} }}")
+    return {(str(r["s"]), str(r["p"]), str(r["o"])) for r in rows}
+
+
+def _full_recompute(store: OxigraphStore, settings: Settings) -> set[tuple[str, str, str]]:
+    return {(str(q.subject), str(q.predicate), str(q.object)) for q in link_quads(store, settings)}
+
+
+def _pairs_and_a_renamed_unit(folder: Path) -> list[Path]:
+    """Generated pairs, and one budget copied under another file name with its unit renamed
+    but the same unit code printed: two unit IRIs the code makes the same (owl:sameAs)."""
+    generate(3, 2, folder, seed=11, final_accounts=True)
+    original = folder / "900001_2023.txt"
+    text = original.read_text(encoding="utf-8")
+    name = text.splitlines()[0].split("2023")[0]
+    renamed = folder / "900001_2023_renamed.txt"
+    renamed.write_text(text.replace(name, "新" + name), encoding="utf-8")
+    return find_documents([str(folder)])
+
+
+@pytest.mark.parametrize("order", ["as found", "reversed", "决算 first"])
+def test_batched_links_equal_the_full_recompute(tmp_path: Path, order: str) -> None:
+    paths = _pairs_and_a_renamed_unit(tmp_path)
+    if order == "reversed":
+        paths = paths[::-1]
+    elif order == "决算 first":
+        paths = sorted(paths, key=lambda p: ("决算" not in p.name, p.name))
+    settings = Settings(reason=False, validate=False)
+    store = OxigraphStore()
+    load_ontology(store)
+    for start in range(0, len(paths), 3):
+        assert all(r.report for r in ingest_many(paths[start:start + 3], store, settings))
+        assert _links(store, settings) == _full_recompute(store, settings)
+    links = _links(store, settings)
+    assert sum(p == str(BKG.finalAccountsOf) for _, p, _ in links) == 6  # 3 units x 2 years
+    assert sum(p == str(OWL.sameAs) for _, p, _ in links) == 1  # the renamed unit and its original
+
+
+def test_a_link_goes_when_its_document_is_reingested_without_it(tmp_path: Path) -> None:
+    generate(2, 1, tmp_path, seed=5, final_accounts=True)
+    settings = Settings(reason=False, validate=False)
+    store = _store(find_documents([str(tmp_path)]))
+    final = tmp_path / "900000_2022_决算.txt"
+    assert sum(p == str(BKG.finalAccountsOf) for _, p, _ in _links(store, settings)) == 2
+    # The same file now reports another year: it is no longer the 决算 of the 2022 budget.
+    final.write_text(final.read_text(encoding="utf-8").replace("2022", "2021"), encoding="utf-8")
+    assert all(r.report for r in ingest_many([final], store, settings))
+    links = _links(store, settings)
+    assert links == _full_recompute(store, settings)
+    assert [(s.rsplit("/", 1)[1], o.rsplit("/", 1)[1]) for s, p, o in links if p == str(BKG.finalAccountsOf)] == [
+        ("900001_2022_%E5%86%B3%E7%AE%97>", "900001_2022>")]
+    # And back: the link returns, the other one is untouched.
+    final.write_text(final.read_text(encoding="utf-8").replace("2021", "2022"), encoding="utf-8")
+    assert all(r.report for r in ingest_many([final], store, settings))
+    assert _links(store, settings) == _full_recompute(store, settings)
+    assert sum(p == str(BKG.finalAccountsOf) for _, p, _ in _links(store, settings)) == 2
