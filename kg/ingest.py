@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.iris import Iris
 from kg.limits import check_file_size, check_record_count, record_count
-from kg.links import write_links
+from kg.links import relink
 from kg.mapping import map_document
 from kg.ontology import ontology_turtle
 from kg.parse import document_id_for, parse_file
@@ -239,13 +239,16 @@ def ingest_many(
             pending.append(path)
     # prepare_document is looked up now, not bound at import: tests replace it.
     prepared = (runner or LocalRunner(workers)).run(prepare_document, pending, settings)
+    committed: list[str] = []
     for number, (path, outcome) in enumerate(prepared, start=1):
-        yield _commit_outcome(path, outcome, store)
+        result = _commit_outcome(path, outcome, store)
+        if result.report is not None:
+            committed.append(result.report.document_id)
+        yield result
         if number % FLUSH_EVERY == 0:
             store.flush()
-    if pending:
-        # Links between documents (a 决算 and its budget) need the whole store: kg.links.
-        write_links(store, settings)
+    # Links between documents (a 决算 and its budget), for what this batch touched: kg.links.
+    relink(store, settings, committed)
 
 
 def _commit_outcome(path: Path, outcome: Outcome[PreparedDocument], store: GraphStore) -> IngestResult:
