@@ -81,18 +81,13 @@ LIMIT 200""",
         "预算执行率（某科目） — execution rate of a code (2080505) by unit and year: 年初预算 against 决算",
         """SELECT ?unitName ?year ?budgetYuan ?actualYuan ((ROUND(?actualYuan / ?budgetYuan * 10000) / 100) AS ?ratePercent)
 WHERE {
-  { SELECT ?unit ?year
-           (MAX(IF(?stage = bkg:stage-initial-budget, ?yuan, -1)) AS ?budgetYuan)
-           (MAX(IF(?stage = bkg:stage-final-accounts, ?yuan, -1)) AS ?actualYuan)
+  { SELECT ?unit ?year (MAX(?budget) AS ?budgetYuan) (MAX(?actual) AS ?actualYuan)
     WHERE {
-      # Each document's summary (kg.summary): the largest figure per unit, year, stage and code.
-      ?summary bkg:codeNotation "2080505" ;
-               bkg:stage ?stage ; bkg:largestAmount ?yuan ; bkg:unit ?unit ; bkg:fiscalYear ?year .
-      # A table's expenditure total, or a 决算's statement of budget against actual.
-      # One pattern from the summary figure, not a UNION: Oxigraph evaluated the UNION's
-      # bkg:column branch over every figure of the store first (2.9 s on 1,000 pairs).
-      ?summary bkg:column|bkg:figureKind ?measure .
-      FILTER (?measure IN (bkg:column-total, bkg:figure-general-budget-expenditure))
+      # One execution figure per unit, year and code (kg.summary): the budget and the 决算
+      # each write their largest 年初预算 and 决算 amounts onto it; the largest of each wins.
+      ?execution bkg:codeNotation "2080505" ;
+                 bkg:initialBudgetAmount ?budget ; bkg:finalAccountsAmount ?actual ;
+                 bkg:unit ?unit ; bkg:fiscalYear ?year .
     }
     GROUP BY ?unit ?year }
   FILTER (?budgetYuan > 0 && ?actualYuan >= 0)
@@ -104,16 +99,10 @@ ORDER BY ?ratePercent ?unitName ?year""",
         "最大的预算结余 — biggest under-spends (年初预算 minus 决算, by unit, year and code)",
         """SELECT ?unitName ?year ?code ?budgetYuan ?actualYuan ((?budgetYuan - ?actualYuan) AS ?underSpentYuan)
 WHERE {
-  { SELECT ?unit ?year ?code
-           (MAX(IF(?stage = bkg:stage-initial-budget, ?yuan, -1)) AS ?budgetYuan)
-           (MAX(IF(?stage = bkg:stage-final-accounts, ?yuan, -1)) AS ?actualYuan)
+  { SELECT ?unit ?year ?code (MAX(?budget) AS ?budgetYuan) (MAX(?actual) AS ?actualYuan)
     WHERE {
-      ?summary bkg:codeNotation ?code ;
-               bkg:stage ?stage ; bkg:largestAmount ?yuan ; bkg:unit ?unit ; bkg:fiscalYear ?year .
-      # One pattern from the summary figure, not a UNION: Oxigraph evaluated the UNION's
-      # bkg:column branch over every figure of the store first (2.9 s on 1,000 pairs).
-      ?summary bkg:column|bkg:figureKind ?measure .
-      FILTER (?measure IN (bkg:column-total, bkg:figure-general-budget-expenditure))
+      ?execution bkg:initialBudgetAmount ?budget ; bkg:finalAccountsAmount ?actual ;
+                 bkg:codeNotation ?code ; bkg:unit ?unit ; bkg:fiscalYear ?year .
       FILTER (STRLEN(?code) = 7)
     }
     GROUP BY ?unit ?year ?code }

@@ -58,6 +58,13 @@ class Iris:
     def project(self, code: str) -> ox.NamedNode:
         return ox.NamedNode(f"{self.base}id/project/{_segment(code)}")
 
+    def execution(self, unit: ox.NamedNode, fiscal_year: str, notation: str) -> ox.NamedNode:
+        """Budget against actual of one unit, year and functional code (kg.summary): minted alike
+        by the budget and the 决算 that speak of them, so both write onto one node."""
+        unit_prefix = f"{self.base}id/unit/"
+        unit_part = unit.value.removeprefix(unit_prefix) if unit.value.startswith(unit_prefix) else _segment(unit.value)
+        return ox.NamedNode(f"{self.base}id/execution/{unit_part}/{_segment(fiscal_year)}/{_segment(notation)}")
+
 
 def _scheme_segment(scheme: CodeScheme) -> str:
     return "function" if scheme is CodeScheme.functional else "economic"

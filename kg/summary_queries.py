@@ -19,18 +19,25 @@ FIGURE_SELECTOR = """
       ?c skos:notation ?code .
       { ?figure bkg:column bkg:column-total ; bkg:side bkg:Expenditure }
       UNION { ?figure bkg:figureKind bkg:figure-general-budget-expenditure }"""
-SUMMARY_SELECTOR = """
-      ?figure bkg:codeNotation ?code ; bkg:stage ?stage ; bkg:largestAmount ?yuan ; bkg:unit ?unit ; bkg:fiscalYear ?year .
-      ?figure bkg:column|bkg:figureKind ?measure .
-      FILTER (?measure IN (bkg:column-total, bkg:figure-general-budget-expenditure))"""
 # Execution rate for every code, and under-spends without the LIMIT (ties at the cut
 # could be ordered either way); the examples' own texts are compared too.
-RATE_ALL_CODES = """SELECT ?unitName ?year ?code ?budgetYuan ?actualYuan ((ROUND(?actualYuan / ?budgetYuan * 10000) / 100) AS ?ratePercent)
+FIGURES_RATE_ALL_CODES = """SELECT ?unitName ?year ?code ?budgetYuan ?actualYuan ((ROUND(?actualYuan / ?budgetYuan * 10000) / 100) AS ?ratePercent)
 WHERE {
   { SELECT ?unit ?year ?code
            (MAX(IF(?stage = bkg:stage-initial-budget, ?yuan, -1)) AS ?budgetYuan)
            (MAX(IF(?stage = bkg:stage-final-accounts, ?yuan, -1)) AS ?actualYuan)
     WHERE { %s }
+    GROUP BY ?unit ?year ?code }
+  FILTER (?budgetYuan > 0 && ?actualYuan >= 0)
+  ?unit skos:prefLabel ?unitName .
+}""" % FIGURE_SELECTOR
+SUMMARY_RATE_ALL_CODES = """SELECT ?unitName ?year ?code ?budgetYuan ?actualYuan ((ROUND(?actualYuan / ?budgetYuan * 10000) / 100) AS ?ratePercent)
+WHERE {
+  { SELECT ?unit ?year ?code (MAX(?budget) AS ?budgetYuan) (MAX(?actual) AS ?actualYuan)
+    WHERE {
+      ?execution bkg:initialBudgetAmount ?budget ; bkg:finalAccountsAmount ?actual ;
+                 bkg:codeNotation ?code ; bkg:unit ?unit ; bkg:fiscalYear ?year .
+    }
     GROUP BY ?unit ?year ?code }
   FILTER (?budgetYuan > 0 && ?actualYuan >= 0)
   ?unit skos:prefLabel ?unitName .
@@ -83,7 +90,7 @@ def query_pairs() -> dict[str, tuple[str, str, bool]]:
     return {
         "sum by unit (bench mix)": (FIGURES_SUM_BY_UNIT, QUERY_MIX["sum by unit"], False),
         "execution rate, one code (2080505)": (FIGURES_RATE_BY_CODE, example("预算执行率"), True),
-        "execution rate, all codes": (RATE_ALL_CODES % FIGURE_SELECTOR, RATE_ALL_CODES % SUMMARY_SELECTOR, False),
+        "execution rate, all codes": (FIGURES_RATE_ALL_CODES, SUMMARY_RATE_ALL_CODES, False),
         "biggest under-spends": (FIGURES_UNDER_SPENDS, example("最大的预算结余"), False),
         "under-spends, no LIMIT": (
             FIGURES_UNDER_SPENDS.replace("LIMIT 20", ""), example("最大的预算结余").replace("LIMIT 20", ""), False),
