@@ -63,3 +63,135 @@ def test_open_store_without_create_refuses_a_path_that_holds_none(tmp_path):
     OxigraphStore(tmp_path / "kg").flush()
     assert holds_store(tmp_path / "kg") and not holds_store(tmp_path)
     assert isinstance(open_store(str(tmp_path / "kg"), create=False), OxigraphStore)
+
+
+# --- the native write path (Store.extend after one DROP) ---------------------------------
+
+
+def _sparql_replace_graphs(store: ox.Store, graphs: dict[str, list[ox.Quad]], also_insert: list[ox.Quad]) -> None:
+    """The write path budgetkg used before Store.extend (one DROP ...; INSERT DATA update),
+    kept here only to show the native path stores the very same quads."""
+    drops = " ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs)
+    blocks = []
+    for graph, quads in graphs.items():
+        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        blocks.append(f"GRAPH {ox.NamedNode(graph)} {{\n{body}\n}}")
+    extra = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in also_insert)
+    store.update(f"{drops} ;\nINSERT DATA {{\n" + "\n".join(blocks) + f"\n{extra}\n}}")
+
+
+def test_native_write_stores_exactly_the_quads_of_the_sparql_update_path():
+    from kg.ingest import commit, prepare_document
+    from kg.settings import Settings
+
+    from conftest import seed
+
+    prepared = prepare_document(seed("000"), Settings())
+    native = OxigraphStore()
+    commit(prepared, native)
+    expected = ox.Store()
+    _sparql_replace_graphs(expected, prepared.graphs, prepared.reference_quads)
+    assert len(expected) > 3000
+    assert set(native.oxigraph) == set(expected)
+    assert native.graphs() == sorted(g.value for g in expected.named_graphs())
+
+
+def test_quads_naming_another_graph_are_written_into_the_graph_replaced():
+    store = OxigraphStore()
+    store.replace_graph(EX + "g", [quad("a", "1", "elsewhere")], also_insert=[quad("r", "1", "ref")])
+    assert store.graphs() == [EX + "g", EX + "ref"]
+    assert set(store.oxigraph) == {quad("a", "1", "g"), quad("r", "1", "ref")}
+
+
+def test_replacing_graphs_removes_their_old_quads_and_keeps_every_other_graph():
+    store = OxigraphStore()
+    store.replace_graphs({EX + "doc": [quad("a", "1", "doc"), quad("a", "2", "doc")], EX + "inf": [quad("a", "t", "inf")]},
+                         also_insert=[quad("code", "x", "ref")])
+    store.replace_graph(EX + "other", [quad("b", "1", "other")])
+    store.replace_graphs({EX + "doc": [quad("a", "3", "doc")], EX + "inf": []}, also_insert=[quad("code", "y", "ref")])
+    assert set(store.oxigraph) == {
+        quad("a", "3", "doc"), quad("b", "1", "other"), quad("code", "x", "ref"), quad("code", "y", "ref"),
+    }
+
+
+def test_a_write_whose_quads_fail_midway_leaves_the_previous_version():
+    store = OxigraphStore()
+    before = [quad("a", str(n), "doc") for n in range(5)]
+    store.replace_graphs({EX + "doc": before, EX + "inf": [quad("a", "t", "inf")]})
+
+    def failing():
+        yield from (quad("b", str(n), "doc") for n in range(1000))
+        raise RuntimeError("the source failed halfway")
+
+    with pytest.raises(RuntimeError, match="halfway"):
+        store.replace_graphs({EX + "inf": [quad("b", "t", "inf")], EX + "doc": failing()}, also_insert=[quad("r", "1", "ref")])
+    assert set(store.oxigraph) == set(before) | {quad("a", "t", "inf")}
+
+
+# A process that writes a re-ingested document and is killed (what the OOM killer or a
+# power cut does) at a chosen point of the write: ``before-extend`` after the old graphs
+# were dropped and before the new quads went in, ``after-extend`` right after they did.
+_KILLED_WRITE = """
+import os, signal, sys
+from kg.ingest import ingest_file
+from kg.settings import Settings
+from kg.store import OxigraphStore
+
+class KilledAt:
+    def __init__(self, store, when):
+        self._store, self._when = store, when
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+    def extend(self, quads):
+        if self._when == "before-extend":
+            os.kill(os.getpid(), signal.SIGKILL)
+        self._store.extend(quads)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+store = OxigraphStore(sys.argv[1])
+store._store = KilledAt(store._store, sys.argv[3])
+ingest_file(sys.argv[2], store, Settings(validate=False))
+"""
+
+
+def _document_quads(store: OxigraphStore, stem: str) -> set[ox.Quad]:
+    prefix = f"http://127.0.0.1:8000/graph/{stem}"
+    return {q for q in store.oxigraph if q.graph_name.value == prefix or q.graph_name.value.startswith(prefix + "/")}
+
+
+@pytest.mark.parametrize("when", ["before-extend", "after-extend"])
+def test_a_write_killed_at_any_step_leaves_the_document_whole_or_absent_and_a_rerun_completes_it(tmp_path, when):
+    import gc
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    from kg.ingest import ingest_file, ingest_many
+    from kg.settings import Settings
+
+    from conftest import seed
+
+    settings = Settings(validate=False)
+    path = tmp_path / "unit.txt"
+    shutil.copy(seed("000"), path)
+    store = OxigraphStore(tmp_path / "kg")
+    ingest_file(path, store, settings)
+    store.flush()
+    del store
+    gc.collect()  # closes the store: the killed process must be able to open it
+    path.write_text(seed("000").read_text(encoding="utf-8") + "\n附：再次公开。\n", encoding="utf-8")
+    expected = OxigraphStore()
+    ingest_file(path, expected, settings)
+
+    killed = subprocess.run([sys.executable, "-c", _KILLED_WRITE, str(tmp_path / "kg"), str(path), when], check=False)
+    assert killed.returncode == -signal.SIGKILL
+
+    store = OxigraphStore(tmp_path / "kg")
+    if when == "before-extend":
+        assert _document_quads(store, "unit") == set()  # absent: graphs and ingest marker dropped together
+    else:
+        assert _document_quads(store, "unit") == _document_quads(expected, "unit")
+    (rerun,) = ingest_many([path], store, settings)
+    assert rerun.skipped == (when == "after-extend")
+    assert _document_quads(store, "unit") == _document_quads(expected, "unit")
