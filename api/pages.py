@@ -475,11 +475,7 @@ def document_sections(graph: Graph, site: Site, desc: Description) -> str:
 
 
 def unit_sections(graph: Graph, site: Site, desc: Description) -> str:
-    latest = graph.select(
-        f"SELECT ?d WHERE {{ ?d a bkg:BudgetDocument ; bkg:unit {desc.resource} ; bkg:fiscalYear ?y ; dcterms:title ?t }} ORDER BY DESC(?y) ?t LIMIT 1"
-    )
-    function_chart = _function_chart(graph, site, ox.NamedNode(_v(latest[0], "d"))) if latest else ""
-    return unit_page.sections(graph, site, desc, function_chart)
+    return unit_page.sections(graph, site, desc)
 
 
 # -- codes, projects, indicators, tables, figures ---------------------------------

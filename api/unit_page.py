@@ -1,7 +1,8 @@
 """A budget unit's page: its documents with their totals, budget against actual by year and
 code (a paired-bar chart beside a table of 年初预算, 调整预算, 决算 and 完成率, every amount a
-link to the figure it was read from), the expenditure by function of its latest document,
-and its projects. Data is gathered here into frozen rows; ``pages/unit.html`` lays it out.
+link to the figure it was read from) and its projects. The chart replaces the latest
+document's expenditure-by-function chart, which the document page still draws: for a
+year with only a budget it showed the same bars. Data is gathered here into frozen rows; ``pages/unit.html`` lays it out.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def years(site: Site, found: list[Execution], names: dict[str, str]) -> list[Yea
     return out
 
 
-def sections(graph: Graph, site: Site, desc: Description, function_chart: str) -> str:
+def sections(graph: Graph, site: Site, desc: Description) -> str:
     unit = desc.resource
     docs = documents(graph, unit)
     found = execution.unit_execution(graph, unit)
@@ -126,5 +127,5 @@ def sections(graph: Graph, site: Site, desc: Description, function_chart: str) -
     found_years = years(site, found, names)
     return render(
         "pages/unit.html", site=site, zh=site.lang != "en", documents=docs, years=found_years, names=names,
-        function_chart=function_chart, projects=projects(graph, unit),
+        projects=projects(graph, unit),
     )
