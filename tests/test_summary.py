@@ -9,19 +9,24 @@ pairs; then after a document is replaced, after one is removed, and after a rebu
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from kg.generate import generate
+from kg.iris import Iris
+from kg.records import CodeScheme
 from kg.ingest import find_documents, ingest_many, load_ontology
 from kg.scale_bench import QUERY_MIX
 from kg.settings import Settings
 from kg.store import OxigraphStore
 from kg.summary_queries import example, query_pairs
 from kg.summary import document_graphs, rebuild_summaries, stored_document_ids, summary_graph
-from kg.vocabulary import sparql_prefixes
+from kg.vocabulary import BKG, RDFS, SKOS, sparql_prefixes
+
+from conftest import REPO
 
 
 def _rows(store, query: str, *, ordered: bool = False) -> list[tuple[str, ...]] | Counter:
@@ -65,6 +70,53 @@ def test_generated_pairs_give_the_same_execution_rates_and_under_spends(pairs_st
     assert _assert_summary_matches(store) > 0
     # Budget and 决算 met in the summary: a rate for every unit-year whose pair prints the code.
     assert len(_rows(store, example("预算执行率"), ordered=True)) >= 6
+
+
+def test_budget_and_final_accounts_write_their_parts_onto_one_execution_figure(pairs_store):
+    store, paths = pairs_store
+    budget = next(p for p in paths if not p.stem.endswith("决算") and "| 2080505 |" in p.read_text(encoding="utf-8"))
+    final_accounts = budget.with_name(f"{budget.stem}_决算{budget.suffix}")
+    assert final_accounts in paths
+    settings = Settings()
+    rows = store.query(sparql_prefixes() + """
+        SELECT ?execution ?g ?p ?yuan WHERE { GRAPH ?g {
+          ?doc bkg:summary ?dataset . ?execution a bkg:ExecutionFigure ; bkg:codeNotation "2080505" ; ?p ?yuan .
+          FILTER (?p IN (bkg:initialBudgetAmount, bkg:finalAccountsAmount)) } }""")
+    parts = [(row["execution"].value, row["g"].value, row["p"].value.rsplit("#", 1)[1], row["yuan"].value) for row in rows]
+    budget_graph = summary_graph(settings, budget.stem).value
+    fa_graph = summary_graph(settings, final_accounts.stem).value
+    ours = [part for part in parts if part[1] in (budget_graph, fa_graph)]
+    # One node, minted alike by both documents: the budget writes its 年初预算, the 决算 its
+    # 决算 (and its own 年初预算 column, when it prints one).
+    assert len({node for node, *_ in ours}) == 1
+    assert (budget_graph, "initialBudgetAmount") in {(g, p) for _, g, p, _ in ours}
+    assert (fa_graph, "finalAccountsAmount") in {(g, p) for _, g, p, _ in ours}
+    assert (budget_graph, "finalAccountsAmount") not in {(g, p) for _, g, p, _ in ours}
+    # The budget's part is the largest 合计 it prints for 2080505 in its expenditure tables.
+    iris = Iris(settings.base_iri)
+    printed = store.query(sparql_prefixes() + f"""
+        SELECT (MAX(?yuan) AS ?largest) WHERE {{ GRAPH <{iris.graph(budget.stem).value}> {{
+          ?figure bkg:functionalClassification <{iris.code(CodeScheme.functional, "2080505").value}> ;
+                  bkg:column bkg:column-total ;
+                  bkg:side bkg:Expenditure ; bkg:amount ?yuan }} }}""")
+    largest = Decimal(next(iter(printed))["largest"].value)
+    assert largest > 0
+    assert [Decimal(y) for _, g, p, y in ours if g == budget_graph and p == "initialBudgetAmount"] == [largest]
+
+
+def test_every_summary_term_is_declared_in_both_languages(pairs_store):
+    store, _ = pairs_store
+    terms = {row["t"].value for row in store.query(sparql_prefixes() + """
+        SELECT DISTINCT ?t WHERE { GRAPH ?g { ?doc bkg:summary ?d } GRAPH ?g { { ?s ?t ?o } UNION { ?s a ?t } } }""")}
+    ours = {t for t in terms if t.startswith(BKG.base)}
+    assert {BKG.ExecutionFigure.value, BKG.initialBudgetAmount.value, BKG.finalAccountsAmount.value} <= ours
+    ontology = ox.Store()
+    ontology.load(path=str(REPO / "ontology" / "budgetkg.ttl"), format=ox.RdfFormat.TURTLE)
+    for term in sorted(ours):
+        node = ox.NamedNode(term)
+        labels = {q.object.language for q in ontology.quads_for_pattern(node, RDFS.label, None)}
+        assert {"zh", "en"} <= labels, term
+        assert list(ontology.quads_for_pattern(node, SKOS.definition, None)), term
 
 
 def test_a_replaced_document_replaces_its_summary(pairs_store, tmp_path):
