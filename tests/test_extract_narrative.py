@@ -54,6 +54,14 @@ def test_figure_kinds_are_the_agreed_keys() -> None:
     }
 
 
+def test_002_fiscal_revenue_in_a_budget() -> None:
+    # "其中：财政拨款收入4409.55万元，上级补助收入0元…": the source the narrative-sources shape compares.
+    figure = only(figures_of(seed("002")), "fiscal_revenue")
+    assert figure.amount is not None and figure.amount.value == Decimal("4409.55") and figure.lines.first == 622
+    # The glossary's "1、财政拨款收入：指本级财政…" states no figure.
+    assert not [f for f in figures_of(seed("001")) if f.kind == "fiscal_revenue"]
+
+
 def test_001_operating_costs_with_its_line() -> None:
     figure = only(figures_of(seed("001")), "operating_costs")
     assert figure.amount is not None

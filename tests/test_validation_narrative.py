@@ -23,7 +23,7 @@ from kg.validation import ValidationReport, validate_quads
 SHAPES = "https://w3id.org/budgetkg/shapes#"
 NEW_IDENTITIES = (
     "narrative-procurement", "narrative-assets", "asset-sum", "narrative-vehicles",
-    "three-public-change-sum", "narrative-prior-change",
+    "three-public-change-sum", "narrative-prior-change", "narrative-sources", "staffing-total",
 )
 
 
@@ -70,6 +70,12 @@ MUTATIONS = [
     ("004", 743, "公务用车运行费减少 0.13", "公务用车运行费减少 0.14", "three-public-change-sum", "Warning"),
     ("002", 634, "比 2023 年 50.8 万元增加", "比 2023 年 58.0 万元增加", "narrative-prior-change", "Violation"),
     ("002", 634, "比 2023 年 50.8 万元增加", "比 2023 年 50.81 万元增加", "narrative-prior-change", "Warning"),
+    # Fund sources in prose against the 收支总表 / 财政拨款收支总表 rows and the 收入总表 合计 column.
+    ("001", 599, "一般公共预算收入 9383.02", "一般公共预算收入 9383.92", "narrative-sources", "Violation"),
+    ("001", 599, "一般公共预算收入 9383.02", "一般公共预算收入 9383.03", "narrative-sources", "Warning"),
+    ("001", 599, "基金预算收入 900.00", "基金预算收入 990.00", "narrative-sources", "Violation"),
+    ("002", 622, "财政拨款收入4409.55", "财政拨款收入4490.55", "narrative-sources", "Violation"),
+    ("004", 501, "拨款合计 2103.5", "拨款合计 2130.5", "narrative-sources", "Violation"),
 ]
 
 

@@ -144,6 +144,8 @@ NARRATIVE_KEYWORDS: tuple[tuple[str, str], ...] = (
      r"(?<!上级)一般公共预算(?!支出|基本支出|项目支出|当年)(?:财政拨款)?(?:收入|拨款)?(?:合计)?"),
     ("government_fund_revenue", r"(?<!上级)(?:政府性)?基金预算(?!支出)(?:财政拨款)?(?:收入|拨款)?"),
     ("special_account_revenue", r"财政专户(?:核拨|管理资金)?收入"),
+    # 002: "其中：财政拨款收入4409.55万元" (the whole of a unit funded only by appropriations).
+    ("fiscal_revenue", r"(?<!一般公共预算)(?<!本年)财政拨款收入(?=\s*\d)"),
     ("other_revenue", r"其他来源收入|单位资金收入|其他收入"),
     ("carryover", r"上年结转(?:结余)?(?:资金)?|财政拨款结转(?:结余)?"),
     (BOTH_TOTALS,
