@@ -389,3 +389,69 @@ def test_staffing_total_against_its_bodies() -> None:
     # The unit row corrected to the total's 29: nothing left to report.
     agreed = mutation.validate(mutation.changed(path, 44, "\t25\t", "\t29\t"))
     assert not any(r.identity == SHAPES + "staffing-total" for r in agreed.results)
+
+
+def _findings(report) -> list[tuple]:
+    return sorted((r.severity, r.focus, r.identity, tuple(r.lines), r.message_en, r.expected, r.difference) for r in report.results)
+
+
+def test_a_stored_document_validates_as_it_did_alone(seed_store):
+    """Validated from a store holding every seed, each seed gets the report it got at ingest,
+    where the validation saw only its own quads: what the store adds about shared codes
+    and units changes nothing."""
+    from kg.validation import document_ids, validate_stored_document
+    from kg.validation.report_graph import read_report
+    from kg.iris import Iris
+
+    settings = Settings()
+    documents = document_ids(seed_store, settings)
+    assert len(documents) == 5
+    for document_id in documents:
+        stored = read_report(seed_store, document_id, Iris(settings.base_iri).validation_graph(document_id).value, settings)
+        again = validate_stored_document(seed_store, document_id, settings)
+        assert stored.results and _findings(again) == _findings(stored), document_id
+
+
+def test_a_stored_document_is_read_without_other_documents_projects(seed_store):
+    """The reference graph holds every document's projects (and grows with the store); reading
+    a document for validation takes what it says about the document's own nodes only."""
+    from kg.iris import Iris
+    from kg.validation import document_ids
+    from kg.validation.dataset import stored_document_quads
+    from kg.vocabulary import BKG, RDF
+
+    settings = Settings()
+    graph = Iris(settings.base_iri).reference_graph().value
+    all_projects = {r["p"].value for r in seed_store.query(
+        f"SELECT ?p WHERE {{ GRAPH <{graph}> {{ ?p a <{BKG.Project.value}> }} }}")}
+    per_document = []
+    for document_id in document_ids(seed_store, settings):
+        quads = stored_document_quads(seed_store, document_id, settings)
+        projects = {q.subject.value for q in quads if q.predicate == RDF.type and q.object == BKG.Project}
+        own = {r["p"].value for r in seed_store.query(
+            f"SELECT DISTINCT ?p WHERE {{ GRAPH <{Iris(settings.base_iri).graph(document_id).value}> {{ ?x ?r ?p }} "
+            f"GRAPH <{graph}> {{ ?p a <{BKG.Project.value}> }} }}")}
+        assert projects == own, document_id
+        per_document.append(projects)
+    # Each document's projects are read, and only those: no document sees them all.
+    assert set().union(*per_document) == all_projects
+    assert all(len(projects) < len(all_projects) for projects in per_document)
+
+
+def test_code_names_are_the_codes_with_a_pair_of_different_names_from_different_documents(seed_store):
+    """The query groups each code's names; the identity is stated as pairs (two names that
+    differ, from two documents): both, on the seeds, give the same codes."""
+    from kg.validation import cross_document_results
+
+    rows = seed_store.query("""
+        PREFIX bkg: <https://w3id.org/budgetkg/ontology#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?code ?label ?doc WHERE { ?n a bkg:CodeName ; bkg:ofCode ?code ; rdfs:label ?label ; prov:wasDerivedFrom ?doc }""")
+    names: dict[str, set[tuple[str, str]]] = {}
+    for row in rows:
+        names.setdefault(row["code"].value, set()).add((row["label"].value, row["doc"].value))
+    by_pairs = {code for code, pairs in names.items()
+                if any(la != lb and da != db for la, da in pairs for lb, db in pairs)}
+    found = {r.focus for r in cross_document_results(seed_store, Settings())}
+    assert by_pairs and found == by_pairs

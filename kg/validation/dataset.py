@@ -71,19 +71,55 @@ def document_ids(store, settings: Settings) -> list[str]:
     )
 
 
+def has_graph(store, graph: str) -> bool:
+    """Whether ``store`` holds a non-empty named graph: one lookup, where listing every graph
+    grows with the store (five graphs a document)."""
+    return bool(graph_store(store).query(f"ASK {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"))
+
+
+# Reference nodes (codes, units, projects) asked for per query: a VALUES block this long
+# stays a few hundred KiB of query text.
+_LOOKUP_CHUNK = 2000
+
+
+def _reference_about(store, quads: list[ox.Quad], reference: str) -> list[ox.Quad]:
+    """What the reference graph says about the nodes of ``quads``, and about the nodes that
+    says something about (a code's ancestors, its scheme, a project's unit), to the end.
+
+    Only these: the whole reference graph grows with the store (every project of every
+    document) and reading it made validating one document cost more the more documents
+    the store held. What the document's own mapping put there is all reachable this way."""
+    seen: set[ox.NamedNode] = set()
+    frontier = {t for q in quads for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
+    found: list[ox.Quad] = []
+    while frontier:
+        seen |= frontier
+        nodes = sorted(frontier, key=lambda n: n.value)
+        new: list[ox.Quad] = []
+        for start in range(0, len(nodes), _LOOKUP_CHUNK):
+            values = " ".join(str(n) for n in nodes[start:start + _LOOKUP_CHUNK])
+            result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}",
+                                 default_graphs=[reference])
+            new.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result)
+        found.extend(new)
+        frontier = {q.object for q in new if isinstance(q.object, ox.NamedNode)} - seen
+    return found
+
+
 def stored_document_quads(store, document_id: str, settings: Settings) -> list[ox.Quad]:
-    """A stored document's graph, inferred graph and the reference graph, in the default graph;
-    the inferred graph computed now if the document was ingested without reasoning.
-    LookupError if the store does not hold the document."""
+    """A stored document's graph, inferred graph and what the reference graph says about its
+    codes, units and projects, in the default graph; the inferred graph computed now if the
+    document was ingested without reasoning. LookupError if the store does not hold the document."""
     store = graph_store(store)
     iris = Iris(settings.base_iri)
-    graphs = [iris.graph(document_id).value, iris.inferred_graph(document_id).value, iris.reference_graph().value]
-    existing = set(store.graphs())
-    if graphs[0] not in existing:
+    graph, inferred_graph = iris.graph(document_id).value, iris.inferred_graph(document_id).value
+    if not has_graph(store, graph):
         raise LookupError(f"{document_id}: no such document in the store")
-    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[g for g in graphs if g in existing])
+    reasoned = has_graph(store, inferred_graph)
+    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[graph, inferred_graph] if reasoned else [graph])
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result]
-    if graphs[1] not in existing:
+    quads += _reference_about(store, quads, iris.reference_graph().value)
+    if not reasoned:
         from kg.reasoning import infer
 
         inferred = infer(quads, iris.inferred_graph(document_id)).quads

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kg.iris import Iris
 from kg.settings import Settings
-from kg.validation.dataset import build_dataset, graph_store, stored_document_quads
+from kg.validation.dataset import build_dataset, graph_store, has_graph, stored_document_quads
 from kg.validation.engine import validate_dataset
 from kg.validation.report_graph import read_report
 from kg.validation.results import ValidationReport
@@ -37,6 +37,6 @@ def validation_report(store, document_id: str, settings: Settings) -> Validation
     does not hold the document."""
     store = graph_store(store)
     graph = Iris(settings.base_iri).validation_graph(document_id).value
-    if graph in store.graphs():
+    if has_graph(store, graph):
         return read_report(store, document_id, graph, settings)
     return validate_stored_document(store, document_id, settings)
