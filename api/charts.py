@@ -12,7 +12,7 @@ from decimal import Decimal
 from api.templating import render
 
 _ROW, _LABEL_W, _VALUE_W = 22, 300, 110
-_PAIR_ROW, _PAIR_LABEL_W, _PAIR_VALUE_W, _LEGEND_H = 34, 280, 210, 22
+_PAIR_ROW, _PAIR_LABEL_W, _PAIR_VALUE_W, _LEGEND_H = 34, 230, 64, 22
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,8 @@ class _Row:
     rate: Decimal | None
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= 20 else label[:19] + "…"
+def _short(label: str, most: int = 20) -> str:
+    return label if len(label) <= most else label[:most - 1] + "…"
 
 
 def _length(yuan: Decimal | None, peak: Decimal, plot_w: int) -> float:
@@ -72,14 +72,16 @@ def bar_chart(bars: list[Bar], *, title: str, width: int = 760) -> str:
                   label_w=_LABEL_W, row_h=_ROW)
 
 
-def paired_chart(bars: list[PairedBar], *, title: str, legend: tuple[str, str], width: int = 760) -> str:
-    """Budget (light) and actual (dark) per code, on one scale, with the completion rate. Values in 万元."""
+def paired_chart(bars: list[PairedBar], *, title: str, legend: tuple[str, str], width: int = 560) -> str:
+    """Budget (light) and actual (dark) per code, on one scale, with the completion rate; the
+    amounts (万元) are in each pair's tooltip and the table beside the chart. Narrower than
+    ``bar_chart`` so that the table fits beside it."""
     if not bars:
         return ""
     plot_w = width - _PAIR_LABEL_W - _PAIR_VALUE_W
     peak = max(max(b.budget or Decimal(0), b.actual or Decimal(0)) for b in bars) or Decimal(1)
     rows = [
-        _Row(_LEGEND_H + i * _PAIR_ROW, 14 * min(b.level, 2), _short(b.label), b.label, b.href, b.level,
+        _Row(_LEGEND_H + i * _PAIR_ROW, 12 * min(b.level, 2), _short(b.label, 17), b.label, b.href, b.level,
              (_length(b.budget, peak, plot_w), _length(b.actual, peak, plot_w)), (b.budget, b.actual), b.rate)
         for i, b in enumerate(bars)
     ]

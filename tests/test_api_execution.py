@@ -154,12 +154,14 @@ def test_unit_page_chart_pairs_budget_and_actual_per_class_and_section(client, p
     page = _unit_page(client, _unit_name(final_doc))
     chart = re.search(r'<svg class="chart paired".*?</svg>', page, re.S)
     assert chart is not None and "<script" not in chart.group(0)
-    pairs = re.findall(r'<g class="pair"><title>(\d+) .*?</title>.*?<rect class="budget"[^>]* width="([\d.]+)".*?'
-                       r'<rect class="actual"[^>]* width="([\d.]+)".*?text-anchor="end">([^<]*)</text></g>', chart.group(0), re.S)
+    pairs = re.findall(r'<g class="pair"><title>(\d+) [^<]*?: 预算 ([\d,.]+) 万元, 决算 ([\d,.]+) 万元, ([\d.]+)%</title>'
+                       r'.*?<rect class="budget"[^>]* width="([\d.]+)".*?<rect class="actual"[^>]* width="([\d.]+)"'
+                       r'.*?text-anchor="end">([\d.]+)%</text></g>', chart.group(0), re.S)
     assert [code for code, *_ in pairs] == sorted(c for c in final if len(c) in (3, 5))  # 类 and 款, in order
-    for code, budget_px, actual_px, text in pairs:
+    for code, budget_wan, actual_wan, tip_rate, budget_px, actual_px, rate in pairs:
         initial, _, actual = final[code][1][:3]
-        assert text.startswith(f"{actual:,.2f} / {initial:,.2f}")
+        assert (_wan(budget_wan), _wan(actual_wan)) == (initial, actual)
+        assert Decimal(rate) == Decimal(tip_rate) == _rate(actual, initial)
         # Both bars on one scale: their lengths keep the amounts' ratio (to the 0.1 px drawn).
         assert abs(Decimal(actual_px) - Decimal(budget_px) * actual / initial) <= Decimal("0.15")
 

@@ -128,3 +128,55 @@ def test_a_person_browses_units_codes_and_search(server, browser_context):
 
     assert foreign == [], f"requests to other hosts: {foreign}"
     assert failed == [], f"failed requests: {failed}"
+
+
+@pytest.fixture(scope="module")
+def pair_server(tmp_path_factory):
+    """A server holding one generated budget + 决算 pair per unit (two units, one year)."""
+    from kg.generate import generate
+    from kg.ingest import ingest_many, load_ontology
+    from kg.settings import Settings
+    from kg.store import OxigraphStore
+
+    paths = generate(2, 1, tmp_path_factory.mktemp("pair"), seed=3, final_accounts=True)
+    store = OxigraphStore()
+    load_ontology(store)
+    assert all(r.report for r in ingest_many(paths, store, Settings(validate=False)))
+    port = free_port()
+    app = create_app(ServerConfig(store=None, port=port, query_workers=0), store)
+    with running_server(app, port) as url:
+        yield url, paths
+
+
+def test_a_person_reads_budget_against_actual(pair_server, browser_context):
+    server, paths = pair_server
+    final_doc = next(p for p in paths if p.name == "900000_2022_决算.txt")
+    lines = final_doc.read_text(encoding="utf-8").splitlines()
+    unit = next(line.split(" ", 1)[1] for line in lines if line.startswith("900000 "))
+    page = browser_context.new_page()
+    page.goto(server + "/")
+    page.locator("#units").get_by_role("link", name=unit).click()
+    page.wait_for_load_state()
+    chart = page.locator("#execution svg.chart.paired")
+    assert chart.is_visible() and chart.bounding_box()["height"] > 100
+    # One pair of bars per 类 and 款 the 支出决算表 prints; the table beside the chart, to the right when wide.
+    printed = [line.split("|")[1].strip() for line in lines if line.startswith("| 2") and len(line.split("|")[1].strip()) in (3, 5)]
+    assert chart.locator("g.pair").count() == len(set(printed))
+    table = page.locator("#execution table.execution")
+    assert table.bounding_box()["x"] > chart.bounding_box()["x"]
+    row = table.locator("tr[data-code='2080505']")
+    assert row.locator("td.rate").inner_text() == "99.23%"  # 342.29 / 344.94
+    page.screenshot(path=str(ARTIFACTS / "07-unit-execution.png"), full_page=True)
+    # The 决算 amount leads to its figure, at the line the document prints it.
+    row.locator("td.final a").click()
+    page.wait_for_load_state()
+    number = next(i for i, line in enumerate(lines, start=1) if line.startswith("| 2080505 "))
+    assert "342.29" in lines[number - 1] and f"第 {number} 行" in page.locator("main").inner_text()
+    # The code page: every unit's rate, lowest first, each unit a link to its page.
+    page.goto(server + "/page/classification/function/2080505")
+    rates = page.locator("#execution tbody tr td.rate strong").all_inner_texts()
+    assert len(rates) == 2 and rates == sorted(rates, key=lambda r: float(r.rstrip("%")))
+    page.locator("#execution tbody tr").first.get_by_role("link").first.click()
+    page.wait_for_load_state()
+    assert "/page/unit/" in page.url
+    page.screenshot(path=str(ARTIFACTS / "08-unit-from-code.png"), full_page=True)
