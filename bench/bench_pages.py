@@ -1,0 +1,121 @@
+"""Page benchmark: the unit and code pages (budget against actual) on a corpus of pairs.
+
+    python bench/bench_pages.py [--units 500] [--years 2] [--store DIR] [--runs 5] [--sample 5]
+
+Generates ``units`` x ``years`` budget + 决算 pairs (``budgetkg generate --final-accounts``;
+500 x 2 = 1,000 pairs, 2,000 documents) and ingests them without validation into an
+on-disk store, unless ``--store`` already holds documents (e.g. the store
+bench/bench_analytics.py built). Then, for ``--sample`` units and for codes of each level
+(a 类, a 款 and the 项 most units use), it times ``runs`` GETs of each page through the app
+(in process, no network) and, apart, the budget-against-actual query the page adds
+(``api.execution``), and prints the median and worst milliseconds. Issue 12 wants a page
+well under 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pyoxigraph as ox  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+from api import execution  # noqa: E402
+from api.app import create_app  # noqa: E402
+from api.config import ServerConfig  # noqa: E402
+from api.describe import Graph  # noqa: E402
+from api.html import Site  # noqa: E402
+from kg.generate import generate  # noqa: E402
+from kg.ingest import find_documents, ingest_many, load_ontology  # noqa: E402
+from kg.settings import DEFAULT_BASE_IRI, Settings  # noqa: E402
+from kg.store import OxigraphStore  # noqa: E402
+from kg.vocabulary import sparql_prefixes  # noqa: E402
+
+HTML = {"accept": "text/html", "accept-language": "zh-CN"}
+
+
+def _build(store_dir: Path, units: int, years: int, workers: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="budgetkg-pairs-") as folder:
+        generate(units, years, Path(folder), seed=12, final_accounts=True)
+        paths = find_documents([folder])
+        store = OxigraphStore(store_dir)
+        load_ontology(store)
+        started = time.perf_counter()
+        done = sum(1 for r in ingest_many(paths, store, Settings(validate=False), workers=workers) if r.report)
+        store.flush()
+        print(f"ingested {done} of {len(paths)} documents in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _ms(action: Callable[[], object], runs: int) -> tuple[float, float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), max(times)
+
+
+def _report(name: str, client: TestClient, path: str, query: Callable[[], list], runs: int) -> None:
+    client.get(path, headers=HTML)  # warm: the first request also fills the OS page cache
+    page = _ms(partial(_get, client, path), runs)
+    rows = len(query())
+    alone = _ms(query, runs)
+    print(f"{name[:57]:58} {page[0]:7.0f} {page[1]:8.0f} {alone[0]:7.0f} {alone[1]:8.0f} {rows}", flush=True)
+
+
+def _get(client: TestClient, path: str) -> None:
+    client.get(path, headers=HTML).raise_for_status()
+
+
+def _select(store: OxigraphStore, query: str) -> list[str]:
+    return [row[0].value for row in store.query(sparql_prefixes() + query)]  # type: ignore[index]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=500)
+    parser.add_argument("--years", type=int, default=2)
+    parser.add_argument("--store", type=Path, default=None)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sample", type=int, default=5, help="how many units to time")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    store_dir = args.store or Path(tempfile.mkdtemp(prefix="budgetkg-pages-"))
+    if not (store_dir.exists() and any(store_dir.iterdir())):
+        _build(store_dir, args.units, args.years, args.workers)
+    store = OxigraphStore(store_dir)
+    documents = _select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?d a bkg:BudgetDocument }")[0]
+    print(f"store {store_dir}: {len(store):,} quads, {documents} documents", flush=True)
+    units = _select(store, f"SELECT ?u WHERE {{ ?u a bkg:BudgetUnit }} ORDER BY ?u LIMIT {args.sample}")
+    codes = _select(store, """SELECT ?c WHERE { { SELECT ?c (COUNT(?f) AS ?n) (STRLEN(SAMPLE(?x)) AS ?len) WHERE {
+        ?f bkg:functionalClassification ?c . ?c skos:notation ?x } GROUP BY ?c } } ORDER BY ?len DESC(?n)""")
+    by_level: dict[int, str] = {}
+    for code in codes:
+        by_level.setdefault(len(code.rsplit("/", 1)[1]), code)  # the most used code of each length
+    graph = Graph(store.oxigraph)
+    site = Site(DEFAULT_BASE_IRI, ("zh",), "zh")
+    app = create_app(ServerConfig(store=None, query_workers=0), store)
+    print(f"{'page':58} {'page ms':>16} {'query ms':>16} rows")
+    with TestClient(app) as client:
+        for unit in units:
+            _report(f"unit {unquote(unit[len(DEFAULT_BASE_IRI) + 8:])}", client, site.href(unit),
+                    partial(execution.unit_execution, graph, ox.NamedNode(unit)), args.runs)
+        for code in (by_level[length] for length in sorted(by_level)):
+            notation = code.rsplit("/", 1)[1]
+            _report(f"code {notation}", client, site.href(code),
+                    partial(execution.code_execution, graph, ox.NamedNode(code), notation), args.runs)
+    print("median and worst of", args.runs, "runs each; page = GET through the app in process (no network)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
