@@ -1,8 +1,9 @@
 """Ingest: files -> parsed documents -> quads -> one named graph each, atomically.
 
 A document is parsed and mapped completely before the store is touched, and
-its graph is replaced in one transaction, so a bad document never leaves a
-partial graph behind and a re-ingested one never shows old and new together.
+its graphs are replaced as kg.store says (the old ones dropped, then every new quad in
+one transaction), so a bad document never leaves a partial graph behind and a
+re-ingested one never shows old and new together.
 Where documents are prepared is a runner's business (``kg.runners``: processes
 here, or a Dask cluster); the store is written here only, by ``commit``.
 """
@@ -132,7 +133,13 @@ def prepare_document(path: Path | str, settings: Settings) -> PreparedDocument:
         from kg.validation import report_quads, validate_quads
 
         started_validation = time.perf_counter()
-        report = validate_quads(mapped.quads + mapped.reference_quads + inferred, document.document_id, settings)
+        # The inferred graph without what moved to the reference graph: a triple in two graphs
+        # makes build_dataset copy the whole dataset into its default graph (2.7 of 38 s on
+        # the 4,000-row table); the union the shapes read is the same set of triples.
+        report = validate_quads(
+            mapped.quads + mapped.reference_quads + graphs[iris.inferred_graph(document.document_id).value],
+            document.document_id, settings,
+        )
         graphs[iris.validation_graph(document.document_id).value] = report_quads(report, settings)
         validation_seconds = time.perf_counter() - started_validation
     else:
@@ -160,7 +167,9 @@ def prepare_document(path: Path | str, settings: Settings) -> PreparedDocument:
 
 
 def commit(prepared: PreparedDocument, store: GraphStore) -> None:
-    """Write a prepared document: one transaction for its document, inferred and report graphs."""
+    """Write a prepared document's document, inferred, report and summary graphs: after a
+    crash or a failed write each is whole or absent, and the ingest marker is there only
+    when all of them are (kg.store)."""
     if hasattr(store, "replace_graphs"):
         store.replace_graphs(prepared.graphs, also_insert=prepared.reference_quads)
     else:  # a store without multi-graph replace (remote): document first, then its derived graphs
@@ -225,7 +234,7 @@ def ingest_many(
     runner: Runner | None = None,
 ) -> Iterator[IngestResult]:
     """Ingest documents prepared by ``runner`` (default: ``workers`` local processes);
-    the store is written by this process only, one transaction per document.
+    the store is written by this process only, one ``commit`` per document.
 
     Documents whose fingerprint matches the stored one are skipped. Results come
     in the order documents finish. A document that fails, for whatever reason,
@@ -254,7 +263,8 @@ def ingest_many(
 def _commit_outcome(path: Path, outcome: Outcome[PreparedDocument], store: GraphStore) -> IngestResult:
     if outcome.value is None:
         return IngestResult(path, error=outcome.error, failure=outcome.failure)
-    # The write is one transaction: if it fails (a full disk), the document's graphs are as they were.
+    # A write that fails (a full disk) leaves the document's graphs as they were or absent, never
+    # half written; absent, it has no ingest marker, so the next ingest writes it again.
     written = call(commit, outcome.value, store)
     if written.error is not None or written.failure is not None:
         return IngestResult(path, error=written.error, failure=written.failure)
