@@ -1,7 +1,9 @@
 """HTML building blocks: every piece of text goes through ``esc``; links stay on this server.
 
-Pages are plain functions returning strings. Nothing is loaded from another
-host: the only stylesheet is ``/static/site.css`` and there is no script.
+The page frame and the unit and code pages are Jinja2 templates (api/templates/pages/);
+the other pages are still plain functions returning strings built from these pieces.
+Nothing is loaded from another host: the only stylesheet is ``/static/site.css`` and
+there is no script.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from html import escape
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import pyoxigraph as ox
+from markupsafe import Markup
+
+from api.templating import render
 
 from kg.vocabulary import ONTOLOGY_IRI, PREFIXES
 
@@ -22,6 +27,7 @@ RDF_FORMATS: tuple[tuple[str, str], ...] = (
     ("ntriples", "N-Triples"),
     ("rdfxml", "RDF/XML"),
 )
+_ALTERNATES = (("turtle", "text/turtle"), ("jsonld", "application/ld+json"), ("ntriples", "application/n-triples"), ("rdfxml", "application/rdf+xml"))
 
 _WORDS: dict[str, tuple[str, str]] = {
     "home": ("首页", "Home"),
@@ -91,8 +97,6 @@ def curie(iri: str) -> str:
 def short(site: Site, iri: str) -> str:
     """A readable stand-in for an IRI without a label."""
     if iri.startswith(site.base_iri):
-        from urllib.parse import unquote
-
         return unquote(iri[len(site.base_iri):])
     return curie(iri)
 
@@ -138,47 +142,11 @@ def source_line(site: Site, line: object, file_name: object | None) -> str:
 
 
 def layout(site: Site, title: str, body: str, *, iri: str | None = None, data_path: str | None = None, query: str = "") -> str:
-    alternates = ""
-    formats = ""
-    if data_path:
-        alternates = "\n".join(
-            f'<link rel="alternate" type="{media}" href="{esc(data_path)}?format={name}">'
-            for name, media in (("turtle", "text/turtle"), ("jsonld", "application/ld+json"), ("ntriples", "application/n-triples"), ("rdfxml", "application/rdf+xml"))
-        )
-        formats = " · ".join(f'<a href="{esc(data_path)}?format={name}" rel="alternate">{label}</a>' for name, label in RDF_FORMATS)
-        formats = f'<p class="formats">{esc(site.word("data"))}: {formats}</p>'
-    iri_line = ""
-    if iri:
-        from urllib.parse import unquote
-
-        iri_line = f'<p class="iri"><code title="{esc(iri)}">{esc(unquote(iri))}</code></p>'
-    return f"""<!DOCTYPE html>
-<html lang="{esc(site.lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)} · budgetkg</title>
-<link rel="stylesheet" href="/static/site.css">
-{alternates}
-</head>
-<body>
-<header class="top">
-<a class="brand" href="/">budgetkg</a>
-<form class="search" action="/search" method="get" role="search">
-<input type="search" name="q" value="{esc(query)}" placeholder="{esc(site.word('search_placeholder'))}" aria-label="{esc(site.word('search'))}">
-<button type="submit">{esc(site.word('search'))}</button>
-</form>
-<nav><a href="/">{esc(site.word('home'))}</a> <a href="/sparql">{esc(site.word('sparql'))}</a></nav>
-</header>
-<main>
-<h1>{esc(title)}</h1>
-{iri_line}
-{body}
-{formats}
-</main>
-</body>
-</html>
-"""
+    """The page around ``body`` (already HTML), from ``pages/layout.html``."""
+    return str(render(
+        "pages/layout.html", site=site, title=title, body=Markup(body), iri=iri, shown_iri=unquote(iri) if iri else "",
+        data_path=data_path, query=query, formats=RDF_FORMATS, alternates=_ALTERNATES,
+    ))
 
 
 def table(headers: list[str], rows: list[list[str]], *, numeric: set[int] | None = None, css: str = "") -> str:
