@@ -92,7 +92,7 @@ def main() -> int:
     store_dir = args.store or Path(tempfile.mkdtemp(prefix="budgetkg-pages-"))
     if not (store_dir.exists() and any(store_dir.iterdir())):
         _build(store_dir, args.units, args.years, args.workers)
-    store = OxigraphStore(store_dir)
+    store = OxigraphStore(store_dir, read_only=True)  # pages only read; another process may hold it open
     documents = _select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?d a bkg:BudgetDocument }")[0]
     print(f"store {store_dir}: {len(store):,} quads, {documents} documents", flush=True)
     units = _select(store, f"SELECT ?u WHERE {{ ?u a bkg:BudgetUnit }} ORDER BY ?u LIMIT {args.sample}")
