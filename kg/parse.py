@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kg.extract.activities import extract_activities
 from kg.extract.budget_tables import extract_budget_lines
+from kg.extract.class_shares import budget_class_shares
 from kg.extract.document import read_document_info
 from kg.extract.execution import extract_execution
 from kg.extract.evidence import place_spaced_tables
@@ -77,6 +78,9 @@ def parse_source(source: SourceText, document_id: str, family: Family | None = N
         statements, statement_warnings = extract_execution(source, table_lines, document.budget_lines)
         document.narrative.extend(statements)
         document.warnings.extend(statement_warnings)
+    else:
+        # A budget's 类 shares (…(类)2063.01 万元,占98.08%), with the codes of the tables just read.
+        document.narrative.extend(budget_class_shares(source, table_lines, document.budget_lines, family.default_stage))
     document.glossary.extend(extract_glossary(source, table_lines))
     document.text_lines.extend(text_lines(source, table_lines))
     document.sentences.extend(prose_sentences(source, table_lines))

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kg.extract.class_shares import class_resolver
 from kg.extract.narrative import FIGURE_KINDS, extract_narrative
+from kg.parse import parse_source
 from kg.records import MoneyUnit, NarrativeFigure
 from kg.readers.text import read_source, source_from_bytes
 from kg.reading import SourceText
@@ -60,6 +62,20 @@ def test_002_fiscal_revenue_in_a_budget() -> None:
     assert figure.amount is not None and figure.amount.value == Decimal("4409.55") and figure.lines.first == 622
     # The glossary's "1、财政拨款收入：指本级财政…" states no figure.
     assert not [f for f in figures_of(seed("001")) if f.kind == "fiscal_revenue"]
+
+
+def test_004_budget_class_shares_with_their_codes() -> None:
+    source = read_source(next(SEEDS.glob("004_*.txt")))
+    document = parse_source(source, "004")
+    shares = [f for f in document.narrative if f.statement and "(类)" in f.statement]
+    assert [(f.code.notation if f.code else None, f.share_percent, f.lines.first) for f in shares] == [
+        ("205", Decimal("0.04"), 507), ("208", Decimal("98.08"), 508), ("210", Decimal("0.57"), 509),
+        ("213", Decimal("0.48"), 510), ("221", Decimal("0.84"), 511),
+    ]
+    assert {f.kind for f in shares} == {"general_budget_expenditure"}  # under 一般公共预算当年拨款结构情况
+    resolve = class_resolver(document.budget_lines)
+    # the tables' name, the classification's name of a class the tables do not print, a variant, and no class
+    assert (resolve("卫生健康支出"), resolve("国防支出"), resolve("社会保障就业支出"), resolve("办公费")) == ("210", "203", "208", None)
 
 
 def test_001_operating_costs_with_its_line() -> None:

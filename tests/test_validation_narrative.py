@@ -24,6 +24,7 @@ SHAPES = "https://w3id.org/budgetkg/shapes#"
 NEW_IDENTITIES = (
     "narrative-procurement", "narrative-assets", "asset-sum", "narrative-vehicles",
     "three-public-change-sum", "narrative-prior-change", "narrative-sources", "staffing-total",
+    "class-shares-sum", "class-share-table", "class-name",
 )
 
 
@@ -76,6 +77,12 @@ MUTATIONS = [
     ("001", 599, "基金预算收入 900.00", "基金预算收入 990.00", "narrative-sources", "Violation"),
     ("002", 622, "财政拨款收入4409.55", "财政拨款收入4490.55", "narrative-sources", "Violation"),
     ("004", 501, "拨款合计 2103.5", "拨款合计 2130.5", "narrative-sources", "Violation"),
+    # A 类's share (004 lines 507-511) against its row / the 一般公共预算支出情况表's 合计 (2063.01 / 2103.5 = 98.0751%).
+    ("004", 508, "占 98.08%", "占 97.08%", "class-share-table", "Violation"),
+    ("004", 508, "占 98.08%", "占 98.07%", "class-share-table", "Warning"),
+    # A 类 named otherwise than the tables name its code: found by the closest table name, both named.
+    ("004", 508, "社会保障和就业支出(类)", "社会保障就业支出(类)", "class-name", "Warning"),
+    ("004", 507, "教育支出(类)", "教育经费支出(类)", "class-name", "Warning"),
 ]
 
 
@@ -118,3 +125,19 @@ def test_seeds_whose_figures_agree_have_no_new_violation(prefix: str) -> None:
     ]
     assert new == [], [r.message_en for r in new]
 
+
+
+def test_class_shares_add_to_100_within_their_rounding() -> None:
+    # 004: 0.04 + 98.08 + 0.57 + 0.48 + 0.84 = 100.01, within 5 × 0.005: a rounding Warning, on the first class.
+    [real] = [r for r in _report("004").results if r.identity == SHAPES + "class-shares-sum"]
+    assert real.severity == "Warning" and real.lines == [507, 508, 509, 510, 511] and real.value == "100.01"
+    # One share a point off: 99.01 is no rounding.
+    [found] = [r for r in _mutated("004", 508, "占 98.08%", "占 97.08%").results if r.identity == SHAPES + "class-shares-sum"]
+    assert found.severity == "Violation" and found.value == "99.01" and "第508行" in found.message_zh
+    # One share printed the other way round (98.07 where 98.0751 rounds to 98.08): the sum is 100, nothing to say.
+    assert not [r for r in _mutated("004", 508, "占 98.08%", "占 98.07%").results if r.identity == SHAPES + "class-shares-sum"]
+
+
+def test_class_name_warning_names_both() -> None:
+    [found] = _at(_mutated("004", 508, "社会保障和就业支出(类)", "社会保障就业支出(类)"), "class-name", 508)
+    assert "社会保障就业支出" in found.message_zh and "“社会保障和就业支出” (第280行)" in found.message_zh

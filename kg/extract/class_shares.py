@@ -1,4 +1,4 @@
-"""Shares of single 类 in a 决算's structure paragraph: "一般公共服务支出(类)2106.66万元,占71.73%".
+"""Shares of single 类 in the prose: "一般公共服务支出(类)2106.66万元,占71.73%".
 
 The explanation of a 部门决算 breaks its general-budget expenditure down by 类 with each
 class's amount and share ("一般公共预算财政拨款支出2940.05万元,主要用于以下方面:…").
@@ -9,17 +9,27 @@ the class's code (looked up as for execution statements), its amount, and its pr
 the shape finds the whole it is a share of as the nearest figure stated before it. They carry
 no paragraph: narrative-restated would read five classes of one paragraph as one figure
 stated five times.
+
+A budget states the same structure (004 lines 508-512: "2. 社会保障和就业支出(类)2063.01 万元,占
+98.08%" under 一般公共预算当年拨款结构情况). There the class is found by the name the tables
+print for it, else by the classification's name, else by the one 类 name of the tables closest
+to it (at least 75% alike: a name typed a little differently still names its class); the prose
+keeps its own name, which the class-name shape compares with the tables'.
 """
 
 from __future__ import annotations
 
 import re
 
-from kg.classification import clean_name
-from kg.extract.narrative import Paragraph
+from collections.abc import Callable
+from difflib import SequenceMatcher
+
+from kg.classification import category_by_name, clean_name, strip_ordinal
+from kg.extract.narrative import Paragraph, is_heading, prose_paragraphs
 from kg.extract.numbers import parse_decimal
 from kg.families import Stage
-from kg.records import Amount, ClassificationCode, CodeScheme, MoneyUnit, NarrativeFigure
+from kg.reading import SourceText
+from kg.records import Amount, BudgetLine, ClassificationCode, CodeScheme, MoneyUnit, NarrativeFigure
 
 _CJK = "\u4e00-\u9fff"
 _NUMBER = r"\d[\d,]*(?:\s?\.\s?\d+)?"
@@ -29,7 +39,17 @@ CLASS_SHARE = re.compile(
 )
 
 
-def class_share_figures(paragraph: Paragraph, kind: str, resolve) -> list[NarrativeFigure]:
+# The fund a budget's structure paragraph is about, from the heading above it (一般公共预算 unless named).
+_SECTION_KINDS = (
+    ("政府性基金", "government_fund_expenditure"),
+    ("国有资本经营", "state_capital_expenditure"),
+)
+_SIMILAR = 0.75
+
+
+def class_share_figures(
+    paragraph: Paragraph, kind: str, resolve: Callable[[str], str | None], stage: str = Stage.final_accounts
+) -> list[NarrativeFigure]:
     """The class shares one paragraph states; ``resolve(lei)`` gives a 类 name's code or None."""
     figures: list[NarrativeFigure] = []
     for match in CLASS_SHARE.finditer(paragraph.text):
@@ -44,7 +64,52 @@ def class_share_figures(paragraph: Paragraph, kind: str, resolve) -> list[Narrat
             statement=match.group().strip(),
             lines=paragraph.lines(match.start(), match.end()),
             share_percent=share,
-            stage=Stage.final_accounts,
+            stage=stage,
             code=ClassificationCode(CodeScheme.functional, notation, lei) if notation else None,
         ))
+    return figures
+
+
+def _table_class_names(lines: list[BudgetLine]) -> dict[str, set[str]]:
+    """The names the tables print for each functional 类 (without an ordinal such as 八、)."""
+    names: dict[str, set[str]] = {}
+    for line in lines:
+        code = line.code
+        if code is not None and code.scheme is CodeScheme.functional and len(code.notation) == 3 and code.name:
+            names.setdefault(code.notation, set()).add(strip_ordinal(clean_name(code.name))[0])
+    return names
+
+
+def class_resolver(lines: list[BudgetLine]) -> Callable[[str], str | None]:
+    """A 类 name's code: as the tables print it, as the classification names it, or the closest table name."""
+    names = _table_class_names(lines)
+
+    def resolve(lei: str) -> str | None:
+        exact = sorted(notation for notation, printed in names.items() if lei in printed)
+        if len(exact) == 1:
+            return exact[0]
+        official = category_by_name(lei)
+        if official is not None:
+            return official
+        scored = sorted(
+            (max(SequenceMatcher(None, lei, name).ratio() for name in printed), notation)
+            for notation, printed in names.items()
+        )
+        if scored and scored[-1][0] >= _SIMILAR and (len(scored) == 1 or scored[-2][0] < scored[-1][0]):
+            return scored[-1][1]
+        return None
+
+    return resolve
+
+
+def budget_class_shares(source: SourceText, table_lines: set[int], lines: list[BudgetLine], stage: str) -> list[NarrativeFigure]:
+    """The class shares a budget's prose states, each of its section's fund (一般公共预算 unless named)."""
+    resolve = class_resolver(lines)
+    figures: list[NarrativeFigure] = []
+    kind = "general_budget_expenditure"
+    for paragraph in prose_paragraphs(source, table_lines):
+        if is_heading(paragraph.text):
+            kind = next((k for word, k in _SECTION_KINDS if word in paragraph.text), "general_budget_expenditure")
+            continue
+        figures.extend(class_share_figures(paragraph, kind, resolve, stage))
     return figures
