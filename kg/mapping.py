@@ -31,6 +31,7 @@ from kg.records import (
     Lines,
     ParsedDocument,
     PerformanceTarget,
+    Side,
     Target,
     TableKind,
 )
@@ -227,6 +228,20 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
             out.add(node, BKG.staffingCount, count_node)
         out.add(node, PROV.wasDerivedFrom, doc)
         out.lines(node, body.lines)
+
+    for number, row in enumerate(document.blank_rows, start=1):
+        node = iris.in_document(doc_id, "blank-row", number)
+        out.add(node, RDF.type, BKG.BlankRow)
+        out.add(node, RDFS.label, _zh(row.label))
+        out.add(node, BKG.inTable, iris.in_document(doc_id, "table", row.table))
+        for line in row.parts:
+            out.add(node, BKG.partLine, _integer(line))
+        if row.notation is not None and row.scheme is not None:
+            out.add(node, _CODE_PREDICATES[row.scheme], iris.code(row.scheme, row.notation))
+        if row.side is not None:
+            out.add(node, BKG.side, BKG.Revenue if row.side is Side.revenue else BKG.Expenditure)
+        out.add(node, PROV.wasDerivedFrom, doc)
+        out.lines(node, row.lines)
 
     for number, total in enumerate(document.staffing_totals, start=1):
         node = iris.in_document(doc_id, "staffing-total", number)

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from kg.extract.activities import extract_activities
+from kg.extract.blank_rows import blank_subtotals
 from kg.extract.budget_tables import extract_budget_lines
 from kg.extract.class_shares import budget_class_shares
 from kg.extract.document import read_document_info
@@ -122,4 +123,5 @@ def _extract_table(document: ParsedDocument, table: RawTable, index: int, family
     else:
         budget_lines, warnings = extract_budget_lines(table, index, family)
         document.budget_lines.extend(budget_lines)
+        document.blank_rows.extend(blank_subtotals(table, index))
     document.warnings.extend(warnings)

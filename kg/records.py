@@ -241,6 +241,23 @@ class Body:
 
 
 @dataclass(frozen=True)
+class BlankRow:
+    """A money-table row printed with a label and no figure that, by the table's layout, sums other rows.
+
+    A blank cell is unknown (no ``BudgetLine``), so the row is kept apart: a subtotal left
+    blank above parts that print figures is worth a warning (kg.extract.blank_rows).
+    """
+
+    table: int  # TableInfo.index
+    label: str  # as printed, e.g. "“三公”经费小计", "二、公务用车购置及运维费"
+    lines: Lines
+    parts: tuple[int, ...]  # first source line of each row it sums
+    notation: str | None = None  # its code, where it has one (a 类 or 款 row)
+    scheme: CodeScheme | None = None
+    side: Side | None = None  # the half of a two-sided summary table it is in (its parts are in the same half)
+
+
+@dataclass(frozen=True)
 class StaffingTotal:
     """The 合计 row of an organisation or staffing table: the counts it says its bodies add up to."""
 
@@ -312,6 +329,7 @@ class ParsedDocument:
     activities: list[Activity] = field(default_factory=list)
     bodies: list[Body] = field(default_factory=list)
     staffing_totals: list[StaffingTotal] = field(default_factory=list)
+    blank_rows: list[BlankRow] = field(default_factory=list)
     narrative: list[NarrativeFigure] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)

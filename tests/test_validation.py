@@ -455,3 +455,30 @@ def test_code_names_are_the_codes_with_a_pair_of_different_names_from_different_
                 if any(la != lb and da != db for la, da in pairs for lb, db in pairs)}
     found = {r.focus for r in cross_document_results(seed_store, Settings())}
     assert by_pairs and found == by_pairs
+
+
+def _blank_subtotals(report) -> list[tuple[str, int]]:
+    return sorted((r.severity, r.lines[0]) for r in report.results if r.identity == SHAPES + "blank-subtotal")
+
+
+def test_blank_subtotal_above_printed_parts() -> None:
+    # 002's “三公” table leaves "“三公”经费 小计" (567) and "二、公务用车 购置及运维费" (571) blank over
+    # 公务用车购置费 90.00 (572) and 运行维护费 49.30 (584); 接待费 1.50 (585) is under the 小计 too.
+    path = seed("002")
+    report = mutation.report(path)
+    assert _blank_subtotals(report) == [("Warning", 567), ("Warning", 571)]
+    [car] = [r for r in report.results if r.identity == SHAPES + "blank-subtotal" and r.lines[0] == 571]
+    assert sorted(car.lines) == [571, 572, 584] and "90.00 (第572行)" in car.message_zh
+    # 培训费 (587) is not “三公”: not a part of the 小计.
+    [subtotal] = [r for r in report.results if r.identity == SHAPES + "blank-subtotal" and r.lines[0] == 567]
+    assert sorted(subtotal.lines) == [567, 572, 584, 585]
+    # The 公务用车 row printed: only the 小计 is left.
+    filled = mutation.validate(mutation.changed(path, 571, "运维费\t\t", "运维费\t139.30\t"))
+    assert _blank_subtotals(filled) == [("Warning", 567)]
+    # The other documents print their subtotals; 001's 公务用车 row blanked is reported at its line.
+    assert _blank_subtotals(mutation.report(seed("001"))) == []
+    blanked = mutation.validate(mutation.changed(seed("001"), 499, "运维费\t8.10\t8.10", "运维费\t\t"))
+    assert _blank_subtotals(blanked) == [("Warning", 499)]
+    # A 类 row blanked above its 款 and 项 rows (001's 收入总表, 201 一般公共服务支出).
+    blanked = mutation.validate(mutation.changed(seed("001"), 77, "3354.94\t3354.94\t3354.94", "\t\t"))
+    assert ("Warning", 77) in _blank_subtotals(blanked)
