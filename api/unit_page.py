@@ -69,10 +69,12 @@ def documents(graph: Graph, unit: ox.NamedNode) -> list[DocumentRow]:
     totals = {
         (_v(r, "d"), _v(r, "c")): _v(r, "amt")
         for r in graph.select(
-            f"""SELECT DISTINCT ?d ?c ?amt WHERE {{ ?d a bkg:BudgetDocument ; bkg:unit {unit} . ?t bkg:inDocument ?d ; a bkg:ExpenditureTable .
-                  ?f qb:dataSet ?t ; bkg:column ?c ; bkg:amount ?amt ; bkg:isTotal true .
-                  FILTER NOT EXISTS {{ ?f bkg:functionalClassification ?x }} FILTER NOT EXISTS {{ ?f bkg:economicClassification ?y }}
-                  VALUES ?c {{ bkg:column-total bkg:column-basic bkg:column-project }} }}"""
+            # The columns as a FILTER, not VALUES: Oxigraph started from a VALUES block and joined
+            # every total figure of the store with those columns (8 s on 1,560 documents; 0.03 s).
+            f"""SELECT DISTINCT ?d ?c ?amt WHERE {{ ?d bkg:unit {unit} ; a bkg:BudgetDocument . ?t bkg:inDocument ?d ; a bkg:ExpenditureTable .
+                  ?f qb:dataSet ?t ; bkg:isTotal true ; bkg:column ?c ; bkg:amount ?amt .
+                  FILTER(?c IN (bkg:column-total, bkg:column-basic, bkg:column-project))
+                  FILTER NOT EXISTS {{ ?f bkg:functionalClassification ?x }} FILTER NOT EXISTS {{ ?f bkg:economicClassification ?y }} }}"""
         )
     }
     return [
