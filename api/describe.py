@@ -15,7 +15,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from api import labels as labels_mod
-from kg.vocabulary import DCT, RDFS, SKOS, sparql_prefixes
+from kg.vocabulary import BKG, DCT, RDFS, SKOS, sparql_prefixes
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term | None]
@@ -55,30 +55,35 @@ class Graph:
     def graph_exists(self, graph: ox.NamedNode) -> bool:
         return self.ask(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
 
+    def objects(self, subject: ox.NamedNode, predicate: ox.NamedNode) -> list[Term]:
+        """The objects of one subject and predicate in any graph, once each, by index lookup."""
+        seen: dict[Term, None] = {}
+        for quad in self.store.quads_for_pattern(subject, predicate, None, None):
+            seen.setdefault(quad.object, None)  # type: ignore[arg-type]
+        return list(seen)
+
     def labels(self, resources: Iterable[Term | None], langs: tuple[str, ...]) -> dict[str, str]:
-        """A label per IRI (skos:prefLabel, then rdfs:label, then dcterms:title), in the reader's language."""
+        """A label per IRI (skos:prefLabel, then rdfs:label, then dcterms:title), in the reader's language.
+
+        Looked up per IRI in the store's index: as one query (VALUES of the IRIs joined with
+        ``?x ?p ?l``) Oxigraph scanned every triple, 4 s for 400 IRIs on 2,000 documents
+        against 0.1 s this way."""
         iris = sorted({r.value for r in resources if isinstance(r, ox.NamedNode)})
         found: dict[str, dict[int, list[ox.Literal]]] = {}
-        for start in range(0, len(iris), 400):
-            values = " ".join(str(ox.NamedNode(i)) for i in iris[start:start + 400])
-            rows = self.select(
-                f"SELECT DISTINCT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} "
-                f"VALUES ?p {{ skos:prefLabel rdfs:label dcterms:title }} ?x ?p ?l }}"
-            )
-            for row in rows:
-                rank = [p.value for p in LABEL_PREDICATES].index(row["p"].value)  # type: ignore[union-attr]
-                found.setdefault(row["x"].value, {}).setdefault(rank, []).append(row["l"])  # type: ignore[union-attr,arg-type]
-        missing = [i for i in iris if i not in found]
-        for start in range(0, len(missing), 400):
-            values = " ".join(str(ox.NamedNode(i)) for i in missing[start:start + 400])
-            rows = self.select(
-                f"""SELECT ?x (SAMPLE(?row) AS ?r) (SAMPLE(?col) AS ?c) (SAMPLE(?text) AS ?t) WHERE {{ VALUES ?x {{ {values} }}
-                      {{ ?x bkg:rowLabel ?row ; bkg:columnLabel ?col }} UNION {{ ?x bkg:statement|bkg:message|bkg:milestone ?text }} }} GROUP BY ?x"""
-            )
-            for row in rows:
-                text = f"{row['r'].value} · {row['c'].value}" if row["r"] is not None and row["c"] is not None else (row["t"].value if row["t"] is not None else "")
-                if text:
-                    found.setdefault(row["x"].value, {})[9] = [ox.Literal(text[:80])]  # type: ignore[union-attr]
+        for iri in iris:
+            node = ox.NamedNode(iri)
+            for rank, predicate in enumerate(LABEL_PREDICATES):
+                literals = [o for o in self.objects(node, predicate) if isinstance(o, ox.Literal)]
+                if literals:
+                    found.setdefault(iri, {})[rank] = literals
+            if iri in found:
+                continue
+            # No label: a figure is named by its row and column, a warning or statement by its text.
+            row, col = self.objects(node, BKG.rowLabel), self.objects(node, BKG.columnLabel)
+            texts = [o for p in (BKG.statement, BKG.message, BKG.milestone) for o in self.objects(node, p)]
+            text = f"{row[0].value} · {col[0].value}" if row and col else (texts[0].value if texts else "")
+            if text:
+                found[iri] = {9: [ox.Literal(text[:80])]}
         out: dict[str, str] = {}
         for iri, by_rank in found.items():
             # The reader's language wins over the predicate order.
