@@ -362,3 +362,23 @@ def test_pool_workers_exit_when_ingest_is_killed(tmp_path: Path):
             time.sleep(0.1)
     finally:
         parent.kill()
+
+
+def test_the_report_made_at_ingest_is_the_report_of_the_stored_document():
+    """Ingest validates the document, reference and inferred graphs as it writes them (the
+    inferred triples about codes and units live in the reference graph only); validating the
+    stored document afterwards reads the same triples and finds the same results."""
+    from kg.validation import validate_stored_document
+
+    store = OxigraphStore()
+    settings = Settings()
+    prepared = prepare_document(seed("004"), settings)
+    kg.ingest.commit(prepared, store)
+    stored = validate_stored_document(store, prepared.report.document_id, settings)
+    assert (prepared.report.violations, prepared.report.warnings_found) == (stored.count("Violation"), stored.count("Warning"))
+    assert prepared.report.violations and prepared.report.warnings_found  # seed 004 has both (its weights, its rounding)
+    found = select(
+        store,
+        f"SELECT ?focus ?shape WHERE {{ GRAPH <{prepared.report.graph}/validation> {{ ?r sh:focusNode ?focus ; sh:sourceShape ?shape }} }}",
+    )
+    assert sorted((r["focus"], r["shape"]) for r in found) == sorted((r.focus, r.source_shape) for r in stored.results)
