@@ -269,6 +269,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.fuzz is not None:
         return _fuzz(args, settings)
+    if args.mutations is not None:
+        return _mutations(args, settings)
     if args.stress:
         from kg.stress_bench import run_stress_benchmark
 
@@ -281,6 +283,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from kg.scale_bench import run_scale_benchmark
 
         run_scale_benchmark(settings, large=args.large, workers=args.workers, runs=args.runs)
+    return 0
+
+
+def _mutations(args: argparse.Namespace, settings: Settings) -> int:
+    """``bench --mutations N PATH…``: N single-figure mutations of each document, validated; the catch rate."""
+    from kg.ingest import find_documents
+    from kg.mutation_bench import run_mutation_benchmark
+
+    documents = find_documents(args.paths)
+    if not documents:
+        raise CommandError("bench --mutations: expected documents to mutate (PATH: seed files or folders)")
+    run_mutation_benchmark(documents, args.mutations, args.seed, settings)
     return 0
 
 
@@ -420,7 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=10, help="scale benchmark: runs of the query mix (default 10)")
     bench.add_argument("--stress", action="store_true", help="stress benchmark: a 10,000-cell row, a 20,000-row table, 200 and 1,000 tables in one document")
     bench.add_argument("--fuzz", type=int, metavar="N", help="ingest N seeded mutations of the documents at PATH and count the outcomes")
-    bench.add_argument("--seed", type=int, default=0, metavar="S", help="fuzz: the same seed writes the same mutations")
+    bench.add_argument("--mutations", type=int, metavar="N", help="change one printed figure of each document at PATH N times, "
+                       "validate each, and count the changes reported as a new violation at their line")
+    bench.add_argument("--seed", type=int, default=0, metavar="S", help="fuzz, mutations: the same seed makes the same mutations")
     bench.add_argument("--no-reason", action="store_true", help="skip OWL RL reasoning")
     bench.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     bench.set_defaults(run=cmd_bench)
