@@ -11,7 +11,10 @@ Why the embedded store writes with ``Store.extend`` and not SPARQL text: a docum
 used to go in as one ``DROP SILENT GRAPH …; INSERT DATA {…}`` update, whose text
 had to be built in Python and parsed again by Oxigraph, about 10 µs per quad
 (61 ms of CPU per generated document, and most of the 437 s the 20,000-row table
-took). ``extend`` hands Oxigraph the quad objects themselves, in one transaction.
+took). ``extend`` hands Oxigraph the quad objects themselves, in one transaction:
+written side by side into stores on disk, the five seeds cost 0.26-0.28 CPU s each
+against 0.47-0.50 s by SPARQL text (most of what is left is RocksDB indexing each quad
+six ways), and 30,238 quads of seed 001 in memory 0.22 s against 1.29 s.
 
 Why a replace is still safe after a crash (SIGKILL at any point): it is two
 transactions, in this order.
