@@ -22,6 +22,7 @@ Row = dict[str, Term | None]
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCT.title)
 INCOMING_PAGE = 50
 MAX_OUTGOING = 2000
+OUTGOING_SHOWN = 20  # values of one property shown on a page
 MAX_INCOMING_RDF = 2000
 _PREFIXES = sparql_prefixes()
 
@@ -104,9 +105,10 @@ class Graph:
         return [(row["p"], int(row["n"].value)) for row in rows]  # type: ignore[misc,union-attr]
 
     def incoming(self, resource: ox.NamedNode, predicate: ox.NamedNode, offset: int = 0, limit: int = INCOMING_PAGE) -> list[Term]:
-        rows = self.select(
-            f"SELECT DISTINCT ?s WHERE {{ ?s {predicate} {resource} }} ORDER BY ?s LIMIT {int(limit)} OFFSET {int(offset)}"
-        )
+        # In the store's index order (the same on every request until the store changes), not
+        # ORDER BY ?s: sorting every subject first cost 2.5 s for a code's 14,000 figures on
+        # 2,000 documents, to show 10 of them.
+        rows = self.select(f"SELECT DISTINCT ?s WHERE {{ ?s {predicate} {resource} }} LIMIT {int(limit)} OFFSET {int(offset)}")
         return [row["s"] for row in rows]  # type: ignore[misc]
 
 
@@ -136,7 +138,13 @@ class Description:
 def describe(graph: Graph, resource: ox.NamedNode, langs: tuple[str, ...]) -> Description:
     outgoing = graph.outgoing(resource)
     counts = graph.incoming_counts(resource)
-    linked: list[Term | None] = [resource, *(p for p, _ in outgoing), *(o for _, o in outgoing), *(p for p, _ in counts)]
+    shown: dict[ox.NamedNode, int] = {}
+    objects = []
+    for p, o in outgoing:  # labels only for the values a page shows (a code has a name per document)
+        shown[p] = shown.get(p, 0) + 1
+        if shown[p] <= OUTGOING_SHOWN:
+            objects.append(o)
+    linked: list[Term | None] = [resource, *(p for p, _ in outgoing), *objects, *(p for p, _ in counts)]
     return Description(resource, outgoing, counts, graph.labels(linked, langs))
 
 

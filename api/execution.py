@@ -16,14 +16,14 @@ see README "Serving" for the unit and code page times.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
 import pyoxigraph as ox
 
 from api.describe import Graph, Row
-from kg.vocabulary import BKG
+from kg.vocabulary import BKG, RDF
 
 _B = BKG.base
 STAGES = ("stage-initial-budget", "stage-adjusted-budget", "stage-final-accounts")  # 年初预算, 调整预算, 决算
@@ -34,6 +34,7 @@ _SCOPE = {  # where a figure was printed -> the money it counts
     _B + "NarrativeFigure": "general",  # 决算说明: 年初预算为…，支出决算为…
 }
 _SCOPE_ORDER = ("all", "general")
+_TABLE_CLASSES = (_B + "ExpenditureTable", _B + "GeneralBudgetExpenditureTable")
 # The figure's anchor (its unit, or its code) comes first and everything else is looked up
 # per figure: with the candidates written as a UNION of "total column of an expenditure table"
 # and "general-budget prose", Oxigraph evaluated each branch over every figure of the store
@@ -48,9 +49,15 @@ UNIT_QUERY = """SELECT ?f ?year ?code ?n ?stage ?yuan ?d ?col ?kind ?cls ?line ?
   ?f bkg:unit {unit} ; bkg:functionalClassification ?code ; bkg:stage ?stage ; bkg:amount ?yuan ;
      bkg:fiscalYear ?year ; prov:wasDerivedFrom ?d .
   OPTIONAL {{ ?code skos:notation ?n }}""" + _DETAILS + "}}"
-CODE_QUERY = """SELECT ?f ?year ?unit ?stage ?yuan ?d ?col ?kind ?cls ?line ?page ?row WHERE {{
+# A common code has thousands of figures (2080505: 14,000 on 2,000 documents), so this asks
+# only what choosing needs; the table's class is looked up once per table, and the page and
+# row label only for the figures a page shows (with_details): 25% less time than _DETAILS.
+CODE_QUERY = """SELECT ?f ?year ?unit ?stage ?yuan ?d ?col ?kind ?t ?line WHERE {{
   ?f bkg:functionalClassification {code} ; bkg:stage ?stage ; bkg:amount ?yuan ;
-     bkg:unit ?unit ; bkg:fiscalYear ?year ; prov:wasDerivedFrom ?d .""" + _DETAILS + "}}"
+     bkg:unit ?unit ; bkg:fiscalYear ?year ; prov:wasDerivedFrom ?d .
+  OPTIONAL {{ ?f bkg:column ?col }} OPTIONAL {{ ?f bkg:figureKind ?kind }} OPTIONAL {{ ?f qb:dataSet ?t }}
+  OPTIONAL {{ ?f bkg:sourceLine ?line }}
+}}"""
 
 
 @dataclass(frozen=True)
@@ -213,10 +220,35 @@ def unit_execution(graph: Graph, unit: ox.NamedNode) -> list[Execution]:
 def code_execution(graph: Graph, code: ox.NamedNode, notation: str) -> list[Execution]:
     """Every unit and year with a budget or 决算 figure for ``code``, lowest completion rate first
     (rows without a rate last)."""
-    rows = [r for r in graph.select(CODE_QUERY.format(code=code)) if _origin(r) is not None]
+    rows = graph.select(CODE_QUERY.format(code=code))
+    classes: dict[str, ox.NamedNode | None] = {}
+    for row in rows:
+        table = _text(row, "t")
+        if table and table not in classes:
+            kinds = {o.value for o in graph.objects(ox.NamedNode(table), RDF.type)}
+            classes[table] = next((ox.NamedNode(c) for c in _TABLE_CLASSES if c in kinds), None)
+        row["cls"] = classes.get(table)
+    rows = [r for r in rows if _origin(r) is not None]
     docs = sources(graph, (_text(r, "d") for r in rows))
     for row in rows:
         row["code"] = code
         row["n"] = ox.Literal(notation)
     found = _group(rows, docs, ("year", "code", "n", "unit"))
     return sorted(found, key=lambda e: (e.rate is None, e.rate or 0, e.unit, e.year))
+
+
+def _detailed(graph: Graph, figure: StageFigure | None) -> StageFigure | None:
+    if figure is None:
+        return None
+    node = ox.NamedNode(figure.iri)
+    page = [o.value for o in graph.objects(node, BKG.sourcePage)]
+    row = [o.value for o in graph.objects(node, BKG.rowLabel)]
+    return replace(figure, page=int(page[0]) if page and page[0].isdigit() else None, row_label=row[0] if row else "")
+
+
+def with_details(graph: Graph, rows: Iterable[Execution]) -> list[Execution]:
+    """``rows`` (from code_execution) with each figure's page and row label, looked up per figure."""
+    return [
+        replace(e, initial=_detailed(graph, e.initial), adjusted=_detailed(graph, e.adjusted), final=_detailed(graph, e.final))
+        for e in rows
+    ]

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlencode
 import pyoxigraph as ox
 
 from api import charts, code_page, unit_page
-from api.describe import INCOMING_PAGE, Description, Graph, Row, describe
+from api.describe import INCOMING_PAGE, OUTGOING_SHOWN, Description, Graph, Row, describe
 from api.html import Site, decimal, esc, layout, link, section, short, source_line, table, term, wan
 from api.search import KIND_NAMES, Hit
 from kg.vocabulary import BKG, ONTOLOGY_IRI, RDF, RDFS, SKOS
@@ -188,9 +188,16 @@ def _text(desc: Description, predicate: ox.NamedNode) -> str:
 
 def outgoing_section(site: Site, desc: Description) -> str:
     grouped: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
     for predicate, value in desc.outgoing:
-        grouped.setdefault(predicate.value, []).append(term(site, value, desc.labels))
-    rows = [[link(site, p, desc.labels), "<br>".join(values)] for p, values in grouped.items()]
+        counts[predicate.value] = counts.get(predicate.value, 0) + 1
+        if counts[predicate.value] <= OUTGOING_SHOWN:
+            grouped.setdefault(predicate.value, []).append(term(site, value, desc.labels))
+    more = "… {n}" if site.lang == "en" else "… 共 {n} 个"
+    rows = [
+        [link(site, p, desc.labels), "<br>".join(values + ([esc(more.format(n=counts[p]))] if counts[p] > OUTGOING_SHOWN else []))]
+        for p, values in grouped.items()
+    ]
     return section(site.word("outgoing"), table(["", ""], rows, css="props"), ident="outgoing")
 
 
