@@ -84,10 +84,13 @@ WHERE {
   { SELECT ?unit ?year (MAX(?budget) AS ?budgetYuan) (MAX(?actual) AS ?actualYuan)
     WHERE {
       # One execution figure per unit, year and code (kg.summary): the budget and the 决算
-      # each write their largest 年初预算 and 决算 amounts onto it; the largest of each wins.
-      ?execution bkg:codeNotation "2080505" ;
-                 bkg:initialBudgetAmount ?budget ; bkg:finalAccountsAmount ?actual ;
-                 bkg:unit ?unit ; bkg:fiscalYear ?year .
+      # each write their largest 年初预算 and 决算 onto it; the largest of each wins.
+      # Grouped by the figure before its unit and year are looked up: both documents write
+      # those, so looking them up first would multiply the lookups by four.
+      { SELECT ?execution (MAX(?b) AS ?budget) (MAX(?a) AS ?actual)
+        WHERE { ?execution bkg:codeNotation "2080505" ; bkg:initialBudgetAmount ?b ; bkg:finalAccountsAmount ?a . }
+        GROUP BY ?execution }
+      ?execution bkg:unit ?unit ; bkg:fiscalYear ?year .
     }
     GROUP BY ?unit ?year }
   FILTER (?budgetYuan > 0 && ?actualYuan >= 0)
@@ -101,12 +104,16 @@ ORDER BY ?ratePercent ?unitName ?year""",
 WHERE {
   { SELECT ?unit ?year ?code (MAX(?budget) AS ?budgetYuan) (MAX(?actual) AS ?actualYuan)
     WHERE {
-      ?execution bkg:initialBudgetAmount ?budget ; bkg:finalAccountsAmount ?actual ;
-                 bkg:codeNotation ?code ; bkg:unit ?unit ; bkg:fiscalYear ?year .
+      # Budget against actual per execution figure (one per unit, year and code, kg.summary),
+      # kept only where it is an under-spend before its unit, year and code are looked up.
+      { SELECT ?execution (MAX(?b) AS ?budget) (MAX(?a) AS ?actual)
+        WHERE { ?execution a bkg:ExecutionFigure ; bkg:initialBudgetAmount ?b ; bkg:finalAccountsAmount ?a . }
+        GROUP BY ?execution }
+      FILTER (?budget > 0 && ?actual >= 0 && ?actual < ?budget)
+      ?execution bkg:codeNotation ?code ; bkg:unit ?unit ; bkg:fiscalYear ?year .
       FILTER (STRLEN(?code) = 7)
     }
     GROUP BY ?unit ?year ?code }
-  FILTER (?budgetYuan > 0 && ?actualYuan >= 0 && ?actualYuan < ?budgetYuan)
   ?unit skos:prefLabel ?unitName .
 }
 ORDER BY DESC(?underSpentYuan)

@@ -35,6 +35,17 @@ The summary dataset (a ``bkg:SummaryDataSet`` per document) holds:
   ``prov:wasDerivedFrom`` link to each.
 - ``bkg:DocumentTotalFigure``: per unit, the document's expenditure total: the sum of
   the total rows' ``bkg:column-total`` figures of its 支出 tables (``bkg:amount``).
+- ``bkg:ExecutionFigure``: budget against actual. Over the code summary figures the
+  execution rate still joined every document's rows by unit, year and code with a GROUP
+  BY and ``MAX(IF(stage …))``, and Oxigraph matched ``bkg:stage``, ``bkg:unit`` and
+  ``bkg:fiscalYear`` against every figure of the store that carries them (one code 2.9 s,
+  all codes 34.8 s on 1,000 pairs). So one node per unit, year and code,
+  ``{base}id/execution/{unit}/{year}/{code}`` (``Iris.execution``), is minted alike by every
+  document that speaks of them, and each writes onto it, in its own summary graph, its
+  largest 年初预算 (``bkg:initialBudgetAmount``) and 决算 (``bkg:finalAccountsAmount``)
+  among the execution measures. The rate is then a match on that node's own
+  predicates; the MAX over the parts is the MAX over the figures, and re-ingesting or
+  dropping a document changes only its part.
 """
 
 from __future__ import annotations

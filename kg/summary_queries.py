@@ -35,11 +35,13 @@ SUMMARY_RATE_ALL_CODES = """SELECT ?unitName ?year ?code ?budgetYuan ?actualYuan
 WHERE {
   { SELECT ?unit ?year ?code (MAX(?budget) AS ?budgetYuan) (MAX(?actual) AS ?actualYuan)
     WHERE {
-      ?execution bkg:initialBudgetAmount ?budget ; bkg:finalAccountsAmount ?actual ;
-                 bkg:codeNotation ?code ; bkg:unit ?unit ; bkg:fiscalYear ?year .
+      { SELECT ?execution (MAX(?b) AS ?budget) (MAX(?a) AS ?actual)
+        WHERE { ?execution a bkg:ExecutionFigure ; bkg:initialBudgetAmount ?b ; bkg:finalAccountsAmount ?a . }
+        GROUP BY ?execution }
+      FILTER (?budget > 0 && ?actual >= 0)
+      ?execution bkg:codeNotation ?code ; bkg:unit ?unit ; bkg:fiscalYear ?year .
     }
     GROUP BY ?unit ?year ?code }
-  FILTER (?budgetYuan > 0 && ?actualYuan >= 0)
   ?unit skos:prefLabel ?unitName .
 }"""
 FIGURES_RATE_BY_CODE = """SELECT ?unitName ?year ?budgetYuan ?actualYuan ((ROUND(?actualYuan / ?budgetYuan * 10000) / 100) AS ?ratePercent)
