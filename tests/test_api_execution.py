@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from api import code_page
 from api.app import create_app
 from api.config import ServerConfig
-from conftest import SHARED
+from conftest import SHARED, seed
 from kg.generate import generate
 from kg.readers import read_document
 
@@ -40,7 +40,7 @@ def client(pair):
 
     store = OxigraphStore()
     load_ontology(store)
-    paths = [*pair, *sorted(p for p in CORPUS.glob("*.pdf") if "模板" not in p.name)]
+    paths = [*pair, *sorted(p for p in CORPUS.glob("*.pdf") if "模板" not in p.name), seed("001")]
     results = list(ingest_many(paths, store, Settings(validate=False), workers=2))
     assert len(results) == len(paths) and all(r.report for r in results)
     with TestClient(create_app(ServerConfig(store=None, query_workers=0), store)) as test_client:
@@ -183,6 +183,21 @@ def test_unit_page_takes_the_budget_from_the_final_accounts_when_no_budget_is_lo
     assert "一般公共预算" in row  # the scope the rate is in
 
 
+def test_a_budget_alone_shows_its_budget_without_a_rate(client):
+    """Seed 001 is a budget with no 决算 loaded: every code shows its 年初预算, read from the
+    line the page names, and no 决算 or rate."""
+    path = seed("001")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = _execution_rows(_unit_page(client, "石家庄市鹿泉区上庄镇人民政府本级"), "2024")
+    assert len(rows) > 10
+    for code, row in rows.items():
+        initial = _cell(row, "initial")
+        assert initial is not None and initial["file"] == path.name and initial["kind"] == "预算表"
+        printed = lines[int(initial["line"]) - 1]
+        assert code in printed and initial["wan"].replace(",", "") in printed.replace(",", "")
+        assert _cell(row, "adjusted") is None and _cell(row, "final") is None and _rate_shown(row) is None
+
+
 # -- the code page ---------------------------------------------------------------------
 
 
@@ -195,9 +210,12 @@ def test_code_page_lists_execution_rates_across_units_lowest_first(client, pair)
     assert response.status_code == 200
     rows = _rate_rows(response.text)
     rates = [_rate_shown(row) for _, _, row in rows]
-    assert len(rows) == 5 and None not in rates and rates == sorted(rates)  # type: ignore[type-var]
+    # Five units with a budget and a 决算, lowest rate first; then seed 001's budget alone.
+    assert len(rows) == 6 and None not in rates[:5] and rates[:5] == sorted(rates[:5]) and rates[5] is None  # type: ignore[type-var]
+    unit, year, row = rows[5]
+    assert unquote(unit).endswith("石家庄市鹿泉区上庄镇人民政府本级") and _cell(row, "budget") and _cell(row, "final") is None
     by_unit = {}
-    for unit, year, row in rows:
+    for unit, year, row in rows[:5]:
         budget, final = _cell(row, "budget"), _cell(row, "final")
         assert budget and final
         assert _rate_shown(row) == _rate(_wan(final["yuan"]), _wan(budget["yuan"]))
@@ -224,12 +242,12 @@ def test_code_page_rates_come_a_page_at_a_time(client, monkeypatch):
     first = client.get("/page/classification/function/2080505", headers=HTML).text
     second = client.get("/page/classification/function/2080505?rates=2", headers=HTML).text
     last = client.get("/page/classification/function/2080505?rates=4", headers=HTML).text
-    assert [len(_rate_rows(p)) for p in (first, second, last)] == [2, 2, 1]
+    assert [len(_rate_rows(p)) for p in (first, second, last)] == [2, 2, 2]
     assert 'rel="next" href="/page/classification/function/2080505?rates=2#execution"' in first and 'rel="prev"' not in first
     assert 'rel="prev" href="/page/classification/function/2080505?rates=0#execution"' in second
     assert 'rel="next" href="/page/classification/function/2080505?rates=4#execution"' in second
-    assert 'rel="next"' not in last and "5–5 / 5" in last
+    assert 'rel="next"' not in last and "5–6 / 6" in last
     shown = [r for p in (first, second, last) for r in _rate_rows(p)]
-    assert len({(unit, year) for unit, year, _ in shown}) == 5
+    assert len({(unit, year) for unit, year, _ in shown}) == 6
     rates = [_rate_shown(row) for *_, row in shown]
-    assert rates == sorted(rates)  # type: ignore[type-var]
+    assert rates[:5] == sorted(rates[:5]) and rates[5] is None  # type: ignore[type-var]
