@@ -29,6 +29,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.mapping import map_document
 from kg.parse import parse_source
 from kg.readers import read_document
@@ -86,14 +88,19 @@ def _validate(text: SourceText, settings: Settings) -> ValidationReport:
     return validate_quads(mapped.quads + mapped.reference_quads, document.document_id, settings)
 
 
+def _lexical(term) -> str:
+    """An IRI's or a literal's text (a quoted triple has none here)."""
+    return term.value if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)) else ""
+
+
 def printed_figures(text: SourceText, settings: Settings) -> list[PrintedFigure]:
     """Every figure of a table row or of the prose whose printed amount is on its line once or more."""
     mapped = map_document(parse_source(text, "mutant"), settings)
     facts: dict[str, dict] = {}
     for q in mapped.quads:
         if q.predicate in (BKG.printedAmount, BKG.sourceLine) or (q.predicate == RDF.type and q.object in (BKG.BudgetFigure, BKG.NarrativeFigure)):
-            entry = facts.setdefault(str(q.subject), {})
-            entry[q.predicate.value if q.predicate != RDF.type else str(q.object)] = getattr(q.object, "value", "")
+            entry = facts.setdefault(_lexical(q.subject), {})
+            entry[q.predicate.value if q.predicate != RDF.type else _lexical(q.object)] = _lexical(q.object)
     out = set()
     for entry in facts.values():
         printed, line = entry.get(BKG.printedAmount.value), entry.get(BKG.sourceLine.value)
