@@ -7,11 +7,14 @@ OPTIONAL, so every required pattern comes before the first OPTIONAL: with the
 indicator's label after the project code's OPTIONAL, the project-indicator
 query took 1.25 s on the five seeds; with it before, 0.046 s.
 
-The execution-rate and under-spend queries read each document's summary figures
-(``kg.summary``) instead of every figure: on 1,000 generated budget + 决算 pairs,
-over the figures they took 0.8-1.7 s (one code) and ~12 s (under-spends); the
-summary gives the same rows (``tests/test_summary.py``) in the times the README's
-Speed section gives.
+The execution-rate and under-spend queries read the execution figures (``kg.summary``:
+one node per unit, year and code, onto which the budget and the 决算 each write their
+part) instead of every figure: on 1,000 generated budget + 决算 pairs, under load, over
+the figures they took 1.5 s (one code) and 12.7 s (under-spends), over the execution
+figures 0.50 s and 3.4 s, with the same rows (``tests/test_summary.py``;
+``bench/bench_analytics.py``, figures in the README's Speed section). They group by
+execution figure before looking up its unit and year: Oxigraph joins by looking each row
+up, and both documents write those, so looking them up first took 0.90 s for one code.
 
 The prose-contradicts-figures query reads the validation report ingest stores per document
 (``{base}graph/{doc}/validation``) rather than re-deriving the checks in SPARQL: the shapes
