@@ -108,7 +108,7 @@ def create_app(config: ServerConfig, store: OxigraphStore | None = None) -> Serv
     pages.state.config = config
     pages.state.store = store
     pages.state.sparql = service
-    pages.include_router(LinkedData(config, store).router())
+    pages.include_router(LinkedData(config, store, generation=lambda: health.generation).router())
     pages.include_router(validate.router)
     pages.mount(ui.STATIC_PATH, ui.static_files(), name="static")
     pages.add_middleware(CORSMiddleware, **cors.middleware_options())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Callable
 
 import pyoxigraph as ox
 
@@ -19,6 +20,7 @@ from api.templating import render
 from kg.vocabulary import DCT, SKOS
 
 RATES_PAGE = 50
+RatesSource = Callable[[Graph, ox.NamedNode, str], list[Execution]]  # execution.code_execution, or a CodeRates
 AMOUNTS_LIMIT = 200
 
 
@@ -104,8 +106,8 @@ def related(graph: Graph, code: ox.NamedNode) -> tuple[list[Related], list[Relat
     return [Related(_v(r, "p"), _v(r, "n")) for r in parents], [Related(_v(r, "c"), _v(r, "n")) for r in children]
 
 
-def rates(graph: Graph, code: ox.NamedNode, notation: str, offset: int) -> Rates:
-    found = execution.code_execution(graph, code, notation)
+def rates(graph: Graph, code: ox.NamedNode, notation: str, offset: int, rows: RatesSource = execution.code_execution) -> Rates:
+    found = rows(graph, code, notation)
     offset = min(offset, max(0, len(found) - 1))
     return Rates(tuple(execution.with_details(graph, found[offset:offset + RATES_PAGE])), offset, len(found))
 
@@ -137,12 +139,13 @@ def amount_tables(graph: Graph, code: ox.NamedNode) -> tuple[list[AmountTable], 
     return out, complete
 
 
-def sections(graph: Graph, site: Site, desc: Description, rates_offset: int = 0) -> str:
+def sections(graph: Graph, site: Site, desc: Description, rates_offset: int = 0,
+             rates_source: RatesSource = execution.code_execution) -> str:
     code = desc.resource
     notation = desc.value(SKOS.notation)
     names = printed_names(graph, code)
     parents, children = related(graph, code)
-    page = rates(graph, code, notation.value if notation is not None else "", rates_offset)
+    page = rates(graph, code, notation.value if notation is not None else "", rates_offset, rates_source)
     tables, complete = amount_tables(graph, code)
     labels = graph.labels(
         [ox.NamedNode(i) for i in {r.iri for r in parents + children} | {n.document for n in names}

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from api import describe as describe_mod
-from api import labels, negotiation, pages, search
+from api import execution, labels, negotiation, pages, search
 from api.config import ServerConfig
 from api.describe import Graph
 from api.html import ONTOLOGY_NS, Site
@@ -63,10 +63,12 @@ def _offset(request: Request, name: str) -> int:
 
 
 class LinkedData:
-    def __init__(self, config: ServerConfig, store: OxigraphStore) -> None:
+    def __init__(self, config: ServerConfig, store: OxigraphStore, generation: Callable[[], int]) -> None:
+        """``generation``: how many updates the server has applied (what the pages keep is dropped when it moves)."""
         self.config = config
         self.base = config.base_iri
         self.graph = Graph(store.oxigraph)
+        self.code_rates = execution.CodeRates(generation)  # a code page's rates, per store generation
 
     def router(self) -> APIRouter:
         router = APIRouter()
@@ -206,7 +208,7 @@ class LinkedData:
         data_link = data_path if "?" not in data_path else None
         body = await run_in_threadpool(
             lambda: pages.resource_page(self.graph, site, resource, predicate=predicate, offset=offset, data_path=data_link,
-                                        rates_offset=rates_offset)
+                                        rates_offset=rates_offset, rates_source=self.code_rates)
         )
         return self._html(site, body)
 
@@ -241,7 +243,3 @@ class LinkedData:
             response = await self._page_for(request, resource, f"/ontology/{quote(name, safe='')}")
         response.headers["Vary"] = "Accept, Accept-Language"
         return response
-
-
-def mount(config: ServerConfig, store: OxigraphStore) -> Callable[[], APIRouter]:
-    return LinkedData(config, store).router

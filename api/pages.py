@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlencode
 
 import pyoxigraph as ox
 
-from api import charts, code_page, unit_page
+from api import charts, code_page, execution, unit_page
 from api.describe import INCOMING_PAGE, OUTGOING_SHOWN, Description, Graph, Row, describe
 from api.html import Site, decimal, esc, layout, link, section, short, source_line, table, term, wan
 from api.search import KIND_NAMES, Hit
@@ -145,7 +145,7 @@ def not_found(site: Site, iri: str) -> str:
 
 
 def resource_page(graph: Graph, site: Site, resource: ox.NamedNode, *, predicate: str | None = None, offset: int = 0, data_path: str | None = None,
-                  rates_offset: int = 0) -> str:
+                  rates_offset: int = 0, rates_source: code_page.RatesSource = execution.code_execution) -> str:
     desc = describe(graph, resource, site.langs)
     types = desc.types()
     title = desc.labels.get(resource.value) or short(site, resource.value)
@@ -156,7 +156,7 @@ def resource_page(graph: Graph, site: Site, resource: ox.NamedNode, *, predicate
         elif _B + "BudgetUnit" in types:
             parts.append(unit_sections(graph, site, desc))
         elif SKOS.Concept.value in types and desc.value(SKOS.notation) is not None:
-            parts.append(code_sections(graph, site, desc, rates_offset))
+            parts.append(code_sections(graph, site, desc, rates_offset, rates_source))
             if title == short(site, resource.value):
                 printed = graph.select(
                     f"SELECT ?l (COUNT(*) AS ?n) WHERE {{ ?cn bkg:ofCode {resource} ; rdfs:label ?l }} GROUP BY ?l ORDER BY DESC(?n) LIMIT 1"
@@ -488,8 +488,9 @@ def unit_sections(graph: Graph, site: Site, desc: Description) -> str:
 # -- codes, projects, indicators, tables, figures ---------------------------------
 
 
-def code_sections(graph: Graph, site: Site, desc: Description, rates_offset: int = 0) -> str:
-    return code_page.sections(graph, site, desc, rates_offset)
+def code_sections(graph: Graph, site: Site, desc: Description, rates_offset: int = 0,
+                  rates_source: code_page.RatesSource = execution.code_execution) -> str:
+    return code_page.sections(graph, site, desc, rates_offset, rates_source)
 
 
 def _indicator_rows(graph: Graph, site: Site, parent: ox.NamedNode) -> list[list[str]]:

@@ -12,15 +12,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api import code_page
+from api import code_page, execution
 from api.app import create_app
 from api.config import ServerConfig
+from api.describe import Graph
 from conftest import SHARED, seed
 from kg.generate import generate
 from kg.readers import read_document
+from kg.settings import DEFAULT_BASE_IRI
 
 CORPUS = SHARED / "corpus" / "final-accounts"
 HTML = {"accept": "text/html", "accept-language": "zh-CN"}
@@ -33,7 +36,7 @@ def pair(tmp_path_factory) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def client(pair):
+def store(pair):
     from kg.ingest import ingest_many, load_ontology
     from kg.settings import Settings
     from kg.store import OxigraphStore
@@ -43,6 +46,11 @@ def client(pair):
     paths = [*pair, *sorted(p for p in CORPUS.glob("*.pdf") if "模板" not in p.name), seed("001")]
     results = list(ingest_many(paths, store, Settings(validate=False), workers=2))
     assert len(results) == len(paths) and all(r.report for r in results)
+    return store
+
+
+@pytest.fixture(scope="module")
+def client(store):
     with TestClient(create_app(ServerConfig(store=None, query_workers=0), store)) as test_client:
         yield test_client
 
@@ -251,3 +259,19 @@ def test_code_page_rates_come_a_page_at_a_time(client, monkeypatch):
     assert len({(unit, year) for unit, year, _ in shown}) == 6
     rates = [_rate_shown(row) for *_, row in shown]
     assert rates[:5] == sorted(rates[:5]) and rates[5] is None  # type: ignore[type-var]
+
+
+def test_a_codes_rates_are_kept_until_the_store_changes(store):
+    graph = Graph(store.oxigraph)
+    code = ox.NamedNode(f"{DEFAULT_BASE_IRI}id/classification/function/2080505")
+    generation = [0]
+    kept = execution.CodeRates(lambda: generation[0], size=1)
+    first = kept(graph, code, "2080505")
+    assert kept(graph, code, "2080505") is first  # the next page of rates asks again
+    assert first == execution.code_execution(graph, code, "2080505")
+    generation[0] += 1  # an update applied by the server
+    again = kept(graph, code, "2080505")
+    assert again is not first and again == first
+    other = ox.NamedNode(f"{DEFAULT_BASE_IRI}id/classification/function/208")
+    kept(graph, other, "208")  # size 1: the older code is let go
+    assert kept(graph, code, "2080505") is not again
