@@ -187,3 +187,24 @@ def test_summarize_command_rebuilds_a_store_on_disk(tmp_path, capsys):
     assert main(["summarize", "--store", str(store_dir)]) == 0
     assert "summaries of 2 documents rebuilt" in capsys.readouterr().out
     assert expected and _rows(OxigraphStore(store_dir), QUERY_MIX["sum by unit"]) == expected
+
+
+def test_an_execution_figure_resolves_to_a_page_with_both_parts(pairs_store):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.config import ServerConfig
+
+    store, _ = pairs_store
+    row = next(iter(store.query(sparql_prefixes() + """
+        SELECT ?execution ?budget ?actual WHERE {
+          ?execution a bkg:ExecutionFigure ; bkg:initialBudgetAmount ?budget ; bkg:finalAccountsAmount ?actual }
+        ORDER BY ?execution LIMIT 1""")))
+    iri = row["execution"].value
+    assert iri.startswith(Settings().base_iri + "id/execution/")
+    with TestClient(create_app(ServerConfig(store=None, query_workers=0), store)) as client:
+        page = client.get(iri.removeprefix(Settings().base_iri.rstrip("/")), headers={"accept": "text/html"},
+                          follow_redirects=True)
+    assert page.status_code == 200
+    assert "年初预算数" in page.text and "决算数" in page.text
+    assert row["budget"].value in page.text and row["actual"].value in page.text
