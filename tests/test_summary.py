@@ -205,6 +205,6 @@ def test_an_execution_figure_resolves_to_a_page_with_both_parts(pairs_store):
     with TestClient(create_app(ServerConfig(store=None, query_workers=0), store)) as client:
         page = client.get(iri.removeprefix(Settings().base_iri.rstrip("/")), headers={"accept": "text/html"},
                           follow_redirects=True)
-    assert page.status_code == 200
+    assert [r.status_code for r in page.history] == [303] and page.status_code == 200
     assert "年初预算数" in page.text and "决算数" in page.text
     assert row["budget"].value in page.text and row["actual"].value in page.text
