@@ -141,3 +141,21 @@ def test_class_shares_add_to_100_within_their_rounding() -> None:
 def test_class_name_warning_names_both() -> None:
     [found] = _at(_mutated("004", 508, "社会保障和就业支出(类)", "社会保障就业支出(类)"), "class-name", 508)
     assert "社会保障就业支出" in found.message_zh and "“社会保障和就业支出” (第280行)" in found.message_zh
+
+
+def test_fund_source_split_into_own_and_transfer_columns() -> None:
+    # 004 states 一般公共预算拨款合计 2103.5 (line 501); its 收入总表 合计 row splits it into 一般公共预算 341.25 and
+    # 上级一般公共预算安排的转移支付 1762.25 (line 166). With the summary tables' 2,103.50 rows changed, the prose
+    # still agrees with the sum of the two columns.
+    lines = list(_source("004").lines)
+    for line, old, new in ((96, "2,103.50", "2,100.00"), (233, "2103.50", "2100.00")):
+        assert old in lines[line - 1], lines[line - 1]
+        lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    report = _validate(replace(_source("004"), lines=tuple(lines)))
+    assert _at(report, "narrative-sources", 501) == [], [r.message_en for r in _at(report, "narrative-sources", 501)]
+    # The prose changed as well: compared with the nearest, the columns' sum.
+    lines[500] = lines[500].replace("拨款合计 2103.5", "拨款合计 2113.5", 1)
+    [found] = _at(_validate(replace(_source("004"), lines=tuple(lines))), "narrative-sources", 501)
+    assert found.severity == "Violation"
+    assert "1762.25 + 341.25" in found.message_en or "341.25 + 1762.25" in found.message_en
+    assert found.expected == "21035000"
