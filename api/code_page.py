@@ -116,9 +116,12 @@ def amount_tables(graph: Graph, code: ox.NamedNode) -> tuple[list[AmountTable], 
     """Up to AMOUNTS_LIMIT figures in a total column with this code, by kind of table, and
     whether that is all of them. Not sorted in SPARQL: ordering every figure of a common code
     first (14,000 on 2,000 documents) cost seconds; the rates above cover every unit."""
+    # One predicate, not the path functional|economic: Oxigraph evaluated the path's two sides
+    # before the LIMIT (0.4-0.55 s against 0.08 s for a common code on 2,000 documents).
+    scheme = "bkg:functionalClassification" if graph.ask(f"ASK {{ ?f bkg:functionalClassification {code} }}") else "bkg:economicClassification"
     rows = graph.select(
         f"""SELECT ?f ?cls ?unit ?year ?d ?amt ?line WHERE {{
-              ?f bkg:functionalClassification|bkg:economicClassification {code} ; bkg:column bkg:column-total ; bkg:amount ?amt ;
+              ?f {scheme} {code} ; bkg:column bkg:column-total ; bkg:amount ?amt ;
                  bkg:unit ?unit ; bkg:fiscalYear ?year ; qb:dataSet ?t ; prov:wasDerivedFrom ?d ; bkg:sourceLine ?line .
               ?t a ?cls . FILTER(STRSTARTS(STR(?cls), STR(bkg:)) && ?cls != bkg:BudgetTable)
             }} LIMIT {AMOUNTS_LIMIT + 1}"""
