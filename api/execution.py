@@ -11,8 +11,8 @@ the general-budget scope; a generated pair has both in its expenditure tables.
 
 The budget comes from the budget document when one is loaded, else from the 决算's 年初预算
 column or prose (the rule of issue 12). Measured with bench/bench_pages.py on 1,000 generated
-pairs (2,000 documents, two cores shared at load average 13-14): a unit's rows in 90-200 ms,
-a code's in 3.8-5.0 s for 836-898 units and years (the one query over the code's 14,000
+pairs (2,000 documents, two cores shared at load average 13-14): a unit's rows in 90-220 ms,
+a code's in 3.8-5.2 s for 836-898 units and years (the one query over the code's 14,000
 figures: per-code rows precomputed at ingest would be needed for < 1 s).
 """
 
