@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 
 import pyoxigraph as ox
 
@@ -28,7 +29,7 @@ from kg.settings import Settings
 from kg.validation.family import document_family
 from kg.validation.results import Severity, ValidationReport, ValidationResult, lines_of, sorted_results
 from kg.validation.shapes import PropertyConstraint, SparqlConstraint, SparqlGroup, Targets, compiled_groups, compiled_shapes, shapes_files
-from kg.vocabulary import RDF, RDFS, SH
+from kg.vocabulary import BKG, RDF, RDFS, SH
 
 FocusCache = dict[Targets, set[str]]
 
@@ -153,6 +154,17 @@ def group_results(data: ox.Store, group: SparqlGroup, cache: FocusCache) -> list
     return results
 
 
+def with_pages(data: ox.Store, results: list[ValidationResult]) -> list[ValidationResult]:
+    """Each result with the page of its focus node (``bkg:sourcePage``; the first, if a node spans
+    pages), so both engines give a PDF's results their page the same way."""
+    if not results:
+        return results
+    rows = data.query(f"SELECT ?f (MIN(?p) AS ?page) WHERE {{ ?f <{BKG.sourcePage.value}> ?p }} GROUP BY ?f",
+                      use_default_graph_as_union=True)
+    pages = {row["f"].value: int(row["page"].value) for row in rows if row["page"] is not None}
+    return [replace(r, page=pages.get(r.focus)) for r in results]
+
+
 def validate_dataset(data: ox.Store, document_id: str, settings: Settings) -> ValidationReport:
     """Validate a dataset whose union default graph holds one document and its context,
     with the shapes of the document's family."""
@@ -166,4 +178,4 @@ def validate_dataset(data: ox.Store, document_id: str, settings: Settings) -> Va
     cache: FocusCache = {}  # most constraints target bkg:BudgetFigure: find those once
     for group in compiled_groups(files):
         results.extend(group_results(data, group, cache))
-    return ValidationReport(document_id, document, sorted_results(results), time.perf_counter() - started)
+    return ValidationReport(document_id, document, sorted_results(with_pages(data, results)), time.perf_counter() - started)

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from kg.iris import Iris
 from kg.settings import Settings
 from kg.validation.results import Severity, ValidationReport, ValidationResult, lines_of, sorted_results
+from kg.validation.engine import with_pages
 from kg.validation.family import document_family
 from kg.validation.shapes import PropertyConstraint, ShapesFiles, SparqlConstraint, compiled_shapes, shapes_files, shapes_turtle
 
@@ -177,4 +178,5 @@ def validate_dataset_pyshacl(data: ox.Store, document_id: str, settings: Setting
     _, report_graph, text = pyshacl.validate(_rdflib_graph(data), shacl_graph=shapes, inference="none", advanced=False)
     if not hasattr(report_graph, "subjects"):  # pyshacl answers a ValidationFailure in place of the report
         raise ValueError(f"pyshacl refused the shapes: {text}")
-    return ValidationReport(document_id, document, sorted_results(_results(report_graph, shapes, files)), time.perf_counter() - started)
+    results = with_pages(data, _results(report_graph, shapes, files))
+    return ValidationReport(document_id, document, sorted_results(results), time.perf_counter() - started)

@@ -19,7 +19,7 @@ def result_as_json(r: ValidationResult) -> dict:
     return {
         "severity": r.severity.value, "identity": r.identity, "identityLabel": {"zh": r.identity_label_zh, "en": r.identity_label_en},
         "rounding": r.is_rounding, "focusNode": r.focus, "path": r.path, "value": r.value, "expected": r.expected,
-        "difference": r.difference, "tolerance": r.tolerance, "lines": r.lines, "figures": r.figures,
+        "difference": r.difference, "tolerance": r.tolerance, "lines": r.lines, "page": r.page, "figures": r.figures,
         "message": {"zh": r.message_zh, "en": r.message_en}, "sourceShape": r.source_shape,
         "sourceConstraint": r.constraint, "sourceConstraintComponent": r.component,
     }
@@ -49,7 +49,7 @@ def report_as_text(report: ValidationReport) -> str:
              f"({report.count(Severity.VIOLATION)} violations, {report.count(Severity.WARNING)} warnings, "
              f"{report.count(Severity.INFO)} infos)"]
     for r in report.results:
-        where = ",".join(map(str, r.lines)) or "-"
+        where = (",".join(map(str, r.lines)) or "-") + (f" (page {r.page})" if r.page is not None else "")
         lines.append(f"  {r.severity.value:9} line {where}: {r.message_zh}")
         lines.append(f"  {'':9} {' ' * (6 + len(where))}{r.message_en}")
     return "\n".join(lines)

@@ -52,6 +52,8 @@ def _result_triples(res: ox.NamedNode, r: ValidationResult) -> list[tuple]:
         (bkgr("isRounding"), ox.Literal("true" if r.is_rounding else "false", datatype=XSD.boolean)),
     ]
     triples += [(bkgr("sourceLine"), ox.Literal(str(line), datatype=XSD.integer)) for line in r.lines]
+    if r.page is not None:
+        triples.append((bkgr("sourcePage"), ox.Literal(str(r.page), datatype=XSD.integer)))
     return [(res, p, o) for p, o in triples if o is not None]
 
 
@@ -73,13 +75,13 @@ def report_quads(report: ValidationReport, settings: Settings) -> list[ox.Quad]:
 
 _READ = (
     "PREFIX sh: <http://www.w3.org/ns/shacl#>\nPREFIX bkgr: <" + BKGR + ">\n"
-    "SELECT ?r ?sev ?focus ?id ?shape ?c ?comp ?path ?value ?exp ?diff ?tol ?fig ?mzh ?men (GROUP_CONCAT(STR(?line); separator=',') AS ?lines) "
+    "SELECT ?r ?sev ?focus ?id ?shape ?c ?comp ?path ?value ?exp ?diff ?tol ?fig ?mzh ?men (MIN(?pg) AS ?page) (GROUP_CONCAT(STR(?line); separator=',') AS ?lines) "
     "WHERE {{ GRAPH <{graph}> {{ ?rep sh:result ?r . ?r sh:resultSeverity ?sev ; sh:focusNode ?focus ; sh:sourceConstraintComponent ?comp . "
     "OPTIONAL {{ ?r bkgr:identity ?id }} OPTIONAL {{ ?r sh:sourceShape ?shape }} OPTIONAL {{ ?r sh:sourceConstraint ?c }} "
     "OPTIONAL {{ ?r sh:resultPath ?path }} OPTIONAL {{ ?r sh:value ?value }} OPTIONAL {{ ?r bkgr:expectedValue ?exp }} "
     "OPTIONAL {{ ?r bkgr:difference ?diff }} OPTIONAL {{ ?r bkgr:tolerance ?tol }} OPTIONAL {{ ?r bkgr:figures ?fig }} "
     "OPTIONAL {{ ?r sh:resultMessage ?mzh FILTER(LANG(?mzh) = 'zh') }} OPTIONAL {{ ?r sh:resultMessage ?men FILTER(LANG(?men) = 'en') }} "
-    "OPTIONAL {{ ?r bkgr:sourceLine ?line }} }} }} GROUP BY ?r ?sev ?focus ?id ?shape ?c ?comp ?path ?value ?exp ?diff ?tol ?fig ?mzh ?men"
+    "OPTIONAL {{ ?r bkgr:sourceLine ?line }} OPTIONAL {{ ?r bkgr:sourcePage ?pg }} }} }} GROUP BY ?r ?sev ?focus ?id ?shape ?c ?comp ?path ?value ?exp ?diff ?tol ?fig ?mzh ?men"
 )
 
 
@@ -96,6 +98,6 @@ def read_report(store, document_id: str, graph: str, settings: Settings) -> Vali
             identity_label_zh=labels.get(identity, {}).get("zh"), identity_label_en=labels.get(identity, {}).get("en"),
             message_zh=v("mzh") or "", message_en=v("men") or "", source_shape=v("shape") or "", constraint=v("c") or "",
             component=v("comp"), path=v("path"), value=v("value"), expected=v("exp"), difference=v("diff"),
-            tolerance=v("tol"), lines=lines_of(v("lines")), figures=v("fig"),
+            tolerance=v("tol"), lines=lines_of(v("lines")), figures=v("fig"), page=int(v("page") or 0) or None,
         ))
     return ValidationReport(document_id, Iris(settings.base_iri).document(document_id).value, sorted_results(results))

@@ -54,6 +54,7 @@ class ValidationResult:
     tolerance: str | None = None
     lines: list[int] = field(default_factory=list)
     figures: str | None = None
+    page: int | None = None  # the focus node's bkg:sourcePage (页码), for a document read from a PDF
 
     @property
     def is_rounding(self) -> bool:
