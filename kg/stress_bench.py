@@ -7,6 +7,16 @@ repeated 200 times (1,000 tables), and ingests each through the whole pipeline
 that its peak memory is its own. Each should take seconds: issue 14 measured
 the 10,000-cell row still running after 120 s, 20,000 rows at 86 s and 4.2 GB
 without reasoning or validation, and the repeated example at 280 s and 2.2 GB.
+
+With the native store write (kg.store), everything on, on 2 cores loaded 11-15 by
+other work (so wall seconds are mostly waiting: the CPU column is the case's own):
+10,000-cell row 190 s wall, 13 CPU s, 750 MiB; 20,000 rows 1,849 s wall, 217 CPU s,
+6.9 GB; 200 tables 55-82 s wall, 8-9 CPU s, 400 MiB; 1,000 tables 642 s wall,
+87 CPU s, 1.5 GB. Two costs are left on the 20,000-row table: the one transaction
+that writes its 2.1 million quads to disk (1,403 of its 1,849 s; 2.2 million quads
+into a fresh on-disk store alone take 32 CPU s to extend, 7 to flush, and about
+3 GB while the transaction is open), and the validation queries and their
+in-memory copy of the document (kg/validation), which also lead on 1,000 tables.
 """
 
 from __future__ import annotations
