@@ -21,7 +21,7 @@ from api.app import create_app
 from api.config import ServerConfig
 from api.server import uvicorn_config
 from kg.store import OxigraphStore
-from tests.conftest import free_port
+from conftest import free_port
 
 TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
