@@ -82,19 +82,20 @@ def main() -> int:
             store.flush()
             gc.collect()
             ingest_rss, blocks = _rss_mib(), sys.getallocatedblocks()
-            cpu = time.process_time()
+            # Main-thread CPU: the store's compactions go on in its own threads after a batch.
+            cpu = time.thread_time()
             relink(store, settings, [document_id_for(p) for p in batch])
-            links_cpu = time.process_time() - cpu
+            links_cpu = time.thread_time() - cpu
             # The same documents at every size: only the store around them grows.
             sample = [document_id_for(p) for p in paths[:args.sample]]
-            started, cpu = time.perf_counter(), time.process_time()
+            started, cpu = time.perf_counter(), time.thread_time()
             for document_id in sample:
                 validate_stored_document(store, document_id, settings)
             rate = len(sample) / (time.perf_counter() - started)
-            valid_cpu_ms = (time.process_time() - cpu) * 1000 / len(sample)
-            cpu = time.process_time()
+            valid_cpu_ms = (time.thread_time() - cpu) * 1000 / len(sample)
+            cpu = time.thread_time()
             cross_document_report(store, settings)
-            cross_cpu = time.process_time() - cpu
+            cross_cpu = time.thread_time() - cpu
             print(f"{done:6} {batch_seconds * 1000 / len(batch):13.0f} {batch_cpu * 1000 / len(batch):10.0f} "
                   f"{main_cpu * 1000 / len(batch):8.0f} "
                   f"{links_cpu:8.3f} {rate:12.1f} {valid_cpu_ms:12.0f} {cross_cpu:8.2f} {ingest_rss:10.0f} "
@@ -102,7 +103,7 @@ def main() -> int:
     print("ingest ms/doc: wall time per document of the last batch (reasoning on, validation off, links included);")
     print("writer CPU: this process's CPU ms per document of that batch, all threads (the store's compactions, the")
     print("pool's thread reading prepared documents); main CPU: its main thread (commit and links; the workers parse);")
-    print("links, valid CPU and cross: CPU of this process; ingest RSS and py blocks (Python's allocated blocks):")
+    print("links, valid CPU and cross: CPU of the main thread; ingest RSS and py blocks (Python's allocated blocks):")
     print("this process after the batch; peak/RSS: this process, at the end of the row.")
     return 0
 
