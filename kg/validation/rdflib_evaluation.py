@@ -14,6 +14,8 @@ Two changes to how a pattern is evaluated, none to what it means:
 - each conjunct of the FILTER over that pattern (``Filter(Extend*(BGP))``) whose
   variables the pattern binds is also checked as soon as they are bound; the FILTER
   still checks its whole expression at the end (EXISTS and NOT EXISTS only there);
+- a join whose right side is a basic graph pattern passes it the left side's bindings
+  (rdflib does so only where neither side holds a join);
 - a sub-SELECT is evaluated once per values of the variables it mentions that are
   bound where it is evaluated (rdflib evaluates it anew for every focus node and every
   solution joined before it);
@@ -39,7 +41,7 @@ from rdflib.plugins.sparql import CUSTOM_EVALS, prepareQuery
 from rdflib.plugins.sparql.aggregates import Aggregator
 from rdflib.plugins.sparql.evalutils import _ebv, _eval
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.evaluate import evalPart
+from rdflib.plugins.sparql.evaluate import evalLazyJoin, evalPart
 from rdflib.plugins.sparql.sparql import AlreadyBound, FrozenBindings, QueryContext
 from rdflib.term import BNode, Variable
 
@@ -242,6 +244,11 @@ def evaluate(ctx: QueryContext, part: CompValue):
         return _subquery(ctx, part)
     if part.name == "AggregateJoin" and part.p.expr is not None:
         return _grouped(ctx, part)
+    if part.name == "Join" and not part.lazy and part.p2.name == "BGP":
+        # rdflib joins lazily only where no side holds a join; a BGP on the right can always take
+        # the left side's bindings (grade-overlap joined every pair of grade thresholds of the
+        # document, for each focus node, before keeping its own)
+        return evalLazyJoin(ctx, part)
     raise NotImplementedError
 
 
