@@ -14,13 +14,13 @@ import pyoxigraph as ox
 
 from api import execution
 from api.describe import Description, Graph, Row
-from api.execution import Execution
+from api.execution import Execution, RateRow
 from api.html import Site
 from api.templating import render
 from kg.vocabulary import DCT, SKOS
 
 RATES_PAGE = 50
-RatesSource = Callable[[Graph, ox.NamedNode, str], list[Execution]]  # execution.code_execution, or a CodeRates
+RatesSource = Callable[[Graph, ox.NamedNode, str], list[RateRow]]  # execution.code_execution, or a CodeRates
 AMOUNTS_LIMIT = 200
 
 
@@ -109,7 +109,12 @@ def related(graph: Graph, code: ox.NamedNode) -> tuple[list[Related], list[Relat
 def rates(graph: Graph, code: ox.NamedNode, notation: str, offset: int, rows: RatesSource = execution.code_execution) -> Rates:
     found = rows(graph, code, notation)
     offset = min(offset, max(0, len(found) - 1))
-    return Rates(tuple(execution.with_details(graph, found[offset:offset + RATES_PAGE])), offset, len(found))
+    page = execution.shown(graph, found[offset:offset + RATES_PAGE])
+    if page is None:  # a shown row's figures disagree with its execution figure: order by every figure
+        exact = execution.code_execution_from_figures(graph, code, notation)
+        offset = min(offset, max(0, len(exact) - 1))
+        return Rates(tuple(execution.with_details(graph, exact[offset:offset + RATES_PAGE])), offset, len(exact))
+    return Rates(tuple(page), offset, len(found))
 
 
 def amount_tables(graph: Graph, code: ox.NamedNode) -> tuple[list[AmountTable], bool]:
