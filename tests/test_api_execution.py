@@ -275,3 +275,62 @@ def test_a_codes_rates_are_kept_until_the_store_changes(store):
     other = ox.NamedNode(f"{DEFAULT_BASE_IRI}id/classification/function/208")
     kept(graph, other, "208")  # size 1: the older code is let go
     assert kept(graph, code, "2080505") is not again
+
+
+# -- the code's rows through the execution figures (kg.summary) ---------------------------
+
+
+def _functional_codes(graph: Graph) -> list[tuple[ox.NamedNode, str]]:
+    rows = graph.select("SELECT DISTINCT ?c ?n WHERE { ?e a bkg:ExecutionFigure ; bkg:functionalClassification ?c ; bkg:codeNotation ?n }")
+    return sorted(((r["c"], r["n"].value) for r in rows), key=lambda c: c[1])  # type: ignore[union-attr,misc]
+
+
+def test_code_rows_through_execution_figures_equal_the_rows_chosen_from_every_figure(store, pair):
+    """For every code of the generated pairs, the real 决算 PDFs and seed 001: the same units and
+    years in the same order with the same rates, and the same figures (lines, pages, scope) once read."""
+    graph = Graph(store.oxigraph)
+    codes = _functional_codes(graph)
+    assert len(codes) > 50
+    read_off = chosen = 0
+    for code, notation in codes:
+        rows = execution.code_execution(graph, code, notation)
+        exact = execution.code_execution_from_figures(graph, code, notation)
+        assert [(r.unit, r.year, r.rate) for r in rows] == [(e.unit, e.year, e.rate) for e in exact], notation
+        assert execution.shown(graph, rows) == execution.with_details(graph, exact), notation
+        read_off += sum(r.exact is None for r in rows)
+        chosen += sum(r.exact is not None for r in rows)
+    # Both ways are taken: each code of a generated pair's 支出决算表 rated off its execution figure
+    # (one budget document and one 决算), the PDFs' and seed 001's rows chosen from their figures.
+    assert read_off == sum(len(_table_rows(p, FINAL_HEADER)) for p in pair if "决算" in p.name)
+    assert chosen > 50
+
+
+def test_a_shown_row_whose_figures_disagree_with_its_execution_figure_is_ordered_by_every_figure(tmp_path):
+    """A budget that prints 2080505 twice in its 支出总表, the second time larger: the execution
+    figure keeps the larger, the rules take the first printed, and the page shows what the
+    rules choose."""
+    from kg.ingest import ingest_many, load_ontology
+    from kg.settings import Settings
+    from kg.store import OxigraphStore
+
+    budget_doc, final_doc = sorted(generate(1, 1, tmp_path, seed=5, final_accounts=True), key=lambda p: "决算" in p.name)
+    line, (total, *_) = _table_rows(budget_doc, BUDGET_HEADER)["2080505"]
+    lines = budget_doc.read_text(encoding="utf-8").splitlines()
+    printed = f"{total:.2f}"
+    assert printed in lines[line - 1]
+    lines.insert(line, lines[line - 1].replace(printed, "9999.00"))
+    budget_doc.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    small = OxigraphStore()
+    load_ontology(small)
+    assert all(r.report for r in ingest_many([budget_doc, final_doc], small, Settings(validate=False), workers=1))
+    graph = Graph(small.oxigraph)
+    code = ox.NamedNode(f"{DEFAULT_BASE_IRI}id/classification/function/2080505")
+    rows = execution.code_execution(graph, code, "2080505")
+    exact = execution.code_execution_from_figures(graph, code, "2080505")
+    assert len(rows) == len(exact) == 1 and rows[0].exact is None
+    actual = _table_rows(final_doc, FINAL_HEADER)["2080505"][1][2]
+    assert exact[0].budget is not None and (exact[0].budget.yuan, exact[0].budget.line) == (total * 10000, line)
+    assert exact[0].rate == _rate(actual, total) and rows[0].rate == _rate(actual, Decimal("9999.00"))
+    assert execution.shown(graph, rows) is None
+    page = code_page.rates(graph, code, "2080505", 0)
+    assert page.rows == tuple(execution.with_details(graph, exact)) and page.total == 1
