@@ -10,10 +10,18 @@ A real 决算 (the Shanghai corpus) prints 年初预算 only in that prose, so i
 the general-budget scope; a generated pair has both in its expenditure tables.
 
 The budget comes from the budget document when one is loaded, else from the 决算's 年初预算
-column or prose (the rule of issue 12). Measured with bench/bench_pages.py on 1,000 generated
-pairs (2,000 documents, two cores shared at load average 13-14): a unit's rows in 90-220 ms,
-a code's in 3.8-5.2 s for 836-898 units and years (the one query over the code's 14,000
-figures: per-code rows precomputed at ingest would be needed for < 1 s).
+column or prose (the rule of issue 12). A code's rows are found and ordered through its
+execution figures (kg.summary; see ``code_execution`` below for when their amounts are the ones
+these rules choose), and only the rows a page shows have their figures read. Measured with
+``.venv/bin/python bench/bench_pages.py --store /tmp/c-pairs-1000 --runs 3 --sample 5`` on
+1,000 generated pairs (2,000 documents, 6.55 M quads; two cores shared with other work, two
+runs at load average 7.7 and 5.9): a unit's rows in 47-145 ms; a code's 836-898 rows (208,
+20805, 2210201) in 251-353 ms (worst 529 ms) through the execution figures, against 1.9-3.5 s
+chosen from every figure of the code (``code_execution_from_figures``, the same rows: 820 of
+820 for 2080505, figures, lines and pages included); the 50 rows a page shows read in
+0.13-0.24 s. The code page: 1.0-1.7 s on its first GET, 0.68-1.0 s on the next ones (rows kept
+by the server); the rest of it is the page's other sections (``describe`` about 0.3 s, printed
+names 0.14 s, amounts 0.09 s, rendering 0.09 s, profiled once at load 6).
 """
 
 from __future__ import annotations

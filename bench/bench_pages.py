@@ -9,7 +9,9 @@ bench/bench_analytics.py built). Then, for ``--sample`` units and for codes of e
 (a 类, a 款 and the 项 most units use), it times GETs of each page through the app (in
 process, no network): the first, then ``runs`` more (a code's rates are kept by the server
 after the first), and, apart, the budget-against-actual rows the page adds (``api.execution``,
-uncached); it prints milliseconds, median and worst. Issue 12 wants a page well under 1 s.
+uncached: a code's through its execution figures, and below it, as they were chosen before,
+from every figure of the code); it prints milliseconds, median and worst. Issue 12 wants a
+page well under 1 s.
 """
 
 from __future__ import annotations
@@ -113,6 +115,9 @@ def main() -> int:
             notation = code.rsplit("/", 1)[1]
             _report(f"code {notation}", client, site.href(code),
                     partial(execution.code_execution, graph, ox.NamedNode(code), notation), args.runs)
+            every = partial(execution.code_execution_from_figures, graph, ox.NamedNode(code), notation)
+            alone = _ms(every, args.runs)
+            print(f"{'  rows from every figure (before)':51} {'':7} {'':7} {'':8} {alone[0]:7.0f} {alone[1]:8.0f} {len(every())}", flush=True)
     print(f"first: the first GET; again: median and worst of {args.runs} more (a code page's rates are then kept by the "
           "server); query: the budget-against-actual rows alone, uncached; GETs go through the app in process (no network)")
     return 0
