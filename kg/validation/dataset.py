@@ -4,6 +4,13 @@ The shapes read the union default graph of: the document's graph, its inferred g
 (OWL RL types the targets rely on), the reference graph (codes, units), the ontology
 (labels in messages) and the official 类 names. Both engines validate this same
 dataset, so they cannot differ by what they see.
+
+A document read back from a store brings only what the reference graph says about its
+own codes, units and projects (and their ancestors and schemes), not the whole graph,
+which holds every project of every document. Validating from the store went from 2.3
+documents/s at 100 generated documents to 0.6 at 1,000 when it read the whole graph; now
+the same 20 documents take 253 ms of CPU each at 100 and 279 ms at 1,000
+(bench/bench_flat_costs.py, on a shared, loaded machine).
 """
 
 from __future__ import annotations
