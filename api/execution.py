@@ -376,7 +376,8 @@ def code_execution(graph: Graph, code: ox.NamedNode, notation: str) -> list[Rate
     # The code's summary figures carry its notation too (8 times as many): left out in the query,
     # which took half the time of the same filter in Python over the matching quads.
     nodes = {row["e"] for row in graph.select(
-        f"SELECT DISTINCT ?e WHERE {{ ?e bkg:codeNotation {ox.Literal(notation)} FILTER(STRSTARTS(STR(?e), {prefix})) }}")}
+        f"""SELECT DISTINCT ?e WHERE {{ ?e bkg:codeNotation {ox.Literal(notation)} FILTER(STRSTARTS(STR(?e), {prefix}))
+              ?e bkg:functionalClassification {code} }}""")}
     final_accounts = _final_accounts_documents(graph) if nodes else set()
     rated: list[RateRow] = []
     unsure: list[tuple[str, str, tuple[str, ...]]] = []
