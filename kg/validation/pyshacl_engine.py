@@ -13,9 +13,11 @@ first document of a process (~9 of them parsing the queries) and ~6 after.
 
 pyshacl's report carries the standard terms only. The ``bkgr:`` facts of a result
 (lines, figures) are read back from its filled-in English ``sh:message``, whose
-template is known; value stays as pyshacl gives it (``sh:value``), expected and
-difference are None (the messages give them in 万元 only); the page is the focus
-node's, as for the fast engine.
+template is known (pyshacl drops the messages' language tags: each is told by the
+template it matches); value stays as pyshacl gives it (``sh:value``); expected,
+difference and tolerance where a message prints them (most print them in 万元 only,
+``{?expectedW}``, and leave them None); the page is the focus node's, as for the fast
+engine.
 """
 
 from __future__ import annotations
@@ -92,9 +94,19 @@ def _message_pattern(template: str) -> re.Pattern:
     return re.compile("".join(out) + r"\Z", re.S)
 
 
-def _values_from_message(c: SparqlConstraint, message_en: str) -> dict[str, str]:
-    m = _message_pattern(c.messages.get("en", "")).match(message_en)
-    return {k: v for k, v in m.groupdict().items()} if m else {}
+def _by_template(c: SparqlConstraint, texts: list[str]) -> dict[str, tuple[str, dict[str, str]]]:
+    """Language tag -> (message, the variables read out of it), for the messages pyshacl filled
+    in. pyshacl drops a message's language tag when it fills in ``{?var}`` (it writes
+    ``Literal(text)``), so each is told by the template it matches."""
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    for lang, template in c.messages.items():
+        pattern = _message_pattern(template)
+        for text in texts:
+            m = pattern.match(text)
+            if m:
+                out[lang] = (text, m.groupdict())
+                break
+    return out
 
 
 def _one(graph, subject, predicate: str):
@@ -109,14 +121,24 @@ def _messages(graph, node) -> dict[str, str]:
     return {getattr(m, "language", None) or "": str(m) for m in graph.objects(node, rdflib.URIRef(_SH + "resultMessage"))}
 
 
-def _sparql_result(c: SparqlConstraint, severity: Severity, focus: str, value, messages: dict[str, str]) -> ValidationResult:
-    values = _values_from_message(c, messages.get("en", ""))
+def _message_texts(graph, node) -> list[str]:
+    import rdflib
+
+    return sorted(str(m) for m in graph.objects(node, rdflib.URIRef(_SH + "resultMessage")))
+
+
+def _sparql_result(c: SparqlConstraint, severity: Severity, focus: str, value, texts: list[str]) -> ValidationResult:
+    found = _by_template(c, texts)
+    messages = {lang: text for lang, (text, _) in found.items()}
+    values = (found.get("en") or found.get("zh") or ("", {}))[1]
     return ValidationResult(
         severity=severity, focus=focus, identity=c.identity,
         identity_label_zh=c.labels.get("zh"), identity_label_en=c.labels.get("en"),
         message_zh=messages.get("zh", ""), message_en=messages.get("en", ""),
         source_shape=c.shape, constraint=c.constraint, component=_SH + "SPARQLConstraintComponent",
         value=str(value) if value is not None else None, lines=lines_of(values.get("lines")), figures=values.get("figures") or None,
+        expected=values.get("expected") or None, difference=values.get("difference") or None,
+        tolerance=values.get("tolerance") or None,
     )
 
 
@@ -161,7 +183,7 @@ def _results(report_graph, shapes_graph, files: ShapesFiles) -> list[ValidationR
         if component == _SH + "SPARQLConstraintComponent":
             source = _one(report_graph, node, "sourceConstraint")
             c = by_constraint.get(str(source)) if source is not None else by_shape.get(str(shape))
-            results.append(_sparql_result(c, severity, focus, value, messages))
+            results.append(_sparql_result(c, severity, focus, value, _message_texts(report_graph, node)))
             continue
         prop = _property_for(shapes_graph, props, shape, component)
         if prop is None:
