@@ -18,7 +18,7 @@ The names below are the package's interface; other modules import them from here
 
 from kg.validation.categories import CATEGORIES_FILE, classification_categories_turtle, classification_quads
 from kg.validation.cross_document import CROSS_DOCUMENT_ID, cross_document_report, cross_document_results
-from kg.validation.dataset import build_dataset, document_ids, ontology_quads
+from kg.validation.dataset import build_dataset, document_ids, has_graph, ontology_quads
 from kg.validation.documents import ENGINES, validate_quads, validate_stored_document, validation_report
 from kg.validation.engine import validate_dataset
 from kg.validation.rendering import report_as, report_as_json, report_as_text, report_as_turtle
@@ -29,7 +29,7 @@ from kg.validation.shapes import BKGR, SHAPES_NS, compiled_groups, compiled_shap
 __all__ = [
     "BKGR", "CATEGORIES_FILE", "CROSS_DOCUMENT_ID", "ENGINES", "SHAPES_NS", "Severity", "ValidationReport", "ValidationResult",
     "build_dataset", "classification_categories_turtle", "classification_quads", "compiled_groups", "compiled_shapes",
-    "cross_document_report", "cross_document_results", "document_ids", "ontology_quads", "report_as", "report_as_json",
+    "cross_document_report", "cross_document_results", "document_ids", "has_graph", "ontology_quads", "report_as", "report_as_json",
     "report_as_text", "report_as_turtle", "report_quads", "shapes_turtle", "validate_dataset", "validate_quads",
     "validate_stored_document", "validation_report",
 ]
