@@ -4,13 +4,11 @@ SHACL Core: both run shapes/core.ttl on the same data (document + inferred + ref
 ontology); they must agree on conforms and on the focus nodes of every result, before and after a
 mutation. The full shapes: ``validate_quads(..., engine="pyshacl")`` runs every shape unchanged
 through pyshacl; both engines must give the same results (severity, focus, source shape and
-constraint, lines) on the examples and the seeds (slow: pyshacl takes about a minute for an
-example and several for a seed).
+constraint, lines, page) on every example, seed and 决算 PDF of the corpus.
 """
 
 from __future__ import annotations
 
-import os
 from importlib import resources
 from pathlib import Path
 
@@ -24,7 +22,7 @@ from kg.store import OxigraphStore
 from kg.validation import compiled_shapes, ontology_quads
 from kg.validation.engine import core_results
 from kg.vocabulary import BKG
-from conftest import SEEDS
+from conftest import SEEDS, SHARED
 
 pyshacl = pytest.importorskip("pyshacl")
 rdflib = pytest.importorskip("rdflib")
@@ -106,7 +104,7 @@ def _engine_results(path: Path, engine: str):
     quads = mapped.quads + mapped.reference_quads
     quads += infer(quads, Iris(settings.base_iri).inferred_graph(document.document_id)).quads
     report = validate_quads(quads, document.document_id, settings, engine=engine)
-    return Counter((r.severity, r.focus, r.source_shape, r.constraint, tuple(r.lines)) for r in report.results)
+    return Counter((r.severity, r.focus, r.source_shape, r.constraint, tuple(r.lines), r.page) for r in report.results)
 
 
 def test_shapes_are_standard_sparql_constraints():
@@ -117,17 +115,14 @@ def test_shapes_are_standard_sparql_constraints():
         SPARQLQueryHelper(None, None, None).check_invalid_sparql(c.select.replace("?this", "$this"))
 
 
-# pyshacl evaluates each constraint once per focus node, and rdflib recomputes a subquery that
-# does not use $this each time: time grows with the square of the document (51 s for an example
-# of 2,000 triples; seed 003, 6,000 triples, still running after 4 CPU minutes). The seeds run
-# when BUDGETKG_PYSHACL_SEEDS=1 is set.
-_SEEDS_TOO = os.environ.get("BUDGETKG_PYSHACL_SEEDS") == "1"
-_SEED_PARAMS = [pytest.param(p, id=p.name[:3], marks=pytest.mark.skipif(not _SEEDS_TOO, reason="set BUDGETKG_PYSHACL_SEEDS=1"))
-                for p in sorted(SEEDS.glob("*.txt"))]
+# Every seed, example and 决算 PDF of the corpus, by default: kg.validation.rdflib_evaluation makes
+# rdflib evaluate pyshacl's one query per focus node without joining every pair of figures.
+CORPUS = sorted((SHARED / "corpus" / "final-accounts").glob("*.pdf"))
+DOCUMENTS = EXAMPLES + sorted(SEEDS.glob("*.txt")) + CORPUS
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in EXAMPLES] + _SEED_PARAMS)
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in DOCUMENTS])
 def test_both_engines_agree(path: Path):
     ours, theirs = _engine_results(path, "oxigraph"), _engine_results(path, "pyshacl")
     assert ours == theirs, {"only oxigraph": ours - theirs, "only pyshacl": theirs - ours}
