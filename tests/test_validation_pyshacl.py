@@ -21,7 +21,7 @@ from kg.ingest import ingest_file
 from kg.iris import Iris
 from kg.settings import Settings
 from kg.store import OxigraphStore
-from kg.validation import compiled_shapes, ontology_quads
+from kg.validation import Severity, compiled_shapes, ontology_quads
 from kg.validation.engine import core_results
 from kg.vocabulary import BKG
 from conftest import SEEDS, SHARED
@@ -115,6 +115,19 @@ def test_shapes_are_standard_sparql_constraints():
 
     for c in compiled_shapes()[0]:
         SPARQLQueryHelper(None, None, None).check_invalid_sparql(c.select.replace("?this", "$this"))
+
+
+def test_each_shape_carries_its_own_severity():
+    """SHACL reads sh:severity off the shape: set on a sh:SPARQLConstraint node, pyshacl ignores
+    it and reports every Warning and Info of ours as a Violation (001: 32 results)."""
+    from kg.validation.shapes import query_shapes, shapes_store
+
+    store = shapes_store()
+    on_constraints = list(query_shapes(store, "SELECT ?c WHERE { ?shape sh:sparql ?c . ?c sh:severity ?s }"))
+    unset = list(query_shapes(store, "SELECT ?shape WHERE { ?shape sh:sparql ?c FILTER NOT EXISTS { ?shape sh:severity ?s } }"))
+    assert on_constraints == [] and unset == []
+    severities = {c.severity for c in compiled_shapes()[0]}
+    assert {Severity.VIOLATION, Severity.WARNING} <= severities
 
 
 # Every example and seed by default: kg.validation.rdflib_evaluation makes rdflib evaluate pyshacl's

@@ -115,8 +115,10 @@ def _targets(store: ox.Store, shape: ox.NamedNode | ox.BlankNode) -> Targets:
 
 def _sparql_constraints(store: ox.Store) -> tuple[SparqlConstraint, ...]:
     out = []
+    # The severity is the shape's (SHACL 1.0 §2.1.5: sh:severity is a shape parameter); on the
+    # constraint node, pyshacl and every other SHACL engine ignore it and report a Violation.
     for row in query_shapes(store, "SELECT ?shape ?c ?select ?sev ?id WHERE { ?shape sh:sparql ?c . ?c sh:select ?select . "
-                                   "OPTIONAL { ?c sh:severity ?sev } OPTIONAL { ?c bkgr:identity ?id } } ORDER BY ?c"):
+                                   "OPTIONAL { ?shape sh:severity ?sev } OPTIONAL { ?c bkgr:identity ?id } } ORDER BY ?c"):
         constraint = row["c"]
         prefixes = "".join(
             f"PREFIX {r['p'].value}: <{r['ns'].value}>\n"
