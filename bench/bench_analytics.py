@@ -23,10 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kg.generate import generate  # noqa: E402
-from kg.ingest import find_documents, ingest_many, load_ontology  # noqa: E402
-from kg.settings import Settings  # noqa: E402
 from kg.store import OxigraphStore  # noqa: E402
+from pairs import build_pair_store  # noqa: E402  (bench/ beside this file)
 from kg.scale_bench import QUERY_MIX  # noqa: E402
 from kg.summary_queries import query_pairs  # noqa: E402
 from kg.vocabulary import sparql_prefixes  # noqa: E402
@@ -38,18 +36,6 @@ def _timed(store: OxigraphStore, query: str) -> tuple[float, Counter]:
     names = [v.value for v in result.variables]
     rows = Counter(tuple(str(row[name]) for name in names) for row in result)
     return time.perf_counter() - started, rows
-
-
-def _build(store_dir: Path, units: int, years: int, workers: int) -> None:
-    with tempfile.TemporaryDirectory(prefix="budgetkg-pairs-") as folder:
-        generate(units, years, Path(folder), seed=12, final_accounts=True)
-        paths = find_documents([folder])
-        store = OxigraphStore(store_dir)
-        load_ontology(store)
-        started = time.perf_counter()
-        done = sum(1 for r in ingest_many(paths, store, Settings(validate=False), workers=workers) if r.report)
-        store.flush()
-        print(f"ingested {done} of {len(paths)} documents in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def main() -> int:
@@ -64,7 +50,7 @@ def main() -> int:
     args = parser.parse_args()
     store_dir = args.store or Path(tempfile.mkdtemp(prefix="budgetkg-analytics-"))
     if not (store_dir.exists() and any(store_dir.iterdir())):
-        _build(store_dir, args.units, args.years, args.workers)
+        build_pair_store(store_dir, args.units, args.years, args.workers)
     store = OxigraphStore(store_dir)
     print(f"store {store_dir}: {len(store):,} quads")
     print(f"{'query':38} {'figures s':>10} {'(worst)':>8} {'summary s':>10} {'(worst)':>8} {'rows':>6} same")

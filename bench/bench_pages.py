@@ -36,25 +36,12 @@ from api.app import create_app  # noqa: E402
 from api.config import ServerConfig  # noqa: E402
 from api.describe import Graph  # noqa: E402
 from api.html import Site  # noqa: E402
-from kg.generate import generate  # noqa: E402
-from kg.ingest import find_documents, ingest_many, load_ontology  # noqa: E402
-from kg.settings import DEFAULT_BASE_IRI, Settings  # noqa: E402
+from kg.settings import DEFAULT_BASE_IRI  # noqa: E402
 from kg.store import OxigraphStore  # noqa: E402
+from pairs import build_pair_store  # noqa: E402  (bench/ beside this file)
 from kg.vocabulary import sparql_prefixes  # noqa: E402
 
 HTML = {"accept": "text/html", "accept-language": "zh-CN"}
-
-
-def _build(store_dir: Path, units: int, years: int, workers: int) -> None:
-    with tempfile.TemporaryDirectory(prefix="budgetkg-pairs-") as folder:
-        generate(units, years, Path(folder), seed=12, final_accounts=True)
-        paths = find_documents([folder])
-        store = OxigraphStore(store_dir)
-        load_ontology(store)
-        started = time.perf_counter()
-        done = sum(1 for r in ingest_many(paths, store, Settings(validate=False), workers=workers) if r.report)
-        store.flush()
-        print(f"ingested {done} of {len(paths)} documents in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def _ms(action: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -93,7 +80,7 @@ def main() -> int:
     args = parser.parse_args()
     store_dir = args.store or Path(tempfile.mkdtemp(prefix="budgetkg-pages-"))
     if not (store_dir.exists() and any(store_dir.iterdir())):
-        _build(store_dir, args.units, args.years, args.workers)
+        build_pair_store(store_dir, args.units, args.years, args.workers)
     store = OxigraphStore(store_dir, read_only=True)  # pages only read; another process may hold it open
     documents = _select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?d a bkg:BudgetDocument }")[0]
     print(f"store {store_dir}: {len(store):,} quads, {documents} documents", flush=True)
