@@ -125,3 +125,17 @@ def test_document_page_shows_results_with_figure_links_and_lines(client):
     assert f"/validate?document={DOC}" in section
     english = client.get(f"/page/document/{DOC}", headers={"accept": "text/html", "accept-language": "en"})
     assert "Validation results" in english.text and "spending plan ends at 75%" in english.text
+
+
+def test_a_pdf_documents_results_show_their_page(seed_and_corpus_store):
+    # 财政局's 决算 states "财政拨款收入支出总计0.3万元" on line 307, page 21, against 2,961.68 in
+    # the table: the reader of the HTML report finds the page to open, not only the line.
+    app = create_app(ServerConfig(store=None, query_workers=0), seed_and_corpus_store)
+    document = "上海市普陀区财政局2024年度部门决算"
+    with TestClient(app) as client:
+        data = client.get("/validate", params={"document": document}, headers={"accept": "application/json"}).json()
+        html = client.get("/validate", params={"document": document}, headers={"accept": "text/html"}).text
+    (total,) = [r for r in data["results"] if r["severity"] == "Violation" and 307 in r["lines"]]
+    assert total["page"] == 21
+    row = next(tr for tr in html.split("<tr") if "0.3万元" in tr)
+    assert "<td>307, 202</td>\n<td>21</td>" in row or "<td>202, 307</td>\n<td>21</td>" in row
