@@ -24,7 +24,7 @@ SHAPES = "https://w3id.org/budgetkg/shapes#"
 NEW_IDENTITIES = (
     "narrative-procurement", "narrative-assets", "asset-sum", "narrative-vehicles",
     "three-public-change-sum", "narrative-prior-change", "narrative-sources", "staffing-total",
-    "class-shares-sum", "class-share-table", "class-name",
+    "class-shares-sum", "class-share-table", "class-name", "narrative-balance",
 )
 
 
@@ -83,6 +83,11 @@ MUTATIONS = [
     # A 类 named otherwise than the tables name its code: found by the closest table name, both named.
     ("004", 508, "社会保障和就业支出(类)", "社会保障就业支出(类)", "class-name", "Warning"),
     ("004", 507, "教育支出(类)", "教育经费支出(类)", "class-name", "Warning"),
+    # Balance in prose: 000 and 003 print no 收支总表, so the totals stated two or three times
+    # (收入 / 支出 / 收支安排) are checked against each other only.
+    ("000", 45, "支出预算为 4054.45", "支出预算为 4054.54", "narrative-balance", "Violation"),
+    ("003", 52, "收入合计为 3407.18", "收入合计为 3470.18", "narrative-balance", "Violation"),
+    ("003", 56, "支出预算为 3407.18", "支出预算为 3407.19", "narrative-balance", "Warning"),
 ]
 
 
@@ -159,3 +164,15 @@ def test_fund_source_split_into_own_and_transfer_columns() -> None:
     assert found.severity == "Violation"
     assert "1762.25 + 341.25" in found.message_en or "341.25 + 1762.25" in found.message_en
     assert found.expected == "21035000"
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_prose_totals_of_every_seed_balance(prefix: str) -> None:
+    found = [r for r in _report(prefix).results if r.identity == SHAPES + "narrative-balance"]
+    assert found == [], [r.message_en for r in found]
+
+
+def test_a_total_stated_as_both_revenue_and_expenditure_is_checked_against_the_other_lines() -> None:
+    # 000:51 "收支安排 4054.45" is both totals; lines 41 and 45 print 4054.45 too.
+    found = _at(_mutated("000", 51, "收支安排 4054.45", "收支安排 4054.54"), "narrative-balance", 51, "Violation")
+    assert len(found) == 2 and all({41, 45} <= set(r.lines) for r in found), [r.message_en for r in found]
