@@ -24,7 +24,7 @@ SHAPES = "https://w3id.org/budgetkg/shapes#"
 NEW_IDENTITIES = (
     "narrative-procurement", "narrative-assets", "asset-sum", "narrative-vehicles",
     "three-public-change-sum", "narrative-prior-change", "narrative-sources", "staffing-total",
-    "class-shares-sum", "class-share-table", "class-name", "narrative-balance",
+    "class-shares-sum", "class-share-table", "class-name", "narrative-balance", "procurement-sum",
 )
 
 
@@ -88,6 +88,9 @@ MUTATIONS = [
     ("000", 45, "支出预算为 4054.45", "支出预算为 4054.54", "narrative-balance", "Violation"),
     ("003", 52, "收入合计为 3407.18", "收入合计为 3470.18", "narrative-balance", "Violation"),
     ("003", 56, "支出预算为 3407.18", "支出预算为 3407.19", "narrative-balance", "Warning"),
+    # The procurement table's 合计 row (888.2) against its items, in the 政府采购金额 总计 column (after 数量 and 单价).
+    ("003", 445, "年\t1\t885.2\t885.2", "年\t1\t885.2\t888.2", "procurement-sum", "Violation"),
+    ("003", 445, "年\t1\t885.2\t885.2", "年\t1\t885.2\t885.21", "procurement-sum", "Warning"),
 ]
 
 
