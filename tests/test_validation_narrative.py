@@ -25,6 +25,7 @@ NEW_IDENTITIES = (
     "narrative-procurement", "narrative-assets", "asset-sum", "narrative-vehicles",
     "three-public-change-sum", "narrative-prior-change", "narrative-sources", "staffing-total",
     "class-shares-sum", "class-share-table", "class-name", "narrative-balance", "procurement-sum",
+    "asset-part",
 )
 
 
@@ -91,6 +92,11 @@ MUTATIONS = [
     # The procurement table's 合计 row (888.2) against its items, in the 政府采购金额 总计 column (after 数量 and 单价).
     ("003", 445, "年\t1\t885.2\t885.2", "年\t1\t885.2\t888.2", "procurement-sum", "Violation"),
     ("003", 445, "年\t1\t885.2\t885.2", "年\t1\t885.2\t885.21", "procurement-sum", "Warning"),
+    # 其中：办公用房 against the 房屋 row above it: area (exact) and value (rounding within 2 × 50 元).
+    ("000", 448, "| 0 | 0 |", "| 1 | 0 |", "asset-part", "Violation"),
+    ("000", 448, "| 0 | 0 |", "| 0 | 1 |", "asset-part", "Violation"),
+    ("003", 460, "3718.54", "37185.40", "asset-part", "Violation"),
+    ("003", 460, "72.38", "84.59", "asset-part", "Warning"),
 ]
 
 
