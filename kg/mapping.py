@@ -220,12 +220,7 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
         out.text(node, BKG.rank, body.rank)
         out.text(node, BKG.funding, body.funding)
         out.text(node, BKG.note, body.note)
-        for label, count in body.counts:
-            count_node = iris.in_document(doc_id, "body", number, "count", label)
-            out.add(count_node, RDF.type, BKG.StaffingCount)
-            out.add(count_node, RDFS.label, _zh(label))
-            out.add(count_node, BKG.count, _decimal(count))
-            out.add(node, BKG.staffingCount, count_node)
+        _map_staffing_counts(out, iris, node, doc_id, ("body", number), body.counts, BKG.staffingCount)
         out.add(node, PROV.wasDerivedFrom, doc)
         out.lines(node, body.lines)
 
@@ -247,12 +242,7 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
         node = iris.in_document(doc_id, "staffing-total", number)
         out.add(node, RDF.type, BKG.StaffingTotal)
         out.add(node, RDFS.label, _zh(total.label))
-        for label, count in total.counts:
-            count_node = iris.in_document(doc_id, "staffing-total", number, "count", label)
-            out.add(count_node, RDF.type, BKG.StaffingCount)
-            out.add(count_node, RDFS.label, _zh(label))
-            out.add(count_node, BKG.count, _decimal(count))
-            out.add(node, BKG.totalCount, count_node)
+        _map_staffing_counts(out, iris, node, doc_id, ("staffing-total", number), total.counts, BKG.totalCount)
         out.add(node, PROV.wasDerivedFrom, doc)
         out.lines(node, total.lines)
 
@@ -312,6 +302,20 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
         out.add(node, BKG.message, ox.Literal(warning.message))
         out.lines(node, warning.lines)
     return MappedDocument(out.graph, out.quads, out.reference_quads)
+
+
+def _map_staffing_counts(
+    out: _Graph, iris: Iris, node: ox.NamedNode, doc_id: str, path: tuple[str | int, ...],
+    counts: tuple[tuple[str, Decimal], ...], link: ox.NamedNode,
+) -> None:
+    """A staffing row's counts (编制人数/行政 …), one node each: an internal body's
+    (bkg:staffingCount) and the 合计 row's (bkg:totalCount) alike, so the shapes compare them."""
+    for label, count in counts:
+        count_node = iris.in_document(doc_id, *path, "count", label)
+        out.add(count_node, RDF.type, BKG.StaffingCount)
+        out.add(count_node, RDFS.label, _zh(label))
+        out.add(count_node, BKG.count, _decimal(count))
+        out.add(node, link, count_node)
 
 
 def _map_text(out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, document: ParsedDocument) -> None:
