@@ -39,11 +39,17 @@ CLASS_SHARE = re.compile(
 )
 
 
-# The fund a budget's structure paragraph is about, from the heading above it (一般公共预算 unless named).
+# The fund a paragraph is about, from the heading above it (一般公共预算 unless named): the
+# same words head a budget's and a 决算's sections.
 _SECTION_KINDS = (
     ("政府性基金", "government_fund_expenditure"),
     ("国有资本经营", "state_capital_expenditure"),
 )
+
+
+def section_kind(heading: str) -> str:
+    """The figure kind of the fund a section heading names."""
+    return next((kind for word, kind in _SECTION_KINDS if word in heading), "general_budget_expenditure")
 _SIMILAR = 0.75
 
 
@@ -102,14 +108,20 @@ def class_resolver(lines: list[BudgetLine]) -> Callable[[str], str | None]:
     return resolve
 
 
-def budget_class_shares(source: SourceText, table_lines: set[int], lines: list[BudgetLine], stage: str) -> list[NarrativeFigure]:
-    """The class shares a budget's prose states, each of its section's fund (一般公共预算 unless named)."""
-    resolve = class_resolver(lines)
+def section_class_shares(
+    source: SourceText, table_lines: set[int], resolve: Callable[[str], str | None], stage: str
+) -> list[NarrativeFigure]:
+    """The class shares the prose states, each of its section's fund (a budget's or a 决算's)."""
     figures: list[NarrativeFigure] = []
     kind = "general_budget_expenditure"
     for paragraph in prose_paragraphs(source, table_lines):
         if is_heading(paragraph.text):
-            kind = next((k for word, k in _SECTION_KINDS if word in paragraph.text), "general_budget_expenditure")
+            kind = section_kind(paragraph.text)
             continue
         figures.extend(class_share_figures(paragraph, kind, resolve, stage))
     return figures
+
+
+def budget_class_shares(source: SourceText, table_lines: set[int], lines: list[BudgetLine], stage: str) -> list[NarrativeFigure]:
+    """The class shares a budget's prose states, 类 named as its tables name them."""
+    return section_class_shares(source, table_lines, class_resolver(lines), stage)

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kg.classification import category_by_name, clean_name
-from kg.extract.class_shares import class_share_figures
+from kg.extract.class_shares import section_class_shares
+from kg.extract.class_shares import section_kind as section_kind_of
 from kg.extract.narrative import Paragraph, is_heading, prose_paragraphs
 from kg.extract.numbers import parse_decimal
 from kg.families import Stage
@@ -72,10 +73,6 @@ _TOTALS = tuple(
         (r"公务用车运行(?:维护)?(?:费|支出)", "vehicle_operation"),
         (r"公务接待费", "reception"),
     )
-)
-_SECTION_KINDS = (
-    ("政府性基金", "government_fund_expenditure"),
-    ("国有资本经营", "state_capital_expenditure"),
 )
 
 
@@ -255,7 +252,7 @@ def extract_execution(
     section_kind = "general_budget_expenditure"
     for paragraph in _joined(prose_paragraphs(source, table_lines)):
         if is_heading(paragraph.text):
-            section_kind = next((k for word, k in _SECTION_KINDS if word in paragraph.text), "general_budget_expenditure")
+            section_kind = section_kind_of(paragraph.text)
             continue
         if not STAGE_AMOUNT.search(paragraph.text):
             continue
@@ -275,11 +272,4 @@ def extract_execution(
 
 def _class_shares(source: SourceText, table_lines: set[int], codes: CodeIndex) -> list[NarrativeFigure]:
     """Shares of single 类 (class_shares), of the section's kind."""
-    figures: list[NarrativeFigure] = []
-    section_kind = "general_budget_expenditure"
-    for paragraph in prose_paragraphs(source, table_lines):
-        if is_heading(paragraph.text):
-            section_kind = next((k for word, k in _SECTION_KINDS if word in paragraph.text), "general_budget_expenditure")
-            continue
-        figures.extend(class_share_figures(paragraph, section_kind, lambda lei: codes.resolve(lei, None, None)))
-    return figures
+    return section_class_shares(source, table_lines, lambda lei: codes.resolve(lei, None, None), Stage.final_accounts)
