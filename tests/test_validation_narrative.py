@@ -64,7 +64,13 @@ MUTATIONS = [
     # 000's procurement table prints a blank 合计 (unknown, not compared); a printed one must be the prose's 0.
     ("000", 427, "| 合 计 | |", "| 合 计 | 5 |", "narrative-procurement", "Violation"),
     ("000", 436, "241.97", "241.79", "narrative-assets", "Violation"),
-    ("000", 436, "241.97", "241.98", "narrative-assets", "Warning"),
+    # The prose restates the table's 241.97: one cent off is a Violation; only fewer decimals that round it warn.
+    ("000", 436, "241.97", "241.98", "narrative-assets", "Violation"),
+    ("000", 436, "241.97", "242.0", "narrative-assets", "Warning"),
+    # An empty procurement table (no amount in any row) totals 0: the prose's 0 restates it.
+    ("000", 415, "预算0万元", "预算1万元", "narrative-procurement", "Violation"),
+    # One figure stated in two paragraphs (000:45 and 51 both state 支出 4054.45): a cent apart is a Violation.
+    ("000", 45, "支出预算为 4054.45", "支出预算为 4054.46", "narrative-restated", "Violation"),
     ("000", 451, "176.09", "176.90", "asset-sum", "Violation"),
     ("000", 451, "176.09", "176.10", "asset-sum", "Warning"),
     ("000", 61, "保有量3辆", "保有量5辆", "narrative-vehicles", "Violation"),

@@ -95,7 +95,16 @@ def test_figure_stated_twice_in_a_paragraph_with_two_values() -> None:
     assert [r.severity for r in found] == ["Violation"] and abs(float(found[0].difference)) == 10000
 
 
-def test_figure_restated_within_rounding_is_a_warning() -> None:
+def test_figure_restated_one_cent_off_is_a_violation() -> None:
+    # A restatement is the same figure: a difference in its last printed digit is no rounding.
     path = seed("002")
     report = mutation.validate(mutation.changed(path, 626, "2024年基本支出预算3764.22万元", "2024年基本支出预算3764.23万元"))
-    assert [r.severity for r in _at(report, "narrative-restated", 626)] == ["Warning"]
+    found = _at(report, "narrative-restated", 626)
+    assert found and {r.severity for r in found} == {"Violation"}, [r.message_en for r in found]
+
+
+def test_figure_restated_with_fewer_decimals_that_round_it_is_a_warning() -> None:
+    path = seed("002")
+    report = mutation.validate(mutation.changed(path, 626, "2024年基本支出预算3764.22万元", "2024年基本支出预算3764.2万元"))
+    found = _at(report, "narrative-restated", 626)
+    assert found and {r.severity for r in found} == {"Warning"}, [r.message_en for r in found]
