@@ -1,21 +1,22 @@
-"""HTML building blocks: every piece of text goes through ``esc``; links stay on this server.
+"""What every HTML page shares: the reader's site (base IRI, languages, the page's words),
+how an IRI becomes a link on this server, and the page frame.
 
-The page frame and the unit and code pages are Jinja2 templates (api/templates/pages/);
-the other pages are still plain functions returning strings built from these pieces.
-Nothing is loaded from another host: the only stylesheet is ``/static/site.css`` and
-there is no script.
+Markup lives in Jinja2 templates (api/templates/pages/), rendered with autoescape on
+(api.templating): document text reaches a page only as template values, never pasted into a
+string of HTML. Nothing is loaded from another host: the only stylesheet is
+``/static/site.css`` and there is no script.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from html import escape
 from urllib.parse import quote, unquote, urlencode
 
 import pyoxigraph as ox
 from markupsafe import Markup
 
+from api.describe import Description, Term
 from api.templating import render
 
 from kg.vocabulary import ONTOLOGY_IRI, PREFIXES
@@ -62,6 +63,10 @@ class Site:
     langs: tuple[str, ...]
     lang: str  # the language of the page's own words: "zh" or "en"
 
+    @property
+    def zh(self) -> bool:
+        return self.lang != "en"
+
     def word(self, key: str, **params: object) -> str:
         zh, en = _WORDS[key]
         text = en if self.lang == "en" else zh
@@ -82,9 +87,14 @@ class Site:
             return "/ontology/" + quote(iri[len(ONTOLOGY_NS):], safe="")
         return "/page?" + urlencode({"iri": iri})
 
+    def short(self, iri: str) -> str:
+        """A readable stand-in for an IRI without a label."""
+        if iri.startswith(self.base_iri):
+            return unquote(iri[len(self.base_iri):])
+        return curie(iri)
 
-def esc(value: object) -> str:
-    return escape(str(value), quote=True)
+    def curie(self, iri: str) -> str:
+        return curie(iri)
 
 
 def curie(iri: str) -> str:
@@ -94,16 +104,18 @@ def curie(iri: str) -> str:
     return iri
 
 
-def short(site: Site, iri: str) -> str:
-    """A readable stand-in for an IRI without a label."""
-    if iri.startswith(site.base_iri):
-        return unquote(iri[len(site.base_iri):])
-    return curie(iri)
+@dataclass(frozen=True)
+class Fact:
+    """One line of a page's facts: its name in both languages and the RDF term it shows."""
+
+    zh: str
+    en: str
+    value: Term | None
 
 
-def link(site: Site, iri: str, labels: dict[str, str] | None = None, text: str | None = None) -> str:
-    shown = text if text is not None else (labels or {}).get(iri) or short(site, iri)
-    return f'<a href="{esc(site.href(iri))}" title="{esc(iri)}">{esc(shown)}</a>'
+def facts(desc: Description, named: tuple[tuple[ox.NamedNode, str, str], ...]) -> list[Fact]:
+    """The facts the resource states, in the order of ``named`` (predicate, Chinese, English)."""
+    return [Fact(zh, en, value) for predicate, zh, en in named if (value := desc.value(predicate)) is not None]
 
 
 def decimal(value: object) -> Decimal | None:
@@ -113,53 +125,15 @@ def decimal(value: object) -> Decimal | None:
         return None
 
 
-def wan(yuan: object) -> str:
-    """Yuan as 万元 with two decimals, the yuan figure in a tooltip."""
-    amount = decimal(yuan)
-    if amount is None:
-        return esc(yuan)
-    return f'<span class="amount" title="{amount:,.2f} 元">{amount / 10000:,.2f}</span>'
-
-
-def term(site: Site, value: ox.NamedNode | ox.BlankNode | ox.Literal | None, labels: dict[str, str]) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, ox.NamedNode):
-        return link(site, value.value, labels)
-    if isinstance(value, ox.BlankNode):
-        return f"<code>_:{esc(value.value)}</code>"
-    lang = f' lang="{esc(value.language)}"' if value.language else ""
-    datatype = value.datatype.value if value.datatype else ""
-    note = ""
-    if datatype and not value.language and not datatype.endswith("#string"):
-        note = f' <span class="dt">{esc(curie(datatype))}</span>'
-    return f"<span{lang}>{esc(value.value)}</span>{note}"
-
-
-def source_line(site: Site, line: object, file_name: object | None) -> str:
-    text = site.word("line", n=line)
-    return f'<span class="src">{esc(file_name) + " " if file_name else ""}{esc(text)}</span>'
-
-
-def layout(site: Site, title: str, body: str, *, iri: str | None = None, data_path: str | None = None, query: str = "") -> str:
-    """The page around ``body`` (already HTML), from ``pages/layout.html``."""
+def page(template: str, site: Site, title: str, *, iri: str | None = None, data_path: str | None = None, query: str = "",
+         **context: object) -> str:
+    """A whole page: ``template`` extends ``pages/layout.html`` (header with search, title, the IRI, links to the RDF)."""
     return str(render(
-        "pages/layout.html", site=site, title=title, body=Markup(body), iri=iri, shown_iri=unquote(iri) if iri else "",
-        data_path=data_path, query=query, formats=RDF_FORMATS, alternates=_ALTERNATES,
+        template, site=site, zh=site.zh, title=title, iri=iri, shown_iri=unquote(iri) if iri else "",
+        data_path=data_path, query=query, formats=RDF_FORMATS, alternates=_ALTERNATES, **context,
     ))
 
 
-def table(headers: list[str], rows: list[list[str]], *, numeric: set[int] | None = None, css: str = "") -> str:
-    """A table whose cells are already HTML; ``numeric`` columns are right-aligned."""
-    numeric = numeric or set()
-    head = "".join(f'<th{" class=num" if i in numeric else ""}>{h}</th>' for i, h in enumerate(headers))
-    body = "\n".join(
-        "<tr>" + "".join(f'<td{" class=num" if i in numeric else ""}>{cell}</td>' for i, cell in enumerate(row)) + "</tr>"
-        for row in rows
-    )
-    return f'<table class="{esc(css)}"><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>'
-
-
-def section(title: str, body: str, *, ident: str = "") -> str:
-    anchor = f' id="{esc(ident)}"' if ident else ""
-    return f"<section{anchor}><h2>{esc(title)}</h2>\n{body}\n</section>"
+def fragment(template: str, site: Site, **context: object) -> Markup:
+    """Part of a page (a resource's sections), for the page's template to include as it is."""
+    return render(template, site=site, zh=site.zh, **context)

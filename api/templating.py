@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
+import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
@@ -32,6 +33,9 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("api", "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(wan=wan, yuan=yuan, percent=percent)
+    # RDF terms reach the resource pages as they come out of the store; the macro that shows
+    # one ("term" in pages/_macros.html) links an IRI, marks a blank node and tags a literal.
+    env.tests.update(iri=lambda value: isinstance(value, ox.NamedNode), blank=lambda value: isinstance(value, ox.BlankNode))
     return env
 
 

@@ -10,20 +10,14 @@ a document's text cannot inject markup.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import urlencode
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
+from api.templating import render
 from kg.validation import ValidationReport, ValidationResult
 
 FocusLinks = dict[str, tuple[str | None, str]]  # focus IRI → (href or None, text)
-
-
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(loader=PackageLoader("api", "templates"), autoescape=select_autoescape(default=True),
-                       trim_blocks=True, lstrip_blocks=True)
 
 
 def focus_href(focus: str, base_iri: str | None) -> str | None:
@@ -42,19 +36,17 @@ def report_links(results: list[ValidationResult], base_iri: str | None) -> Focus
 
 def report_page(report: ValidationReport, base_iri: str | None = None) -> str:
     """A standalone page; with ``base_iri``, focus nodes link to their /page/ on this server."""
-    template = _environment().get_template("validation/report.html")
-    return template.render(report=report, links=report_links(report.results, base_iri))
+    return str(render("validation/report.html", report=report, links=report_links(report.results, base_iri)))
 
 
 def summary_page(reports: list[ValidationReport], cross: ValidationReport, base_iri: str) -> str:
-    template = _environment().get_template("validation/summary.html")
-    return template.render(reports=reports, cross=cross, links=report_links(cross.results, base_iri))
+    return str(render("validation/summary.html", reports=reports, cross=cross, links=report_links(cross.results, base_iri)))
 
 
 def error_page(status: int, message: str) -> str:
-    return _environment().get_template("validation/error.html").render(status=status, message=message)
+    return str(render("validation/error.html", status=status, message=message))
 
 
-def results_section(report: ValidationReport, links: FocusLinks, lang: str) -> str:
+def results_section(report: ValidationReport, links: FocusLinks, lang: str) -> Markup:
     """The body of a document page's validation section, in ``lang`` ("zh" or "en")."""
-    return _environment().get_template("validation/section.html").render(report=report, links=links, lang=lang)
+    return render("validation/section.html", report=report, links=links, lang=lang)

@@ -1,0 +1,312 @@
+"""A document's page, and the pages of its tables and figures: what a budget analyst checks
+first (the totals, spending by function, the validation results, projects and indicators,
+every table rebuilt from its figures, parse warnings). Data is gathered here into frozen rows;
+``pages/document.html``, ``pages/table.html`` and ``pages/figure.html`` lay it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+from markupsafe import Markup
+
+from api import charts, performance_page
+from api.describe import Description, Graph, Row, Term
+from api.html import Site, decimal, facts, fragment
+from api.validation_html import FocusLinks, results_section
+from kg.vocabulary import BKG, DCT, PROV, QB
+
+_B = BKG.base
+
+
+def _v(row: Row, name: str) -> str:
+    value = row.get(name)
+    return value.value if value is not None else ""
+
+
+# -- the document page -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TotalFigure:
+    iri: str
+    row: str
+    column: str
+    yuan: Decimal
+    line: str
+
+
+@dataclass(frozen=True)
+class TotalsGroup:
+    """The total figures of one of the three summary tables (收支总表, 收入总表, 支出总表)."""
+
+    zh: str
+    en: str
+    figures: tuple[TotalFigure, ...]
+
+
+@dataclass(frozen=True)
+class GridCell:
+    figure: str
+    line: str
+    printed: str  # the amount as the document prints it
+    yuan: Decimal | None
+    text: str  # a count or the printed text, where the cell holds no amount
+
+
+@dataclass(frozen=True)
+class GridRow:
+    code: str
+    notation: str
+    label: str
+    side: str  # 收 or 支 in a table that lists both sides, else ""
+    cells: tuple[GridCell | None, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Grid:
+    columns: tuple[str, ...]
+    rows: tuple[GridRow, ...]
+    file_name: str
+
+
+@dataclass(frozen=True)
+class TableEntry:
+    iri: str
+    index: str
+    label: str
+    kind: str
+    first_line: str
+    figures: int
+    grid: Grid | None
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    iri: str
+    message: str
+    line: str
+
+
+@dataclass(frozen=True)
+class Validation:
+    count: int
+    body: Markup
+
+
+_DOCUMENT_FACTS = (
+    (BKG.fiscalYear, "年度", "Fiscal year"),
+    (BKG.unit, "单位", "Unit"),
+    (BKG.region, "地区", "Region"),
+    (BKG.approvalDocument, "批复文件", "Approval"),
+    (DCT.source, "文件", "File"),
+    (BKG.sha256, "SHA-256", "SHA-256"),
+)
+_TOTAL_GROUPS = (
+    ("RevenueExpenditureSummaryTable", "收支总表：收入来源与总计", "Summary: sources of money and totals"),
+    ("RevenueTable", "收入总表：合计", "Revenue table: total row"),
+    ("ExpenditureTable", "支出总表：基本支出 / 项目支出", "Expenditure table: basic / project"),
+)
+
+
+def _text(desc: Description, predicate: ox.NamedNode) -> str:
+    value = desc.value(predicate)
+    return value.value if value is not None else ""
+
+
+def totals(graph: Graph, doc: ox.NamedNode) -> list[TotalsGroup] | None:
+    """The rows without a code of the three summary tables; None when the document has none."""
+    rows = graph.select(
+        f"""SELECT DISTINCT ?f ?cls ?row ?col ?amt ?line ?tot WHERE {{
+              ?t bkg:inDocument {doc} ; a ?cls . ?f qb:dataSet ?t ; bkg:rowLabel ?row ; bkg:columnLabel ?col ; bkg:sourceLine ?line .
+              VALUES ?cls {{ bkg:RevenueExpenditureSummaryTable bkg:RevenueTable bkg:ExpenditureTable }}
+              OPTIONAL {{ ?f bkg:amount ?amt }} OPTIONAL {{ ?f bkg:isTotal ?tot }}
+              FILTER NOT EXISTS {{ ?f bkg:functionalClassification ?c1 }} FILTER NOT EXISTS {{ ?f bkg:economicClassification ?c2 }}
+            }} ORDER BY ?line ?col"""
+    )
+    if not rows:
+        return None
+    groups = []
+    for cls, zh, en in _TOTAL_GROUPS:
+        picked = tuple(
+            TotalFigure(_v(r, "f"), _v(r, "row"), _v(r, "col"), Decimal(_v(r, "amt")), _v(r, "line"))
+            for r in rows if _v(r, "cls") == _B + cls and _v(r, "amt")
+        )
+        if picked:
+            groups.append(TotalsGroup(zh, en, picked))
+    return groups
+
+
+def function_chart(graph: Graph, site: Site, doc: ox.NamedNode) -> str:
+    """Spending by functional 类 and 款, from the expenditure table (or the general budget's)."""
+    for cls in ("ExpenditureTable", "GeneralBudgetExpenditureTable"):
+        rows = graph.select(
+            f"""SELECT ?code ?n (SAMPLE(?row) AS ?label) (SAMPLE(?amt) AS ?yuan) WHERE {{
+                  ?t bkg:inDocument {doc} ; a bkg:{cls} . ?f qb:dataSet ?t ; bkg:column bkg:column-total ;
+                  bkg:functionalClassification ?code ; bkg:amount ?amt ; bkg:rowLabel ?row . ?code skos:notation ?n .
+                  FILTER(STRLEN(?n) = 3 || STRLEN(?n) = 5) }} GROUP BY ?code ?n ORDER BY ?n"""
+        )
+        if rows:
+            break
+    else:
+        return ""
+    labels = graph.labels([r["code"] for r in rows], site.langs)
+    bars = [
+        charts.Bar(
+            f"{_v(r, 'n')} {labels.get(_v(r, 'code')) or _v(r, 'label')}",
+            decimal(_v(r, "yuan")) or Decimal(0),
+            0 if len(_v(r, "n")) == 3 else 1,
+            site.href(_v(r, "code")),
+        )
+        for r in rows
+    ]
+    return charts.bar_chart(bars, title=chart_title(site))
+
+
+def chart_title(site: Site) -> str:
+    return "按功能分类（类、款）的支出（万元）" if site.zh else "Expenditure by functional class and section (10k yuan)"
+
+
+def table_grid(graph: Graph, tbl: ox.NamedNode, file_name: str) -> Grid | None:
+    """The table rebuilt from its figures: one row per printed line, one column per printed column label."""
+    rows = graph.select(
+        f"""SELECT DISTINCT ?f ?line ?row ?col ?amt ?count ?printed ?side ?code ?n WHERE {{
+              ?f qb:dataSet {tbl} ; bkg:sourceLine ?line ; bkg:rowLabel ?row ; bkg:columnLabel ?col ; bkg:printedAmount ?printed .
+              OPTIONAL {{ ?f bkg:amount ?amt }} OPTIONAL {{ ?f bkg:count ?count }} OPTIONAL {{ ?f bkg:side ?side }}
+              OPTIONAL {{ ?f bkg:functionalClassification|bkg:economicClassification ?code . ?code skos:notation ?n }}
+            }} ORDER BY ?line ?f"""
+    )
+    if not rows:
+        return None
+    columns: list[str] = []
+    grid: dict[tuple[int, str, str], dict[str, Row]] = {}
+    meta: dict[tuple[int, str, str], Row] = {}
+    for r in rows:
+        col = _v(r, "col")
+        if col not in columns:
+            columns.append(col)
+        key = (int(_v(r, "line")), _v(r, "side"), _v(r, "row"))
+        grid.setdefault(key, {})[col] = r
+        meta.setdefault(key, r)
+    out = []
+    for key in sorted(grid):
+        first = meta[key]
+        cells = tuple(_cell(grid[key].get(col)) for col in columns)
+        side = "收" if _v(first, "side").endswith("Revenue") else ("支" if _v(first, "side").endswith("Expenditure") else "")
+        out.append(GridRow(_v(first, "code"), _v(first, "n"), key[2], side, cells, key[0]))
+    return Grid(tuple(columns), tuple(out), file_name)
+
+
+def _cell(row: Row | None) -> GridCell | None:
+    if row is None:
+        return None
+    amount = Decimal(_v(row, "amt")) if _v(row, "amt") else None
+    return GridCell(_v(row, "f"), _v(row, "line"), _v(row, "printed"), amount, _v(row, "count") or _v(row, "printed"))
+
+
+def tables(graph: Graph, doc: ox.NamedNode, file_name: str) -> list[TableEntry]:
+    rows = graph.select(
+        f"""SELECT ?t (SAMPLE(?title) AS ?label) (SAMPLE(?i) AS ?index) (SAMPLE(?cls) AS ?kind) (SAMPLE(?line) AS ?first)
+                   (COUNT(DISTINCT ?f) AS ?figures) WHERE {{
+              ?t bkg:inDocument {doc} ; dcterms:title ?title ; bkg:tableIndex ?i ; a ?cls .
+              FILTER(STRSTARTS(STR(?cls), STR(bkg:)) && ?cls != bkg:BudgetTable)
+              OPTIONAL {{ ?t bkg:sourceLine ?line }} OPTIONAL {{ ?f qb:dataSet ?t }} }} GROUP BY ?t ORDER BY ?index"""
+    )
+    out = []
+    for r in rows:
+        figures = int(_v(r, "figures") or 0)
+        grid = table_grid(graph, ox.NamedNode(_v(r, "t")), file_name) if figures > 0 else None
+        out.append(TableEntry(_v(r, "t"), _v(r, "index"), _v(r, "label"), _v(r, "kind"), _v(r, "first"), figures, grid))
+    return out
+
+
+def validation(graph: Graph, site: Site, doc: ox.NamedNode) -> Validation | None:
+    """The document's SHACL results through the one results table (api.validation_html):
+    severity, identity, the offending figure linked to its page, its lines and the message
+    in the reader's language."""
+    from kg.settings import Settings
+    from kg.validation import validation_report
+
+    doc_id = unquote(doc.value[len(site.base_iri + "id/document/"):]) if doc.value.startswith(site.base_iri) else ""
+    try:
+        report = validation_report(graph.store, doc_id, Settings(base_iri=site.base_iri))
+    except Exception:  # a broken validator or a document without a graph must not break the page
+        return None
+    iris = [ox.NamedNode(r.focus) for r in report.results if r.focus.startswith(("http:", "https:"))]
+    labels = graph.labels(iris, site.langs)
+    links: FocusLinks = {}
+    for r in report.results:
+        if r.focus.startswith(doc.value + "/"):
+            links[r.focus] = (site.href(r.focus), labels.get(r.focus) or unquote(r.focus[len(doc.value) + 1:]))
+        elif r.focus.startswith(("http:", "https:")):
+            links[r.focus] = (site.href(r.focus), labels.get(r.focus) or site.short(r.focus))
+        else:
+            links[r.focus] = (None, r.focus)
+    return Validation(len(report.results), results_section(report, links, "zh" if site.zh else "en"))
+
+
+def warnings(graph: Graph, doc: ox.NamedNode) -> list[ParseWarning]:
+    rows = graph.select(
+        f"""SELECT DISTINCT ?w ?message ?line WHERE {{ {doc} bkg:warning ?w . ?w bkg:message ?message . OPTIONAL {{ ?w bkg:sourceLine ?line }} }} ORDER BY ?line"""
+    )
+    return [ParseWarning(_v(r, "w"), _v(r, "message"), _v(r, "line")) for r in rows]
+
+
+def sections(graph: Graph, site: Site, desc: Description) -> Markup:
+    doc = desc.resource
+    file_name = _text(desc, DCT.source)
+    found_tables = tables(graph, doc, file_name)
+    kinds = graph.labels([ox.NamedNode(t.kind) for t in found_tables], site.langs)
+    return fragment(
+        "pages/document.html", site, facts=facts(desc, _DOCUMENT_FACTS), labels=desc.labels, file_name=file_name,
+        totals=totals(graph, doc), chart=function_chart(graph, site, doc), chart_title=chart_title(site),
+        validation=validation(graph, site, doc), targets=performance_page.document_targets(graph, doc),
+        tables=found_tables, kinds=kinds, warnings=warnings(graph, doc),
+    )
+
+
+# -- a table's and a figure's pages ----------------------------------------------------
+
+
+def _file_of(graph: Graph, doc: Term | None) -> str:
+    if not isinstance(doc, ox.NamedNode):
+        return ""
+    found = graph.objects(doc, DCT.source)
+    return found[0].value if found else ""
+
+
+def table_sections(graph: Graph, site: Site, desc: Description) -> Markup:
+    doc = desc.value(BKG.inDocument)
+    file_name = _file_of(graph, doc)
+    parents = graph.select(f"SELECT DISTINCT ?p WHERE {{ ?p bkg:inTable {desc.resource} ; bkg:indicator ?i }}")
+    indicators = [performance_page.target_sections(graph, site, ox.NamedNode(_v(r, "p"))) for r in parents[:5]]
+    return fragment(
+        "pages/table.html", site, document=doc, labels=desc.labels, line=_text(desc, BKG.sourceLine), file_name=file_name,
+        money_unit=desc.value(BKG.moneyUnit), grid=table_grid(graph, desc.resource, file_name), indicators=indicators,
+    )
+
+
+_FIGURE_FACTS = (
+    (BKG.rowLabel, "行", "Row"),
+    (BKG.columnLabel, "栏", "Column"),
+    (BKG.column, "栏目含义", "Column meaning"),
+    (BKG.functionalClassification, "功能分类", "Functional code"),
+    (BKG.economicClassification, "经济分类", "Economic code"),
+    (BKG.side, "收支", "Side"),
+    (BKG.unit, "单位", "Unit"),
+    (QB.dataSet, "表格", "Table"),
+)
+
+
+def figure_sections(graph: Graph, site: Site, desc: Description) -> Markup:
+    doc = desc.value(PROV.wasDerivedFrom)
+    amount = desc.value(BKG.amount)
+    return fragment(
+        "pages/figure.html", site, labels=desc.labels, yuan=(decimal(amount.value) or Decimal(0)) if amount is not None else None,
+        printed=desc.value(BKG.printedAmount), printed_unit=_text(desc, BKG.printedUnit), facts=facts(desc, _FIGURE_FACTS),
+        document=doc, line=_text(desc, BKG.sourceLine), file_name=_file_of(graph, doc),
+    )
