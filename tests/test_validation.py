@@ -490,3 +490,22 @@ def test_blank_subtotal_above_printed_parts() -> None:
     # A 类 row blanked above its 款 and 项 rows (001's 收入总表, 201 一般公共服务支出).
     blanked = mutation.validate(mutation.changed(seed("001"), 77, "3354.94\t3354.94\t3354.94", "\t\t"))
     assert ("Warning", 77) in _blank_subtotals(blanked)
+
+
+def _at(report, identity: str) -> list[tuple[str, int]]:
+    return sorted((r.severity, r.lines[0]) for r in report.results if r.identity == SHAPES + identity)
+
+
+def test_procurement_item_quantity_times_unit_price() -> None:
+    # Seed 003's procurement rows print 数量 × 单价 = 采购金额 to 0.001 万元 (443: 2 × 0.962 = 1.924), 001's
+    # to 0.01 (1339: 8 × 0.30 = 2.40); every seed's rows agree.
+    assert all(_at(mutation.report(seed(p)), "procurement-item") == [] for p in ("000", "001", "002", "003", "004"))
+    assert _at(mutation.validate(mutation.changed(seed("003"), 443, "\t2\t0.962", "\t3\t0.962")), "procurement-item") == [("Violation", 443)]
+    # 0.001 万元 on a price printed to 0.001: beyond 2 × 5 元 + 5 元, not within a fixed 50 元 per figure.
+    [price] = [r for r in mutation.validate(mutation.changed(seed("003"), 444, "0.538", "0.539")).results
+               if r.identity == SHAPES + "procurement-item"]
+    assert (price.severity, price.lines, price.difference) == ("Violation", [444], "-20") and "0.539" in price.message_zh
+    # Quantity 1: the price and the amount are one figure printed twice, exact.
+    assert _at(mutation.validate(mutation.changed(seed("001"), 1345, "0.10\t0.10", "0.10\t0.11")), "procurement-item") == [("Violation", 1345)]
+    # 8 × 0.30 against 2.41: within 8 × 50 元 + 50 元 of a price rounded to 0.01.
+    assert _at(mutation.validate(mutation.changed(seed("001"), 1339, "2.40", "2.41")), "procurement-item") == [("Warning", 1339)]
