@@ -276,6 +276,10 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
             out.add(node, BKG.statedComparison, bkg_key("comparison", figure.comparison))
         if figure.paragraph is not None:
             out.add(node, BKG.paragraph, _integer(figure.paragraph))
+        if figure.label is not None:
+            out.add(node, RDFS.label, _zh(figure.label))
+        if figure.item_of is not None:
+            out.add(node, BKG.itemOf, bkg_key("figure", figure.item_of))
         out.add(node, PROV.wasDerivedFrom, doc)
         out.lines(node, figure.lines)
 

@@ -288,6 +288,8 @@ class NarrativeFigure:
     completion_percent: Decimal | None = None  # 完成(年初)预算的 x%
     comparison: str | None = None  # 决算数 大于 / 小于 / 等于 预算数: "greater" | "less" | "equal"
     paragraph: int | None = None  # 1-based index of the prose paragraph it was read from
+    label: str | None = None  # a listed item's printed name (办公费), kind "listed_item"
+    item_of: str | None = None  # the kind of the figure whose 其中 list names it (operating_costs)
 
 
 @dataclass(frozen=True)

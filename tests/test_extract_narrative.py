@@ -53,6 +53,8 @@ def test_figure_kinds_are_the_agreed_keys() -> None:
         # 决算 (kg.families.final_accounts, kg.extract.execution)
         "general_budget_expenditure", "government_fund_expenditure", "state_capital_expenditure",
         "appropriation_total", "fiscal_revenue",
+        # kg.extract.listed_items: an item of a 其中 list
+        "listed_item",
     }
 
 
@@ -294,3 +296,53 @@ def test_a_change_without_last_years_figure_has_no_prior_amount() -> None:
     figure = only(figures, "vehicle_operation")
     assert figure.change is not None and figure.change.value == Decimal("-0.13")
     assert figure.prior_amount is None
+
+
+def test_a_line_ending_in_a_semicolon_goes_on_in_the_same_paragraph() -> None:
+    # 000:45 states the total, 基本支出 and its parts and stops at "；"; 000:47 lists 项目支出: one enumeration.
+    figures = figures_of(seed("000"))
+    [basic] = [f for f in figures if f.kind == "basic_expenditure" and f.amount is not None]
+    [project] = [f for f in figures if f.kind == "project_expenditure" and f.amount is not None]
+    assert (basic.lines.first, project.lines.first) == (45, 47)
+    assert basic.paragraph == project.paragraph
+    # A full stop still ends it: 000:51 (比上年增减) is a paragraph of its own.
+    total = [f for f in figures if f.kind == "expenditure_total"]
+    assert [f.lines.first for f in total] == [45, 51] and total[0].paragraph != total[1].paragraph
+
+
+def _items(figures: list[NarrativeFigure]) -> list[tuple[str | None, str | None, str]]:
+    return [(f.item_of, f.label, f.amount.printed if f.amount else "") for f in figures if f.kind == "listed_item"]
+
+
+def test_000_operating_costs_items_after_qizhong() -> None:
+    figures = figures_of(seed("000"))
+    items = _items(figures)
+    assert len(items) == 19 and items[0] == ("operating_costs", "办公费", "21.63") and items[-1][1] == "党组织活动经费"
+    assert sum(Decimal(printed) for _, _, printed in items) == Decimal("125.8")
+    assert {f.lines.first for f in figures if f.kind == "listed_item"} == {55}
+    # 公务用车运行维护费 8.7 and 公务接待费 1.53 are items of 机关运行经费 there, not 三公 figures.
+    assert ("operating_costs", "公务接待费", "1.53") in items
+    assert not [f for f in figures if f.kind in ("reception", "vehicle_operation") and f.lines.first == 55]
+
+
+def test_003_items_separated_by_semicolons_replace_the_three_public_names_read_there() -> None:
+    figures = figures_of(seed("003"))
+    items = _items(figures)
+    assert len(items) == 19 and sum(Decimal(printed) for _, _, printed in items) == Decimal("167.38")
+    assert not [f for f in figures if f.kind in ("reception", "vehicle_operation") and f.lines.first == 66]
+    assert [f.lines.first for f in figures if f.kind == "reception"] == [70]
+
+
+def test_a_list_of_keyword_figures_or_of_other_things_is_not_read_as_items() -> None:
+    # Sources of 收入 are keyword figures (narrative-sum adds them); 人 are no money.
+    source = excerpt(
+        "预算收入 20 万元，其中：一般公共预算收入 15 万元，政府性基金预算收入 5 万元。\n"
+        "机关运行经费 10 万元，其中：在职 15 人、退休 2 人。\n"
+        "机关运行经费 12 万元，其中：办公费 8 万元、主要用于购置办公用品。\n"
+    )
+    assert _items(figures_of(source)) == []
+
+
+def test_a_list_in_an_excerpt_of_another_template() -> None:
+    source = excerpt("2024年机关运行经费预算为 30.5 万元,主要用于机关日常运转,其中:办公费 10 万元;差旅费 20.5 万元。\n")
+    assert _items(figures_of(source)) == [("operating_costs", "办公费", "10"), ("operating_costs", "差旅费", "20.5")]

@@ -25,7 +25,8 @@ NEW_IDENTITIES = (
     "narrative-procurement", "narrative-assets", "asset-sum", "narrative-vehicles",
     "three-public-change-sum", "narrative-prior-change", "narrative-sources", "staffing-total",
     "class-shares-sum", "class-share-table", "class-name", "narrative-balance", "procurement-sum",
-    "asset-part",
+    "asset-part", "narrative-restated", "narrative-operating-costs", "narrative-split",
+    "narrative-three-public-parts", "narrative-items",
 )
 
 
@@ -71,6 +72,19 @@ MUTATIONS = [
     ("000", 415, "预算0万元", "预算1万元", "narrative-procurement", "Violation"),
     # One figure stated in two paragraphs (000:45 and 51 both state 支出 4054.45): a cent apart is a Violation.
     ("000", 45, "支出预算为 4054.45", "支出预算为 4054.46", "narrative-restated", "Violation"),
+    # 000 has no money table: 机关运行经费 (55) is checked against the 日常公用经费 stated at 45, and 项目支出 (47)
+    # against the total and 基本支出 the paragraph stated on the line before.
+    ("000", 55, "预算安排 125.8", "预算安排 125.9", "narrative-operating-costs", "Violation"),
+    ("000", 55, "预算安排 125.8", "预算安排 126", "narrative-operating-costs", "Warning"),
+    ("000", 47, "2886.92", "2886.29", "narrative-split", "Violation"),
+    ("000", 47, "2886.92", "2886.93", "narrative-split", "Warning"),
+    # 000:55 机关运行经费 125.8 against the 19 items it lists after 其中 (kg.extract.listed_items).
+    ("000", 55, "办公费 21.63", "办公费 12.63", "narrative-items", "Violation"),
+    ("000", 55, "办公费 21.63", "办公费 21.64", "narrative-items", "Warning"),
+    ("003", 66, "取暖费 28.05", "取暖费 280.5", "narrative-items", "Violation"),
+    # A 三公 part in prose against its row of the 三公 table (002:584 公务用车运行维护费 49.30).
+    ("002", 634, "运行维护费支出 49.3", "运行维护费支出 49.4", "narrative-three-public-parts", "Violation"),
+    ("002", 634, "运行维护费支出 49.3", "运行维护费支出 49 ", "narrative-three-public-parts", "Warning"),
     ("000", 451, "176.09", "176.90", "asset-sum", "Violation"),
     ("000", 451, "176.09", "176.10", "asset-sum", "Warning"),
     ("000", 61, "保有量3辆", "保有量5辆", "narrative-vehicles", "Violation"),

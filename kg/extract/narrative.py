@@ -24,6 +24,7 @@ from functools import lru_cache
 from decimal import Decimal
 
 from kg.extract.document import extract_document_info
+from kg.extract.listed_items import listed_items
 from kg.families import Family
 from kg.families.budget import BOTH_TOTALS as _BOTH_TOTALS
 from kg.families.budget import BUDGET
@@ -64,6 +65,7 @@ FIGURE_KINDS: dict[str, str] = {
     "assets_buildings": "房屋",
     "assets_vehicles": "车辆",
     "assets_total": "固定资产",
+    "listed_item": "其中所列分项",  # kg.extract.listed_items: read by its 其中 list, not by a keyword
 }
 
 # Kinds whose value is a count (辆, 平方米), not money.
@@ -132,6 +134,9 @@ _ITEM_START = re.compile(
     r"|[①-⑳]|第[一二三四五六七八九十]+部分|表\d+)"
 )
 _SENTENCE_END = re.compile(r"[。;!?:]\s*$")
+# A line that stops at a semicolon has more of its enumeration to come: 000:45 "支出预算为 4054.45 万元，其中
+# 基本支出 1167.53 万元 …；" and 000:47 "项目支出 2886.92 万元 …" are one statement of the total and its parts.
+_ENUMERATION_GOES_ON = re.compile(r";\s*$")
 # A "label: value" line of a project description (资金来源:一般公共预算拨款).
 _FIELD_START = re.compile(rf"^[{_CJK}()]{{2,12}}\s*:")
 _SENTENCE_PUNCTUATION = re.compile(r"[,。;]")
@@ -172,8 +177,8 @@ class Paragraph:
 
 
 def _continues(previous: str, following: str) -> bool:
-    """Whether ``following`` carries on the sentence ``previous`` was cut from."""
-    if _SENTENCE_END.search(previous) or is_heading(previous):
+    """Whether ``following`` carries on the sentence (or, after a semicolon, the enumeration) ``previous`` was cut from."""
+    if is_heading(previous) or (_SENTENCE_END.search(previous) and not _ENUMERATION_GOES_ON.search(previous)):
         return False
     return not (_ITEM_START.match(following) or _FIELD_START.match(following))
 
@@ -428,11 +433,14 @@ def extract_narrative(
     figures: list[NarrativeFigure] = []
     warnings: list[ParseWarning] = []
     for number, paragraph in enumerate(prose_paragraphs(source, table_lines), start=1):
+        found: list[NarrativeFigure] = []
         for match in _SENTENCE.finditer(paragraph.text):
-            found, warned = _sentence_figures(
+            read, warned = _sentence_figures(
                 paragraph, match.start(), match.group(), fiscal_year, pattern, family.execution_statements
             )
-            # The paragraph lets a shape find one figure stated twice with different values.
-            figures.extend(replace(figure, paragraph=number) for figure in found)
+            found.extend(read)
             warnings.extend(warned)
+        items, replaced = listed_items(paragraph, found, pattern)
+        # The paragraph lets a shape find one figure stated twice with different values.
+        figures.extend(replace(figure, paragraph=number) for figure in found + items if figure not in replaced)
     return figures, warnings
