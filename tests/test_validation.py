@@ -509,3 +509,28 @@ def test_procurement_item_quantity_times_unit_price() -> None:
     assert _at(mutation.validate(mutation.changed(seed("001"), 1345, "0.10\t0.10", "0.10\t0.11")), "procurement-item") == [("Violation", 1345)]
     # 8 × 0.30 against 2.41: within 8 × 50 元 + 50 元 of a price rounded to 0.01.
     assert _at(mutation.validate(mutation.changed(seed("001"), 1339, "2.40", "2.41")), "procurement-item") == [("Warning", 1339)]
+
+
+def test_a_figure_restated_in_two_tables_is_exact() -> None:
+    # One number printed twice is rounded the same way twice: 0.01 万元 apart is a Violation, not rounding.
+    assert all(_at(mutation.report(seed(p)), "restated") == [] for p in ("000", "001", "002", "003", "004"))
+    # 收支总表 201 (20) vs 支出总表 201 (173)
+    [found] = [r for r in mutation.validate(mutation.changed(seed("001"), 20, "3354.94", "3354.95")).results
+               if r.identity == SHAPES + "restated"]
+    assert (found.severity, found.lines, found.difference) == ("Violation", [20, 173], "100")
+    assert "3354.95 (第20行)" in found.message_zh and "3354.94 (第173行)" in found.message_zh
+    # 基本支出表 合计 (410) vs the general-budget table's 基本支出 (327): only a rounding Warning by its own parts
+    assert _at(mutation.validate(mutation.changed(seed("001"), 410, "1763.80", "1763.81")), "restated") == [("Violation", 327)]
+    # 财政拨款收支总表 本年支出合计 (299) vs the general-budget table's 合计 (327)
+    assert _at(mutation.validate(mutation.changed(seed("001"), 327, "9383.02", "9383.03")), "restated") == [("Violation", 299)]
+    # 收支总表 本年收入合计 and 上年结转 vs the 收入总表's 合计 row (002: 101, 102 vs 129)
+    assert _at(mutation.validate(mutation.changed(seed("002"), 101, "4402.55", "4402.56")), "restated") == [("Violation", 101)]
+    assert _at(mutation.validate(mutation.changed(seed("002"), 102, "7.00", "7.01")), "restated") == [("Violation", 102)]
+
+
+def test_appropriation_summary_row_total_is_the_sum_of_its_funds() -> None:
+    assert all(_at(mutation.report(seed(p)), "appropriation-row") == [] for p in ("000", "001", "002", "003", "004"))
+    # 001 line 264: 七、文化旅游体育与传媒支出 合计 1.00 over 一般公共预算 1.00 alone: exact.
+    assert _at(mutation.validate(mutation.changed(seed("001"), 264, "1.00\t1.00", "1.01\t1.00")), "appropriation-row") == [("Violation", 264)]
+    # 支出总计 10283.02 = 9383.02 + 900.00: two funds, 0.01 is within rounding.
+    assert _at(mutation.validate(mutation.changed(seed("001"), 314, "9383.02", "9383.03")), "appropriation-row") == [("Warning", 314)]
