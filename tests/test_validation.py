@@ -526,6 +526,9 @@ def test_a_figure_restated_in_two_tables_is_exact() -> None:
     # 收支总表 本年收入合计 and 上年结转 vs the 收入总表's 合计 row (002: 101, 102 vs 129)
     assert _at(mutation.validate(mutation.changed(seed("002"), 101, "4402.55", "4402.56")), "restated") == [("Violation", 101)]
     assert _at(mutation.validate(mutation.changed(seed("002"), 102, "7.00", "7.01")), "restated") == [("Violation", 102)]
+    # A fund's appropriation in both summaries' revenue halves (the first row naming it): 001 20/258, 004 96/233.
+    assert _at(mutation.validate(mutation.changed(seed("001"), 20, "9383.02", "9383.20")), "restated") == [("Violation", 20)]
+    assert _at(mutation.validate(mutation.changed(seed("004"), 96, "2,103.50", "21,035.00")), "restated") == [("Violation", 96)]
 
 
 def test_appropriation_summary_row_total_is_the_sum_of_its_funds() -> None:
