@@ -43,6 +43,8 @@ class Graph:
 
     def select(self, sparql: str) -> list[Row]:
         result = self.store.query(_PREFIXES + sparql, use_default_graph_as_union=True)
+        if not isinstance(result, ox.QuerySolutions):  # an ASK or CONSTRUCT passed by mistake
+            raise TypeError(f"Graph.select runs SELECT queries, not: {sparql[:80]}")
         names = [v.value for v in result.variables]
         return [{name: row[name] for name in names} for row in result]
 
