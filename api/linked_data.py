@@ -120,7 +120,11 @@ class LinkedData:
         if isinstance(triples, bytes):
             body = triples
         else:
-            body = ox.serialize(triples, format=fmt.oxigraph, prefixes=PREFIXES) if fmt.oxigraph in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else ox.serialize(triples, format=fmt.oxigraph)  # type: ignore[arg-type]
+            prefixes = PREFIXES if fmt.oxigraph in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
+            written = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)  # type: ignore[arg-type]  # a graph's formats are RdfFormats
+            if written is None:  # serialize returns the bytes when it is given no output
+                raise RuntimeError("pyoxigraph.serialize returned no bytes")
+            body = written
         return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
     def _choose_rdf(self, request: Request) -> negotiation.Format | None:
