@@ -50,10 +50,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "next": ("下一页", "next"),
     "not_found": ("未找到", "Not found"),
     "not_found_text": ("图谱中没有这个资源。", "The graph holds nothing about this resource."),
-    "line": ("第 {n} 行", "line {n}"),
     "amount": ("金额（万元）", "Amount (10k yuan)"),
-    "yuan": ("元", "yuan"),
-    "results": ("结果", "results"),
     "no_results": ("没有找到匹配的结果。", "Nothing matches."),
 }
 
