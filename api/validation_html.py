@@ -2,10 +2,11 @@
 
 One table of results (``_results.html``) serves the three places that show results:
 the standalone report (``budgetkg validate --format html``, GET /validate?format=html),
-the summary's cross-document results, and the document page's section (api.pages).
+the summary's cross-document results, and the document page's section (api.document_page).
 They used to be three string builders that had drifted apart (different columns, one
 without the amounts). Templates escape every value (autoescape), so messages that quote
-a document's text cannot inject markup.
+a document's text cannot inject markup; they render through api.templating, the one
+environment every page uses.
 """
 
 from __future__ import annotations
