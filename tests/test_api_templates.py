@@ -86,7 +86,8 @@ def test_printed_markup_is_text_on_every_page_that_shows_it(evil):
     _shown_as_text(chart.group(0))  # the 款's bar label
 
 
-_TAG = re.compile(r"<(?:html|head|body|div|section|table|thead|tbody|tr|td|th|a|p|h[1-6]|span|ul|ol|li|dl|dt|dd|details|summary|form|input|"
+# An opening tag, but not a regex's named group such as (?P<code>…).
+_TAG = re.compile(r"(?<!\?P)<(?:html|head|body|div|section|table|thead|tbody|tr|td|th|a|p|h[1-6]|span|ul|ol|li|dl|dt|dd|details|summary|form|input|"
                   r"code|strong|br|svg|rect|text|g|option|select|script|style|link|meta|figure)[\s>/]")
 
 
