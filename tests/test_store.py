@@ -195,3 +195,110 @@ def test_a_write_killed_at_any_step_leaves_the_document_whole_or_absent_and_a_re
     (rerun,) = ingest_many([path], store, settings)
     assert rerun.skipped == (when == "after-extend")
     assert _document_quads(store, "unit") == _document_quads(expected, "unit")
+
+
+# --- a replace too large for one transaction: in parts, under a journal ------------------
+
+
+def test_a_replace_in_parts_stores_exactly_the_quads_of_one_transaction(tmp_path):
+    from kg.ingest import commit, prepare_document
+    from kg.settings import Settings
+
+    from conftest import seed
+
+    prepared = prepare_document(seed("000"), Settings())
+    assert sum(len(q) for q in prepared.graphs.values()) > 3 * 1000  # several parts
+    in_parts = OxigraphStore(tmp_path / "kg", part_quads=1000)
+    in_parts.replace_graph(EX + "other", [quad("b", "1", "other")])
+    stale = {graph: [quad("old", graph[-4:], "x")] for graph in prepared.graphs}
+    in_parts.replace_graphs(stale)  # a previous version, replaced below
+    commit(prepared, in_parts)
+    expected = OxigraphStore()
+    expected.replace_graph(EX + "other", [quad("b", "1", "other")])
+    commit(prepared, expected)
+    assert set(in_parts.oxigraph) == set(expected.oxigraph)
+    assert in_parts.graphs() == expected.graphs()
+    assert list(tmp_path.joinpath("kg").glob("budgetkg-replacing*")) == []
+
+
+# Writes seed 000 (re-ingested) in parts of 1,000 quads and is killed with SIGKILL as the
+# ``when``-th part goes in, or after its old graphs were dropped and before any part.
+_KILLED_PARTS = """
+import os, signal, sys
+from kg.ingest import ingest_file
+from kg.settings import Settings
+from kg.store import OxigraphStore
+
+class KilledAt:
+    def __init__(self, store, when):
+        self._store, self._parts = store, int(when)
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+    def bulk_extend(self, quads):
+        self._parts -= 1
+        if self._parts == 0:
+            os.kill(os.getpid(), signal.SIGKILL)
+        self._store.bulk_extend(quads)
+
+store = OxigraphStore(sys.argv[1], part_quads=1000)
+store._store = KilledAt(store._store, sys.argv[3])
+ingest_file(sys.argv[2], store, Settings(validate=False))
+"""
+
+
+@pytest.mark.parametrize("when", ["1", "3"])
+@pytest.mark.parametrize("reopen", ["read-write", "read-only"])
+def test_a_replace_in_parts_killed_midway_leaves_the_document_absent_and_a_rerun_completes_it(tmp_path, when, reopen):
+    import gc
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    from kg.ingest import ingest_file, ingest_many
+    from kg.settings import Settings
+
+    from conftest import seed
+
+    settings = Settings(validate=False)
+    path = tmp_path / "unit.txt"
+    shutil.copy(seed("000"), path)
+    store = OxigraphStore(tmp_path / "kg")
+    ingest_file(path, store, settings)
+    store.replace_graph(EX + "other", [quad("b", "1", "other")])
+    store.flush()
+    del store
+    gc.collect()  # closes the store: the killed process must be able to open it
+    path.write_text(seed("000").read_text(encoding="utf-8") + "\n附：再次公开。\n", encoding="utf-8")
+    expected = OxigraphStore()
+    ingest_file(path, expected, settings)
+
+    killed = subprocess.run([sys.executable, "-c", _KILLED_PARTS, str(tmp_path / "kg"), str(path), when], check=False)
+    assert killed.returncode == -signal.SIGKILL
+    assert (tmp_path / "kg" / "budgetkg-replacing.json").is_file()
+    if when == "3":  # two parts went in: opened raw, the store holds part of the new version
+        raw = ox.Store.read_only(str(tmp_path / "kg"))
+        assert 0 < sum(1 for q in raw if q.graph_name.value == "http://127.0.0.1:8000/graph/unit") < 1000 * 3
+        del raw
+        gc.collect()
+
+    if reopen == "read-only":  # what `budgetkg serve` does: it sees the document absent, not half written
+        reader = OxigraphStore(tmp_path / "kg", read_only=True)
+        assert _document_quads(reader, "unit") == set()
+        assert (EX + "other") in reader.graphs()
+        del reader
+        gc.collect()
+    store = OxigraphStore(tmp_path / "kg")
+    assert _document_quads(store, "unit") == set()  # absent: no graph, no ingest marker
+    assert not (tmp_path / "kg" / "budgetkg-replacing.json").exists()
+    (rerun,) = ingest_many([path], store, settings)
+    assert rerun.report is not None
+    assert _document_quads(store, "unit") == _document_quads(expected, "unit")
+    assert (EX + "other") in store.graphs()
+
+
+def test_an_unreadable_record_of_an_interrupted_write_is_a_clear_error(tmp_path):
+    OxigraphStore(tmp_path / "kg").flush()
+    (tmp_path / "kg" / "budgetkg-replacing.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(StoreError, match="budgetkg-replacing.json: unreadable record of an interrupted write"):
+        OxigraphStore(tmp_path / "kg")
