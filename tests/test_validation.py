@@ -549,3 +549,14 @@ def test_restated_codes_and_three_public_columns_are_exact() -> None:
     assert _at(changed, "three-public") == [("Violation", 494)] and _at(changed, "appropriation-row") == [("Violation", 494)]
     assert _at(mutation.validate(mutation.changed(seed("004"), 425, "2.64\t2.64", "2.64\t2.46")), "appropriation-row") == [("Violation", 425)]
     assert not any(_at(mutation.report(seed(p)), "three-public") for p in ("000", "001", "002", "003", "004"))
+
+
+def test_revenue_subtotal_is_the_sum_of_the_columns_under_it() -> None:
+    assert all(_at(mutation.report(seed(p)), "revenue-subtotal") == [] for p in ("000", "001", "002", "003", "004"))
+    # 001 line 83: 本年收入/小计 100.00 -> 10.00 over 财政拨款收入 100.00; hierarchy's one figure per column
+    # meaning kept the other 100.00 and revenue-sources leaves out a 小计 whose parts are printed.
+    [found] = [r for r in mutation.validate(mutation.changed(seed("001"), 83, "100.00\t100.00\t100.00", "100.00\t10.00\t100.00")).results
+               if r.identity == SHAPES + "revenue-subtotal"]
+    assert (found.severity, found.lines, found.difference) == ("Violation", [83], "-900000")
+    # One part printed: the 小计 restates it, 0.01 apart is beyond 50 元 (002 line 130, 204 公共安全支出).
+    assert _at(mutation.validate(mutation.changed(seed("002"), 130, "3831 .32\t3831 .32", "3831 .32\t3831 .33")), "revenue-subtotal") == [("Violation", 130)]
