@@ -560,3 +560,11 @@ def test_revenue_subtotal_is_the_sum_of_the_columns_under_it() -> None:
     assert (found.severity, found.lines, found.difference) == ("Violation", [83], "-900000")
     # One part printed: the 小计 restates it, 0.01 apart is beyond 50 元 (002 line 130, 204 公共安全支出).
     assert _at(mutation.validate(mutation.changed(seed("002"), 130, "3831 .32\t3831 .32", "3831 .32\t3831 .33")), "revenue-subtotal") == [("Violation", 130)]
+
+
+def test_procurement_total_is_the_sum_of_its_subtotals() -> None:
+    assert all(_at(mutation.report(seed(p)), "procurement-subtotals") == [] for p in ("000", "001", "002", "003", "004"))
+    # 001: 合计 170.00 (1337) over the one unit's 小计 170.00 (1338), in 合计 and 一般公共预算拨款.
+    changed = mutation.validate(mutation.changed(seed("001"), 1338, "170.00", "1700.00"))
+    assert _at(changed, "procurement-subtotals") == [("Violation", 1337)]
+    assert any(1338 in r.lines for r in changed.results if r.identity == SHAPES + "procurement-subtotals")
