@@ -20,7 +20,8 @@ ORDER BY, GROUP BY, a join's hash build) runs on in its thread until it ends.
 That limitation is the reason on-disk stores use processes.
 
 ``TieredRunner`` (what ``budgetkg serve`` uses for a store on disk) combines
-the two: a query seen to end quickly on a worker runs in a thread next time.
+the two: a query seen to end quickly on a worker runs next time in the event
+loop itself when no other query is running, else in a thread.
 
 This module must not import FastAPI: worker processes import it.
 """
@@ -731,15 +732,31 @@ class ProcessRunner:
 
 
 class TieredRunner:
-    """Worker processes for queries not yet seen to be quick; threads for those that were.
+    """Worker processes for queries not yet seen to be quick; the event loop or threads for those that were.
 
-    Reaching a worker costs 0.3-0.9 ms a query here, reaching a thread half that
-    or less (``bench/bench_sparql.py``). A query that has run on a worker within
-    ``quick_s`` against the same store generation will take about as long again
-    (the server's view of the store only changes through an update, which
-    starts a new generation), so the next time it runs in a thread. Everything
-    else, and every query's first run, keeps the hard timeout of a worker. The
-    thread's timeout still answers 503 on time; a query that ended within
+    A query that has run on a worker within ``quick_s`` against the same store
+    generation will take about as long again (the server's view of the store
+    only changes through an update, which starts a new generation), so the
+    next time it is not sent to a worker. Everything else, and every query's
+    first run, keeps the hard timeout of a worker.
+
+    Where a quick query runs is decided by what else is running. Each hop to
+    another thread or process waits for the scheduler to run it: on a quiet
+    machine 0.3-0.9 ms a query to a worker and half that to a thread, but on
+    2 cores loaded by other work (load average 11) a hop waited about a time
+    slice. Measured there on the 109k-quad store of ``bench/bench_sparql.py``:
+    its code-prefix query took 2.2 ms evaluated in the event loop and 6.8 ms
+    through a thread (in-process, medians of 400 interleaved); over HTTP, as
+    paired medians of 300 interleaved requests against the Oxigraph server,
+    the code-prefix, OPTIONAL and label queries went from 1.18-1.35x to
+    1.04-1.15x once they stopped hopping. So a quick query that finds no other
+    query of this runner running is evaluated right here, in the event loop,
+    as the Oxigraph server evaluates in the thread that read the request:
+    nobody is waiting for the loop, and a request that arrives meanwhile waits
+    at most about ``quick_s``. With another query running it goes to a thread,
+    so that concurrent clients are not queued behind it (pyoxigraph releases
+    the GIL while it evaluates). Either way a timeout's 503 comes only when
+    the query ends or its writer passes the deadline; a query that ended within
     ``quick_s`` once is not expected to need it.
     """
 
@@ -751,6 +768,7 @@ class TieredRunner:
         self.quick_s = quick_s
         self.remembered = remembered
         self._quick: OrderedDict[tuple, int] = OrderedDict()  # job key -> generation it was quick in
+        self._running = 0  # queries this runner is answering now (all from the one event loop)
 
     @staticmethod
     def _key(job: QueryJob) -> tuple:
@@ -760,10 +778,16 @@ class TieredRunner:
     async def run(self, job: QueryJob, timeout_s: float) -> Outcome:
         key = self._key(job)
         generation = self.processes.generation
-        if self._quick.get(key) == generation:
-            self._quick.move_to_end(key)
-            return await self.threads.run(job, timeout_s)
-        outcome = await self.processes.run(job, timeout_s)
+        self._running += 1
+        try:
+            if self._quick.get(key) == generation:
+                self._quick.move_to_end(key)
+                if self._running == 1:
+                    return execute(self.threads.store, job, time.monotonic() + timeout_s)
+                return await self.threads.run(job, timeout_s)
+            outcome = await self.processes.run(job, timeout_s)
+        finally:
+            self._running -= 1
         remember = len(job.sparql) <= MAX_KEPT_CHARS  # long texts are not kept (api.memo)
         if remember and outcome.status == "ok" and outcome.elapsed_s <= self.quick_s and generation == self.processes.generation:
             self._quick[key] = generation

@@ -19,6 +19,7 @@ FORMATS = {"solutions": "json", "boolean": "json", "graph": "turtle"}
 # Never finishes on 2,000 triples, and blocks inside one operator (no streaming).
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?o . ?b ?p ?o2 . ?c ?p ?o3 . ?d ?p ?o4 }"
 ALL = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s ?o"
+SELECT_COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 
 
 def job(sparql: str, **changes) -> QueryJob:
@@ -496,6 +497,10 @@ class _Counting:
     def generation(self) -> int:
         return self.runner.generation
 
+    @property
+    def store(self) -> ox.Store:
+        return self.runner.store
+
 
 def _tiered(path: str, quick_s: float) -> tuple[_Counting, _Counting, TieredRunner]:
     processes = _Counting(ProcessRunner(path, workers=1))
@@ -503,10 +508,10 @@ def _tiered(path: str, quick_s: float) -> tuple[_Counting, _Counting, TieredRunn
     return processes, threads, TieredRunner(processes, threads, quick_s=quick_s)  # type: ignore[arg-type]
 
 
-def test_tiered_runner_moves_a_query_to_threads_once_it_was_quick(tmp_path):
+def test_tiered_runner_runs_a_query_in_the_loop_once_it_was_quick(tmp_path):
     path = build_store(tmp_path / "store", triples=50)
     processes, threads, tiered = _tiered(path, quick_s=5.0)
-    quick = job("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    quick = job(SELECT_COUNT)
     try:
 
         async def main():
@@ -520,7 +525,29 @@ def test_tiered_runner_moves_a_query_to_threads_once_it_was_quick(tmp_path):
         first, second, as_xml, after_update = asyncio.run(main())
         assert same(first, second) and first.status == "ok" and b"50" in first.body
         assert processes.jobs == [quick.sparql] * 3  # the first run, the XML run (another job), after the update
-        assert threads.jobs == [quick.sparql]
+        assert threads.jobs == []  # the second run had the runner to itself: no hop at all
+    finally:
+        tiered.close()
+
+
+def test_tiered_runner_sends_a_quick_query_to_a_thread_while_another_query_runs(slow_store):
+    processes, threads, tiered = _tiered(slow_store, quick_s=5.0)
+    quick = job(SELECT_COUNT)
+    try:
+
+        async def main():
+            await tiered.run(quick, 30)  # on the worker: now known to be quick
+            slow = asyncio.create_task(tiered.run(job(SLOW), 3))  # takes the only worker until its timeout
+            await asyncio.sleep(0.2)
+            started = time.monotonic()
+            second = await tiered.run(quick, 30)
+            return second, time.monotonic() - started, await slow
+
+        second, elapsed, slow = asyncio.run(main())
+        assert second.status == "ok" and b"2000" in second.body
+        assert threads.jobs == [SELECT_COUNT] and elapsed < 2  # not queued behind the slow query, and the loop stays free for it
+        assert slow == Outcome("timeout")
+        assert processes.jobs == [SELECT_COUNT, SLOW]
     finally:
         tiered.close()
 
