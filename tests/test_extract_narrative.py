@@ -346,3 +346,8 @@ def test_a_list_of_keyword_figures_or_of_other_things_is_not_read_as_items() -> 
 def test_a_list_in_an_excerpt_of_another_template() -> None:
     source = excerpt("2024年机关运行经费预算为 30.5 万元,主要用于机关日常运转,其中:办公费 10 万元;差旅费 20.5 万元。\n")
     assert _items(figures_of(source)) == [("operating_costs", "办公费", "10"), ("operating_costs", "差旅费", "20.5")]
+
+
+def test_004_carryover_items_after_baokuo_up_to_a_sub_list() -> None:
+    # "上年结转结余 36.59 万元，包括：财政拨款 36.59 万元，非财政拨款 0 万元，其中：" and the projects follow.
+    assert _items(figures_of(seed("004"))) == [("carryover", "财政拨款", "36.59"), ("carryover", "非财政拨款", "0")]

@@ -26,7 +26,9 @@ NEW_IDENTITIES = (
     "three-public-change-sum", "narrative-prior-change", "narrative-sources", "staffing-total",
     "class-shares-sum", "class-share-table", "class-name", "narrative-balance", "procurement-sum",
     "asset-part", "narrative-restated", "narrative-operating-costs", "narrative-split",
-    "narrative-three-public-parts", "narrative-items",
+    "narrative-three-public-parts", "narrative-items", "narrative-zero-change",
+    "narrative-procurement-kinds", "narrative-items-three-public",
+    "narrative-class-amount",
 )
 
 
@@ -82,6 +84,18 @@ MUTATIONS = [
     ("000", 55, "办公费 21.63", "办公费 12.63", "narrative-items", "Violation"),
     ("000", 55, "办公费 21.63", "办公费 21.64", "narrative-items", "Warning"),
     ("003", 66, "取暖费 28.05", "取暖费 280.5", "narrative-items", "Violation"),
+    ("004", 747, "非财政拨款 0 万元", "非财政拨款 1 万元", "narrative-items", "Violation"),
+    # 政府采购预算 = 货物 + 工程 + 服务 when the paragraph states all three (004:777: 16.26 = 1.42 + 0 + 14.84).
+    ("004", 777, "服务预算 14.84", "服务预算 18.44", "narrative-procurement-kinds", "Violation"),
+    ("004", 777, "服务预算 14.84", "服务预算 14.85", "narrative-procurement-kinds", "Warning"),
+    # 机关运行经费's 公务用车运行维护费 item (003:66) is no more than the 三公 paragraph's (003:70).
+    ("003", 66, "公务用车运行维护费 8.7", "公务用车运行维护费 8.8", "narrative-items-three-public", "Violation"),
+    ("000", 59, "(二)公务接待费支出1.53", "(二)公务接待费支出1.35", "narrative-items-three-public", "Violation"),
+    # A 类's amount in prose (004:511) against its row of the 一般公共预算支出表 (line 300, 17.71).
+    ("004", 511, "17.71 万元", "17.72 万元", "narrative-class-amount", "Violation"),
+    ("004", 511, "17.71 万元", "17.7 万元", "narrative-class-amount", "Warning"),
+    # A figure of 0 changed by a percentage other than 0% or −100%.
+    ("000", 59, "购置支出0万元,同比下降或增长0%", "购置支出0万元,同比下降或增长1%", "narrative-zero-change", "Violation"),
     # A 三公 part in prose against its row of the 三公 table (002:584 公务用车运行维护费 49.30).
     ("002", 634, "运行维护费支出 49.3", "运行维护费支出 49.4", "narrative-three-public-parts", "Violation"),
     ("002", 634, "运行维护费支出 49.3", "运行维护费支出 49 ", "narrative-three-public-parts", "Warning"),

@@ -1,9 +1,10 @@
-"""The items a prose figure lists after 其中: "机关运行经费预算安排 125.8 万元，其中：办公费 21.63 万元、印刷费 4 万元 …".
+"""The items a prose figure lists after 其中 or 包括: "机关运行经费预算安排 125.8 万元，其中：办公费 21.63 万元、印刷费 4 万元 …".
 
 A 机关运行经费 sentence itemises the figure by economic item (办公费, 水费, 差旅费 …), names the
 narrative keywords do not know. Unread, its parts were checked by nothing: seed 000 lists 19
 items that add to 125.8 exactly (000:55), seed 003 19 items that add to 167.38 (003:66), and
-the mutation benchmark changed 000:55 unnoticed. Each item becomes a ``NarrativeFigure`` of kind
+the mutation benchmark changed 000:55 unnoticed; seed 004 splits its 上年结转结余 36.59 万元 "包括：财政拨款
+36.59 万元，非财政拨款 0 万元" (004:747). Each item becomes a ``NarrativeFigure`` of kind
 ``listed_item`` with its printed name and the kind of the figure it itemises, so a shape can add
 them up (narrative-items).
 
@@ -30,10 +31,11 @@ if TYPE_CHECKING:  # kg.extract.narrative calls this module
 _CJK = "\u4e00-\u9fff"
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 # "，主要用于保证机关正常运转，其中：": words but no figure between the whole and its list.
-_LIST_START = re.compile(r"[^。;!?\d%]{0,40}?其中\s*:?\s*")
+_LIST_START = re.compile(r"[^。;!?\d%]{0,40}?(?:其中|包括)\s*:?\s*")
 _ITEM = re.compile(rf"(?P<label>[{_CJK}()]{{2,24}}?)\s*(?:为|共|计)?\s*(?P<num>{_NUMBER})\s*(?P<unit>万元|元(?!/))")
 _SEPARATOR = re.compile(r"\s*[、,;]\s*")
-_END = re.compile(r"\s*(?:。|$)")
+# The sentence ends, or a sub-list of the last item begins ("…，非财政拨款 0 万元，其中：", 004:747).
+_END = re.compile(r"\s*(?:。|$|[,;]\s*其中)")
 # Wholes whose 其中 list is of keyword figures with sum identities of their own (narrative-sum,
 # narrative-split): 收入/支出 totals, 基本支出, "三公" totals.
 _KEYWORD_WHOLES = frozenset({
