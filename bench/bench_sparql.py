@@ -1,6 +1,6 @@
 """Benchmark budgetkg's SPARQL endpoint against the Oxigraph server and rdflib-endpoint.
 
-    python bench/bench_sparql.py [--store DIR | --nquads FILE] [--runs N] [--floor]
+    python bench/bench_sparql.py [--store DIR | --nquads FILE] [--runs N] [--floor] [--baseline DIR]
 
 Loads the same N-Quads into the three servers (each on a free 127.0.0.1 port),
 runs a fixed mix of queries over HTTP with httpx (SPARQL JSON results) and prints
@@ -104,10 +104,28 @@ def mix() -> list[tuple[str, list[str]]]:
 
 
 FLOOR = {"uvicorn only": "constant", "uvicorn+pyoxigraph": "pyoxigraph"}
+BASELINE = "baseline"  # --baseline: budgetkg from another checkout, for before/after in one interleaved run
+
+
+def start_budgetkg(root: Path, store_dir: Path, workers: int | None) -> tuple[str, subprocess.Popen]:
+    """``budgetkg serve`` as the checkout at ``root`` has it, on ``store_dir``."""
+    port = free_port()
+    code = (
+        "import sys; sys.path.insert(0, %r)\n"
+        "from api.config import ServerConfig\nfrom api.server import run\n"
+        "run(ServerConfig(store=%r, port=%d, query_workers=%r))\n" % (str(root), str(store_dir), port, workers)
+    )
+    return f"http://127.0.0.1:{port}/sparql", subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
 
 
 def start_servers(
-    nquads: Path, store_dir: Path | None, work: Path, with_rdflib: bool, workers: int | None = None, floor: bool = False
+    nquads: Path,
+    store_dir: Path | None,
+    work: Path,
+    with_rdflib: bool,
+    workers: int | None = None,
+    floor: bool = False,
+    baseline: Path | None = None,
 ) -> dict[str, tuple[str, subprocess.Popen]]:
     servers: dict[str, tuple[str, subprocess.Popen]] = {}
     # budgetkg: an embedded Oxigraph store directory.
@@ -117,13 +135,7 @@ def start_servers(
         store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         store.flush()
         del store
-    port = free_port()
-    code = (
-        "import sys; sys.path.insert(0, %r)\n"
-        "from api.config import ServerConfig\nfrom api.server import run\n"
-        "run(ServerConfig(store=%r, port=%d, query_workers=%r))\n" % (str(ROOT), str(store_dir), port, workers)
-    )
-    servers["budgetkg"] = (f"http://127.0.0.1:{port}/sparql", subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL))
+    servers["budgetkg"] = start_budgetkg(ROOT, store_dir, workers)
     # Oxigraph server, union default graph like budgetkg.
     ox_dir = work / "oxigraph-store"
     subprocess.run([tool("oxigraph", "oxigraph"), "load", "--location", str(ox_dir), "--file", str(nquads)], check=True, capture_output=True)
@@ -135,6 +147,8 @@ def start_servers(
             stderr=subprocess.DEVNULL,
         ),
     )
+    if baseline is not None:  # the other checkout, on the same store (read-only, as budgetkg opens it)
+        servers[BASELINE] = start_budgetkg(baseline, store_dir, workers)
     if floor:  # bench/floor_app.py on budgetkg's store
         for name, kind in FLOOR.items():
             port = free_port()
@@ -157,7 +171,9 @@ def start_servers(
     return servers
 
 
-def run_mix(servers: dict[str, tuple[str, subprocess.Popen]], runs: int, rdflib_runs: int) -> dict[tuple[str, str], list[float]]:
+def run_mix(
+    servers: dict[str, tuple[str, subprocess.Popen]], runs: int, rdflib_runs: int, names: list[str] | None = None
+) -> dict[tuple[str, str], list[float]]:
     """Latency samples per (query name, server).
 
     Requests to the servers are interleaved (budgetkg, Oxigraph, budgetkg, ...)
@@ -177,6 +193,8 @@ def run_mix(servers: dict[str, tuple[str, subprocess.Popen]], runs: int, rdflib_
 
     try:
         for name, queries in mix():
+            if names is not None and name not in names:
+                continue
             for server in servers:
                 for q in queries[:2]:  # warm-up
                     timed(server, q)
@@ -195,9 +213,9 @@ def run_mix(servers: dict[str, tuple[str, subprocess.Popen]], runs: int, rdflib_
 
 
 def report(timings: dict[tuple[str, str], list[float]], all_servers: list[str]) -> None:
-    names = [name for name, _ in mix()]
-    servers = [s for s in all_servers if s not in FLOOR]
-    header = f"{'query':<22}" + "".join(f"{s + ' med':>22}{s + ' p95':>22}" for s in servers) + f"{'ratio med':>11}{'ratio p95':>11}"
+    names = [name for name, _ in mix() if (name, "budgetkg") in timings]
+    servers = [s for s in all_servers if s not in FLOOR and s != BASELINE]
+    header = f"{'query':<22}" + "".join(f"{s + ' med':>22}{s + ' p95':>22}" for s in servers) + f"{'ratio med':>11}{'paired':>9}{'ratio p95':>11}"
     print(header)
     print("-" * len(header))
     for name in names:
@@ -206,18 +224,27 @@ def report(timings: dict[tuple[str, str], list[float]], all_servers: list[str]) 
             samples = timings[(name, server)]
             row += f"{statistics.median(samples):>19.2f} ms{percentile(samples, 95):>19.2f} ms"
         bkg, oxi = timings[(name, "budgetkg")], timings[(name, "oxigraph")]
-        row += f"{statistics.median(bkg) / statistics.median(oxi):>10.2f}x{percentile(bkg, 95) / percentile(oxi, 95):>10.2f}x"
+        row += f"{statistics.median(bkg) / statistics.median(oxi):>10.2f}x{_paired(bkg, oxi):>8.2f}x{percentile(bkg, 95) / percentile(oxi, 95):>10.2f}x"
         print(row)
-    print("ratio = budgetkg / Oxigraph server (target: <= 1.2x)")
-    floor = [s for s in all_servers if s in FLOOR]
-    if floor:
-        compared = [*floor, "budgetkg"]
+    print("ratio = budgetkg / Oxigraph server (target: <= 1.2x); paired = median of each round's ratio (the two requests are sent one after the other)")
+    others = [s for s in all_servers if s in FLOOR or s == BASELINE]
+    if others:
+        compared = [*others, "budgetkg"]
         print()
-        print(f"{'median / Oxigraph':<22}" + "".join(f"{s:>20}" for s in compared))
+        print(f"{'/ Oxigraph: med, paired':<24}" + "".join(f"{s:>22}" for s in compared))
         for name in names:
-            oxi = statistics.median(timings[(name, "oxigraph")])
-            print(f"{name:<22}" + "".join(f"{statistics.median(timings[(name, s)]) / oxi:>19.2f}x" for s in compared))
-        print("uvicorn only: a constant body; uvicorn+pyoxigraph: evaluation in the event loop, nothing else (bench/floor_app.py)")
+            oxi = timings[(name, "oxigraph")]
+            cells = [f"{statistics.median(timings[(name, s)]) / statistics.median(oxi):.2f}x {_paired(timings[(name, s)], oxi):.2f}x" for s in compared]
+            print(f"{name:<24}" + "".join(f"{cell:>22}" for cell in cells))
+        if any(s in FLOOR for s in others):
+            print("uvicorn only: a constant body; uvicorn+pyoxigraph: evaluation in the event loop, nothing else (bench/floor_app.py)")
+        if BASELINE in others:
+            print("baseline: budgetkg from the --baseline checkout, on the same store, interleaved with the others")
+
+
+def _paired(samples: list[float], reference: list[float]) -> float:
+    """The median of each round's ratio: the two requests were sent one after the other."""
+    return statistics.median(a / b for a, b in zip(samples, reference))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -230,7 +257,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--observations", type=int, default=20_000, help="synthetic observations when no data is given")
     parser.add_argument("--workers", type=int, default=None, help="budgetkg query worker processes (0: threads; default: auto)")
     parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib-endpoint")
+    parser.add_argument("--only", metavar="WORDS", help="only the queries whose name contains one of these comma-separated words (e.g. point,prefix)")
     parser.add_argument("--floor", action="store_true", help="also time bare uvicorn apps (bench/floor_app.py): what any Python server costs here")
+    parser.add_argument(
+        "--baseline", metavar="DIR", help="also time budgetkg from the checkout at DIR (e.g. a git worktree of an older commit), interleaved: before/after in one run"
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-sparql-") as tmp:
@@ -249,9 +280,10 @@ def main(argv: list[str] | None = None) -> int:
             synthetic_nquads(nquads, args.observations)
         count = sum(1 for _ in open(nquads, "rb"))
         print(f"data: {count} quads from {args.nquads or args.store or 'synthetic observations'}; runs={args.runs}; CPUs={os.cpu_count()}")
-        servers = start_servers(nquads, store_dir, work, with_rdflib=not args.no_rdflib, workers=args.workers, floor=args.floor)
+        servers = start_servers(nquads, store_dir, work, with_rdflib=not args.no_rdflib, workers=args.workers, floor=args.floor, baseline=Path(args.baseline).resolve() if args.baseline else None)
         try:
-            timings = run_mix(servers, args.runs, args.rdflib_runs or min(args.runs, 10))
+            names = [name for name, _ in mix() if not args.only or any(w in name for w in args.only.split(","))]
+            timings = run_mix(servers, args.runs, args.rdflib_runs or min(args.runs, 10), names)
         finally:
             for _, process in servers.values():
                 stop(process)
