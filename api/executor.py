@@ -740,24 +740,25 @@ class TieredRunner:
     next time it is not sent to a worker. Everything else, and every query's
     first run, keeps the hard timeout of a worker.
 
-    Where a quick query runs is decided by what else is running. Each hop to
-    another thread or process waits for the scheduler to run it: on a quiet
-    machine 0.3-0.9 ms a query to a worker and half that to a thread, but on
-    2 cores loaded by other work (load average 11) a hop waited about a time
-    slice. Measured there on the 109k-quad store of ``bench/bench_sparql.py``:
-    its code-prefix query took 2.2 ms evaluated in the event loop and 6.8 ms
-    through a thread (in-process, medians of 400 interleaved); over HTTP, as
-    paired medians of 300 interleaved requests against the Oxigraph server,
-    the code-prefix, OPTIONAL and label queries went from 1.18-1.35x to
-    1.04-1.15x once they stopped hopping. So a quick query that finds no other
-    query of this runner running is evaluated right here, in the event loop,
-    as the Oxigraph server evaluates in the thread that read the request:
-    nobody is waiting for the loop, and a request that arrives meanwhile waits
-    at most about ``quick_s``. With another query running it goes to a thread,
-    so that concurrent clients are not queued behind it (pyoxigraph releases
-    the GIL while it evaluates). Either way a timeout's 503 comes only when
-    the query ends or its writer passes the deadline; a query that ended within
-    ``quick_s`` once is not expected to need it.
+    Where a quick query runs is decided by what else is running. A hop to
+    another thread costs a wake-up and a hand-over of the GIL, and on a loaded
+    machine a wait for the scheduler. Measured on the 109k-quad store of
+    ``bench/bench_sparql.py``, 2 cores at load average 11-13 from other work:
+    in-process, its code-prefix query took 2.2 ms in the event loop and 6.8 ms
+    through a thread (medians of 400, interleaved); over HTTP, 400 requests
+    paired in ABBA order against the previous version (which always used a
+    thread) gave 0.94x (code-prefix) and 0.99x (OPTIONAL) in latency, which is
+    mostly the wait for a core there (17-20 ms for 4 ms of CPU), and 0.2 ms
+    less server CPU a request (4.29 -> 4.04 ms, 4.15 -> 3.93 ms). So a quick
+    query that finds no other query of this runner running is evaluated right
+    here, in the event loop, as the Oxigraph server evaluates in the thread
+    that read the request: nobody is waiting for the loop, and a request that
+    arrives meanwhile waits at most about ``quick_s``. With another query
+    running it goes to a thread, so that concurrent clients are not queued
+    behind it (pyoxigraph releases the GIL while it evaluates). Either way a
+    timeout's 503 comes only when the query ends or its writer passes the
+    deadline; a query that ended within ``quick_s`` once is not expected to
+    need it.
     """
 
     hard_timeout = True
