@@ -11,6 +11,20 @@ bkg:unit, rdfs:label), one named graph per document.
 
 Needs the ``oxigraph`` (server CLI) and ``rdflib-endpoint`` PyPI packages in the
 same environment (their console scripts next to this Python, or on PATH).
+
+``--baseline DIR`` times budgetkg from another checkout in the same rounds
+(before/after in one run), ``--only`` picks queries, the ``paired`` column is
+the median of each round's ratio, and a last table gives each server's CPU ms
+per request. On a shared machine the CPU figures say more than latency, which
+is mostly waiting for a core. Measured on the default 109k-quad store with
+``--no-rdflib --runs 60 --floor --baseline`` (a checkout of 1b0e153, before the
+in-loop tier of ``api.executor.TieredRunner``), twice, 2 cores at load average
+~13 from other work: latency ratios to the Oxigraph server moved by up to 0.3x
+between the two runs for the same server, and the bare uvicorn+pyoxigraph app
+(``--floor``) was itself at 1.01-1.53x on the code-prefix and label queries.
+budgetkg's own cost over that app is CPU: 0.1-0.7 ms a request (point lookup
+1.28 vs 0.94 ms, code-prefix 5.03 vs 4.31, before 5.31; per-thread schedstat,
+first run).
 """
 
 from __future__ import annotations
@@ -171,16 +185,57 @@ def start_servers(
     return servers
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux: /proc/PID/task/TID/children); [] where /proc has no such file."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in children.read_text().split()]
+            except OSError:
+                pass
+    return found if Path(f"/proc/{pid}/task").exists() else []
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """CPU seconds so far of ``pids``, threads that have ended included (/proc/PID/stat utime + stime).
+
+    In clock ticks (10 ms), but summed around every request of a server that is
+    idle between its requests, so the error over N requests is one tick, not N.
+    Per-thread schedstat is finer but forgets a thread once it ends, and the
+    Oxigraph server ends threads: it showed 19 ms for a GROUP BY that took
+    pyoxigraph 150 ms.
+    """
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat(5)
+        except (OSError, ValueError, IndexError):
+            pass  # the process ended meanwhile
+    return ticks / _TICKS_PER_S
+
+
+_TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
 def run_mix(
     servers: dict[str, tuple[str, subprocess.Popen]], runs: int, rdflib_runs: int, names: list[str] | None = None
-) -> dict[tuple[str, str], list[float]]:
-    """Latency samples per (query name, server).
+) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str], float]]:
+    """Latency samples per (query name, server), and each server's CPU ms per request.
 
     Requests to the servers are interleaved (budgetkg, Oxigraph, budgetkg, ...)
-    so that a slow spell of a shared machine hits both alike; rdflib-endpoint,
-    much slower, gets its own fewer runs after them.
+    so that a slow spell of a shared machine hits both alike, in the reverse
+    order every other round so that no server always comes first after the
+    client's pause; rdflib-endpoint, much slower, gets its own fewer runs after
+    them. CPU time is read from the server's process tree (Linux) around each
+    request, outside the timed part: on a loaded machine it says what a
+    request costs better than latency, which is mostly waiting for a core.
     """
     timings: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], float] = {}
     headers = {"Accept": "application/sparql-results+json"}
     clients = {name: httpx.Client(timeout=120) for name in servers}
 
@@ -200,19 +255,25 @@ def run_mix(
                     timed(server, q)
                 timings[(name, server)] = []
             interleaved = [s for s in servers if s != "rdflib-endpoint"]
+            trees = {server: _tree(servers[server][1].pid) for server in interleaved}
+            spent = dict.fromkeys(interleaved, 0.0)
             for i in range(runs):
-                for server in interleaved:
+                for server in interleaved if i % 2 == 0 else interleaved[::-1]:
+                    before = _cpu_s(trees[server])
                     timings[(name, server)].append(timed(server, queries[i % len(queries)]))
+                    spent[server] += _cpu_s(trees[server]) - before
+            if all(trees.values()):
+                cpu.update({(name, server): spent[server] / runs * 1000 for server in interleaved})
             if "rdflib-endpoint" in servers:
                 for i in range(rdflib_runs):
                     timings[(name, "rdflib-endpoint")].append(timed("rdflib-endpoint", queries[i % len(queries)]))
     finally:
         for client in clients.values():
             client.close()
-    return timings
+    return timings, cpu
 
 
-def report(timings: dict[tuple[str, str], list[float]], all_servers: list[str]) -> None:
+def report(timings: dict[tuple[str, str], list[float]], all_servers: list[str], cpu: dict[tuple[str, str], float]) -> None:
     names = [name for name, _ in mix() if (name, "budgetkg") in timings]
     servers = [s for s in all_servers if s not in FLOOR and s != BASELINE]
     header = f"{'query':<22}" + "".join(f"{s + ' med':>22}{s + ' p95':>22}" for s in servers) + f"{'ratio med':>11}{'paired':>9}{'ratio p95':>11}"
@@ -240,6 +301,13 @@ def report(timings: dict[tuple[str, str], list[float]], all_servers: list[str]) 
             print("uvicorn only: a constant body; uvicorn+pyoxigraph: evaluation in the event loop, nothing else (bench/floor_app.py)")
         if BASELINE in others:
             print("baseline: budgetkg from the --baseline checkout, on the same store, interleaved with the others")
+    timed_servers = [s for s in all_servers if s != "rdflib-endpoint"]
+    if cpu:
+        print()
+        print(f"{'server CPU ms/request':<24}" + "".join(f"{s:>22}" for s in timed_servers))
+        for name in names:
+            print(f"{name:<24}" + "".join(f"{cpu[(name, s)]:>22.3f}" for s in timed_servers))
+        print("CPU time of each server's processes while it answered (Linux /proc/PID/stat, summed over the runs; one 10 ms tick of error in all)")
 
 
 def _paired(samples: list[float], reference: list[float]) -> float:
@@ -283,11 +351,11 @@ def main(argv: list[str] | None = None) -> int:
         servers = start_servers(nquads, store_dir, work, with_rdflib=not args.no_rdflib, workers=args.workers, floor=args.floor, baseline=Path(args.baseline).resolve() if args.baseline else None)
         try:
             names = [name for name, _ in mix() if not args.only or any(w in name for w in args.only.split(","))]
-            timings = run_mix(servers, args.runs, args.rdflib_runs or min(args.runs, 10), names)
+            timings, cpu = run_mix(servers, args.runs, args.rdflib_runs or min(args.runs, 10), names)
         finally:
             for _, process in servers.values():
                 stop(process)
-        report(timings, list(servers))
+        report(timings, list(servers), cpu)
     return 0
 
 
