@@ -70,26 +70,78 @@ def _core_condition(key: str, value) -> str | None:
     return None
 
 
+_COUNTS = ("minCount", "maxCount")
+CountResults = dict[tuple[PropertyConstraint, str], list[ValidationResult]]
+
+
 def _core_query(prop: PropertyConstraint, key: str, value) -> tuple[str, str, str] | None:
-    """(query, zh message, en message) for one parameter of a property shape; None if not checked."""
-    focus = f"{{ SELECT DISTINCT ?this WHERE {{ {focus_pattern(prop.targets)} }} }}"
-    path = f"<{prop.path}>"
-    if key in ("minCount", "maxCount"):
-        n = int(value.value)
-        # HAVING cannot see the SELECT's alias (?n would be unbound there): repeat the aggregate.
-        cmp = f"COUNT(DISTINCT ?v) < {n}" if key == "minCount" else f"COUNT(DISTINCT ?v) > {n}"
-        query = f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }} GROUP BY ?this HAVING ({cmp})"
-        return query, f"{key} {n} 不满足：{{?n}} 个值", f"{key} {n} not met: {{?n}} values"
+    """(query, zh message, en message) for one value-filter parameter of a property shape;
+    None if not checked this way (counts are ``count_results``'s)."""
     cond = _core_condition(key, value)
     if cond is None:
         return None
-    query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {path} ?v . FILTER({cond}) }}"
+    focus = f"{{ SELECT DISTINCT ?this WHERE {{ {focus_pattern(prop.targets)} }} }}"
+    query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this <{prop.path}> ?v . FILTER({cond}) }}"
     return query, f"{key} 约束不满足：{{?v}}", f"{key} constraint not met: {{?v}}"
 
 
-def core_results(data: ox.Store, prop: PropertyConstraint) -> list[ValidationResult]:
+def _core_result(prop: PropertyConstraint, key: str, zh: str, en: str, values: dict[str, str]) -> ValidationResult:
+    return ValidationResult(
+        severity=Severity.VIOLATION, focus=values["this"], message_zh=fill(zh, values), message_en=fill(en, values),
+        source_shape=prop.shape, constraint=prop.node,
+        component=SH[key[0].upper() + key[1:] + "ConstraintComponent"].value,
+        path=prop.path, value=values.get("v") or values.get("n"),
+    )
+
+
+def count_results(data: ox.Store, props: tuple[PropertyConstraint, ...]) -> CountResults:
+    """The sh:minCount and sh:maxCount results of ``props``: one query per set of targets,
+    counting every constrained path of every focus node at once.
+
+    One query per parameter found the focus nodes and grouped them again each time: on
+    the 5,000-row table's 15,000 figures, 22 such queries took 5.3 CPU s of 7.5 for
+    validation. Each row of the VALUES block is one property shape's (path, min, max),
+    -1 where it sets no maximum; HAVING keeps exactly the groups the separate queries kept.
+    """
+    out: CountResults = {}
+    by_targets: dict[Targets, list[tuple[int, PropertyConstraint]]] = {}
+    for number, prop in enumerate(props):
+        if any(key in _COUNTS for key, _ in prop.params):
+            by_targets.setdefault(prop.targets, []).append((number, prop))
+    for targets, numbered in by_targets.items():
+        rows = []
+        for number, prop in numbered:
+            params = dict(prop.params)
+            low = int(params["minCount"].value) if "minCount" in params else 0
+            high = int(params["maxCount"].value) if "maxCount" in params else -1
+            rows.append(f"({number} <{prop.path}> {low} {high})")
+        query = (
+            f"SELECT ?k ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {focus_pattern(targets)} }} }} "
+            f"VALUES (?k ?path ?low ?high) {{ {' '.join(rows)} }} OPTIONAL {{ ?this ?path ?v }} }} "
+            "GROUP BY ?k ?this ?low ?high HAVING (COUNT(DISTINCT ?v) < ?low || (?high >= 0 && COUNT(DISTINCT ?v) > ?high))"
+        )
+        for row in data.query(query, use_default_graph_as_union=True):
+            prop = props[int(row["k"].value)]
+            n = int(row["n"].value)
+            values = {"this": row["this"].value, "n": row["n"].value}
+            for key, value in prop.params:
+                limit = int(value.value) if key in _COUNTS else 0
+                if (key == "minCount" and n < limit) or (key == "maxCount" and n > limit):
+                    zh, en = f"{key} {limit} 不满足：{{?n}} 个值", f"{key} {limit} not met: {{?n}} values"
+                    out.setdefault((prop, key), []).append(_core_result(prop, key, zh, en, values))
+    return out
+
+
+def core_results(data: ox.Store, prop: PropertyConstraint, counts: CountResults | None = None) -> list[ValidationResult]:
+    """The results of one property shape, in the order of its parameters; ``counts`` from
+    ``count_results`` over all the shapes (computed for this one alone if not given)."""
+    if counts is None:
+        counts = count_results(data, (prop,))
     results = []
     for key, value in prop.params:
+        if key in _COUNTS:
+            results.extend(counts.get((prop, key), ()))
+            continue
         compiled = _core_query(prop, key, value)
         if compiled is None:
             continue
@@ -97,13 +149,7 @@ def core_results(data: ox.Store, prop: PropertyConstraint) -> list[ValidationRes
         solutions = data.query(query, use_default_graph_as_union=True)
         names = [v.value for v in solutions.variables]
         for row in solutions:
-            values = {n: row[n].value for n in names if row[n] is not None}
-            results.append(ValidationResult(
-                severity=Severity.VIOLATION, focus=values["this"], message_zh=fill(zh, values), message_en=fill(en, values),
-                source_shape=prop.shape, constraint=prop.node,
-                component=SH[key[0].upper() + key[1:] + "ConstraintComponent"].value,
-                path=prop.path, value=values.get("v") or values.get("n"),
-            ))
+            results.append(_core_result(prop, key, zh, en, {n: row[n].value for n in names if row[n] is not None}))
     return results
 
 
@@ -173,8 +219,9 @@ def validate_dataset(data: ox.Store, document_id: str, settings: Settings) -> Va
     files = shapes_files(document_family(data, document).key)
     _, props = compiled_shapes(files)
     results: list[ValidationResult] = []
+    counts = count_results(data, props)
     for prop in props:
-        results.extend(core_results(data, prop))
+        results.extend(core_results(data, prop, counts))
     cache: FocusCache = {}  # most constraints target bkg:BudgetFigure: find those once
     for group in compiled_groups(files):
         results.extend(group_results(data, group, cache))
