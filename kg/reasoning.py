@@ -366,16 +366,22 @@ def infer(quads: Iterable[ox.Quad], inferred_graph: ox.NamedNode) -> Inference:
     """The entailments of one document (its quads plus the reference quads it added)."""
     started = time.perf_counter()
     core = schema_core()
+    relevant = core.relevant_predicates
     edges: set[tuple[str, str, str]] = set()
     types: dict[str, set[str]] = {}
     for quad in quads:
-        if not isinstance(quad.subject, ox.NamedNode) or not isinstance(quad.object, ox.NamedNode):
-            continue
+        # The predicate first: most quads carry a literal (amounts, lines, labels) under a
+        # predicate no axiom names, and reading a term out of a quad makes a new object.
         p = quad.predicate.value
+        if p not in relevant:
+            continue
+        subject, obj = quad.subject, quad.object
+        if not isinstance(subject, ox.NamedNode) or not isinstance(obj, ox.NamedNode):
+            continue
         if p == _RDF_TYPE:
-            types.setdefault(quad.object.value, set()).add(quad.subject.value)
-        elif p in core.relevant_predicates:
-            edges.add((quad.subject.value, p, quad.object.value))
+            types.setdefault(obj.value, set()).add(subject.value)
+        else:
+            edges.add((subject.value, p, obj.value))
     edge_rules, type_rules = vocabulary_entailments()
     entailed: set[tuple[str, str, str]] = set()
     for s, p, o in edges:
@@ -395,9 +401,9 @@ def infer(quads: Iterable[ox.Quad], inferred_graph: ox.NamedNode) -> Inference:
     for (link, code), found in by_code.items():
         if link == SKOS_BROADER:
             entailed.update((code, q, target) for q, target in found)
-    out: list[ox.Quad] = []
     asserted = edges
     schema = set(core.triples)
+    kept: list[tuple[str, str, str]] = []
     for key in entailed:
         if key in asserted or key in schema:
             continue
@@ -413,6 +419,17 @@ def infer(quads: Iterable[ox.Quad], inferred_graph: ox.NamedNode) -> Inference:
             continue
         if key[1] == _RDF_TYPE and key[2].startswith(("http://www.w3.org/2002/07/owl#", "http://www.w3.org/2000/01/rdf-schema#")):
             continue
-        out.append(ox.Quad(ox.NamedNode(key[0]), ox.NamedNode(key[1]), ox.NamedNode(key[2]), inferred_graph))
-    out.sort(key=lambda q: (q.subject.value, q.predicate.value, q.object.value))
+        kept.append(key)
+    kept.sort()  # sorted by (subject, predicate, object): the same order every time
+    # One NamedNode per IRI: a figure is the subject of a dozen entailments, a class the
+    # object of thousands.
+    nodes: dict[str, ox.NamedNode] = {}
+
+    def node(iri: str) -> ox.NamedNode:
+        found = nodes.get(iri)
+        if found is None:
+            found = nodes[iri] = ox.NamedNode(iri)
+        return found
+
+    out = [ox.Quad(node(s), node(p), node(o), inferred_graph) for s, p, o in kept]
     return Inference(out, len(edges) + sum(len(m) for m in types.values()), time.perf_counter() - started)
