@@ -20,8 +20,7 @@ ORDER BY, GROUP BY, a join's hash build) runs on in its thread until it ends.
 That limitation is the reason on-disk stores use processes.
 
 ``TieredRunner`` (what ``budgetkg serve`` uses for a store on disk) combines
-the two: a query seen to end quickly on a worker runs next time in the event
-loop itself when no other query is running, else in a thread.
+the two: a query seen to end quickly on a worker runs in a thread next time.
 
 This module must not import FastAPI: worker processes import it.
 """
@@ -732,33 +731,28 @@ class ProcessRunner:
 
 
 class TieredRunner:
-    """Worker processes for queries not yet seen to be quick; the event loop or threads for those that were.
+    """Worker processes for queries not yet seen to be quick; threads for those that were.
 
-    A query that has run on a worker within ``quick_s`` against the same store
-    generation will take about as long again (the server's view of the store
-    only changes through an update, which starts a new generation), so the
-    next time it is not sent to a worker. Everything else, and every query's
-    first run, keeps the hard timeout of a worker.
+    Reaching a worker costs 0.3-0.9 ms a query here, reaching a thread half that
+    or less (``bench/bench_sparql.py``). A query that has run on a worker within
+    ``quick_s`` against the same store generation will take about as long again
+    (the server's view of the store only changes through an update, which
+    starts a new generation), so the next time it runs in a thread. Everything
+    else, and every query's first run, keeps the hard timeout of a worker. The
+    thread's timeout still answers 503 on time; a query that ended within
+    ``quick_s`` once is not expected to need it.
 
-    Where a quick query runs is decided by what else is running. A hop to
-    another thread costs a wake-up and a hand-over of the GIL, and on a loaded
-    machine a wait for the scheduler. Measured on the 109k-quad store of
-    ``bench/bench_sparql.py``, 2 cores at load average 11-13 from other work:
-    in-process, its code-prefix query took 2.2 ms in the event loop and 6.8 ms
-    through a thread (medians of 400, interleaved); over HTTP, 400 requests
-    paired in ABBA order against the previous version (which always used a
-    thread) gave 0.94x (code-prefix) and 0.99x (OPTIONAL) in latency, which is
-    mostly the wait for a core there (17-20 ms for 4 ms of CPU), and 0.2 ms
-    less server CPU a request (4.29 -> 4.04 ms, 4.15 -> 3.93 ms). So a quick
-    query that finds no other query of this runner running is evaluated right
-    here, in the event loop, as the Oxigraph server evaluates in the thread
-    that read the request: nobody is waiting for the loop, and a request that
-    arrives meanwhile waits at most about ``quick_s``. With another query
-    running it goes to a thread, so that concurrent clients are not queued
-    behind it (pyoxigraph releases the GIL while it evaluates). Either way a
-    timeout's 503 comes only when the query ends or its writer passes the
-    deadline; a query that ended within ``quick_s`` once is not expected to
-    need it.
+    Why a thread and not the event loop itself, as the Oxigraph server answers
+    in the thread that read the request: that was tried (issue 13), for quick
+    queries that found no other query running. On the 109k-quad store of
+    ``bench/bench_sparql.py``, 2 cores at load average 11-16 from other work,
+    it saved 0.2 ms of server CPU a request (code-prefix 4.29 -> 4.04 ms over
+    400 requests paired in ABBA order), but the latency ratio to the previous
+    version was within the noise (0.94x code-prefix, 0.99x OPTIONAL), and with
+    8 clients (``bench/bench_load.py --clients 8 --seconds 20 --rounds 1`` on
+    the five seeds, one run each) budgetkg's p95 went from 1.30x to 1.54x the
+    Oxigraph server's: a request that arrives while the loop evaluates waits
+    for it, unseen. A thread keeps the loop free.
     """
 
     hard_timeout = True
@@ -769,7 +763,6 @@ class TieredRunner:
         self.quick_s = quick_s
         self.remembered = remembered
         self._quick: OrderedDict[tuple, int] = OrderedDict()  # job key -> generation it was quick in
-        self._running = 0  # queries this runner is answering now (all from the one event loop)
 
     @staticmethod
     def _key(job: QueryJob) -> tuple:
@@ -779,16 +772,10 @@ class TieredRunner:
     async def run(self, job: QueryJob, timeout_s: float) -> Outcome:
         key = self._key(job)
         generation = self.processes.generation
-        self._running += 1
-        try:
-            if self._quick.get(key) == generation:
-                self._quick.move_to_end(key)
-                if self._running == 1:
-                    return execute(self.threads.store, job, time.monotonic() + timeout_s)
-                return await self.threads.run(job, timeout_s)
-            outcome = await self.processes.run(job, timeout_s)
-        finally:
-            self._running -= 1
+        if self._quick.get(key) == generation:
+            self._quick.move_to_end(key)
+            return await self.threads.run(job, timeout_s)
+        outcome = await self.processes.run(job, timeout_s)
         remember = len(job.sparql) <= MAX_KEPT_CHARS  # long texts are not kept (api.memo)
         if remember and outcome.status == "ok" and outcome.elapsed_s <= self.quick_s and generation == self.processes.generation:
             self._quick[key] = generation
