@@ -17,14 +17,14 @@ same environment (their console scripts next to this Python, or on PATH).
 the median of each round's ratio, and a last table gives each server's CPU ms
 per request. On a shared machine the CPU figures say more than latency, which
 is mostly waiting for a core. Measured on the default 109k-quad store with
-``--no-rdflib --runs 60 --floor --baseline`` (a checkout of 1b0e153, before the
-in-loop tier of ``api.executor.TieredRunner``), twice, 2 cores at load average
-~13 from other work: latency ratios to the Oxigraph server moved by up to 0.3x
-between the two runs for the same server, and the bare uvicorn+pyoxigraph app
-(``--floor``) was itself at 1.01-1.53x on the code-prefix and label queries.
-budgetkg's own cost over that app is CPU: 0.1-0.7 ms a request (point lookup
-1.28 vs 0.94 ms, code-prefix 5.03 vs 4.31, before 5.31; per-thread schedstat,
-first run).
+``--no-rdflib --runs 60 --floor --baseline`` (a checkout of 1b0e153, against
+an in-loop tier then tried in ``api.executor.TieredRunner``), twice, 2 cores at
+load average ~13 from other work: latency ratios to the Oxigraph server moved
+by up to 0.3x between the two runs for the same server, and the bare
+uvicorn+pyoxigraph app (``--floor``) was itself at 1.01-1.53x on the
+code-prefix and label queries. budgetkg's own cost over that app is CPU:
+0.2-0.7 ms a short query (point lookup 1.31 vs 0.94 ms, code-prefix 5.31 vs
+4.31; per-thread schedstat, first run). The README has the table.
 """
 
 from __future__ import annotations
