@@ -8,8 +8,9 @@ constraint, lines, page) on the seeds, the examples and the corpus 决算 PDFs.
 
 rdflib evaluates pyshacl's queries through kg.validation.rdflib_evaluation (same results,
 without joining every pair of figures for every focus node), and pyshacl's regex check of
-a query text runs once per text: example_spaces_county took 42 CPU s, now ~15 on the
-first document of a process (~9 of them parsing the queries) and ~6 after.
+a query text runs once per text: example_spaces_county took 42 CPU s, now 23 on the
+first document of a process (most of it parsing the queries, ~0.2 s each) and 3.5 after
+(bench/bench_validation_engines.py's method, on a machine loaded 10-12 on 2 cores).
 
 pyshacl's report carries the standard terms only. The ``bkgr:`` facts of a result
 (lines, figures) are read back from its filled-in English ``sh:message``, whose
