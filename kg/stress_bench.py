@@ -20,7 +20,8 @@ mapped, reference and inferred, the rest mostly its summary); 803 s wall, 161 CP
 after kg.store writes a replace past 100,000 quads in parts (bulk_extend under a journal:
 the 2,000-row table's 290,000 quads 2.2 CPU s instead of 8.8) and the validation engine
 counts every sh:minCount/sh:maxCount of a target set in one query (5,000 rows: 5.3 -> 1.2
-CPU s). 200 tables: 82 s wall, 9.8 CPU s, 224 MiB. Still short of "seconds": at 5,000 rows
+CPU s). 200 tables: 82 s wall, 9.8 CPU s, 224 MiB; the 10,000-cell row 48 s wall,
+6.7 CPU s, 352 MiB. Still short of "seconds": at 5,000 rows
 (15,000 figures, 725,000 quads) preparing took about 14 CPU s, validation half of it
 (building its in-memory dataset 2.3 s, the shapes' SPARQL about 4 s, led by code-parent,
 hierarchy and row-total), then reasoning and the summary about 2.4 s each, mapping 1.2;
