@@ -21,7 +21,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from api import execution
-from api.describe import Description, Graph, Row
+from api.describe import Description, Graph, cell
 from api.execution import Execution, RateRow
 from api.html import Site
 from api.templating import render
@@ -85,11 +85,6 @@ class Rates:
         return self.offset + RATES_PAGE if self.offset + RATES_PAGE < self.total else None
 
 
-def _v(row: Row, name: str) -> str:
-    value = row.get(name)
-    return value.value if value is not None else ""
-
-
 def printed_names(graph: Graph, code: ox.NamedNode) -> list[PrintedName]:
     # One row per distinct name (a common code is named by every document that prints it).
     rows = graph.select(
@@ -98,20 +93,20 @@ def printed_names(graph: Graph, code: ox.NamedNode) -> list[PrintedName]:
     )
     out = []
     for r in rows:
-        doc = ox.NamedNode(_v(r, "first"))
+        doc = ox.NamedNode(cell(r, "first"))
         where = graph.select(
             f"""SELECT ?line ?src WHERE {{ ?cn bkg:ofCode {code} ; rdfs:label {r["name"]} ; prov:wasDerivedFrom {doc} .
                   OPTIONAL {{ ?cn bkg:sourceLine ?line }} OPTIONAL {{ {doc} dcterms:source ?src }} }} LIMIT 1"""
         )
-        line, src = (_v(where[0], "line"), _v(where[0], "src")) if where else ("", "")
-        out.append(PrintedName(_v(r, "name"), int(_v(r, "n")), doc.value, line, src))
+        line, src = (cell(where[0], "line"), cell(where[0], "src")) if where else ("", "")
+        out.append(PrintedName(cell(r, "name"), int(cell(r, "n")), doc.value, line, src))
     return out
 
 
 def related(graph: Graph, code: ox.NamedNode) -> tuple[list[Related], list[Related]]:
     parents = graph.select(f"SELECT DISTINCT ?p ?n WHERE {{ {code} skos:broader ?p . ?p skos:notation ?n }}")
     children = graph.select(f"SELECT DISTINCT ?c ?n WHERE {{ ?c skos:broader {code} ; skos:notation ?n }} ORDER BY ?n")
-    return [Related(_v(r, "p"), _v(r, "n")) for r in parents], [Related(_v(r, "c"), _v(r, "n")) for r in children]
+    return [Related(cell(r, "p"), cell(r, "n")) for r in parents], [Related(cell(r, "c"), cell(r, "n")) for r in children]
 
 
 def rates(graph: Graph, code: ox.NamedNode, notation: str, offset: int, rows: RatesSource = execution.code_execution) -> Rates:
@@ -140,12 +135,12 @@ def amount_tables(graph: Graph, code: ox.NamedNode) -> tuple[list[AmountTable], 
             }} LIMIT {AMOUNTS_LIMIT + 1}"""
     )
     complete = len(rows) <= AMOUNTS_LIMIT
-    files = {d: graph.objects(ox.NamedNode(d), DCT.source) for d in {_v(r, "d") for r in rows[:AMOUNTS_LIMIT]}}
+    files = {d: graph.objects(ox.NamedNode(d), DCT.source) for d in {cell(r, "d") for r in rows[:AMOUNTS_LIMIT]}}
     by_class: dict[str, list[Amount]] = {}
-    for r in sorted(rows[:AMOUNTS_LIMIT], key=lambda r: (_v(r, "cls"), -int(_v(r, "year") or 0), _v(r, "unit"), int(_v(r, "line") or 0))):
-        src = files.get(_v(r, "d")) or []
-        by_class.setdefault(_v(r, "cls"), []).append(
-            Amount(_v(r, "f"), _v(r, "year"), _v(r, "unit"), Decimal(_v(r, "amt")), _v(r, "line"), src[0].value if src else ""))
+    for r in sorted(rows[:AMOUNTS_LIMIT], key=lambda r: (cell(r, "cls"), -int(cell(r, "year") or 0), cell(r, "unit"), int(cell(r, "line") or 0))):
+        src = files.get(cell(r, "d")) or []
+        by_class.setdefault(cell(r, "cls"), []).append(
+            Amount(cell(r, "f"), cell(r, "year"), cell(r, "unit"), Decimal(cell(r, "amt")), cell(r, "line"), src[0].value if src else ""))
     out = []
     for cls, amounts in by_class.items():
         sums: dict[str, Decimal] = {}

@@ -27,6 +27,12 @@ MAX_INCOMING_RDF = 2000
 _PREFIXES = sparql_prefixes()
 
 
+def cell(row: Row, name: str) -> str:
+    """The lexical value of one variable of a result row, "" when it is unbound."""
+    value = row.get(name)
+    return value.value if value is not None else ""
+
+
 def node(iri: str) -> ox.NamedNode | None:
     """The IRI as a node, or None if it is not a valid IRI."""
     try:

@@ -17,17 +17,12 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from api import charts, performance_page
-from api.describe import Description, Graph, Row, Term
+from api.describe import Description, Graph, Row, Term, cell
 from api.html import Site, decimal, facts, fragment
 from api.validation_html import FocusLinks, results_section
 from kg.vocabulary import BKG, DCT, PROV, QB
 
 _B = BKG.base
-
-
-def _v(row: Row, name: str) -> str:
-    value = row.get(name)
-    return value.value if value is not None else ""
 
 
 # -- the document page -----------------------------------------------------------
@@ -136,8 +131,8 @@ def totals(graph: Graph, doc: ox.NamedNode) -> list[TotalsGroup] | None:
     groups = []
     for cls, zh, en in _TOTAL_GROUPS:
         picked = tuple(
-            TotalFigure(_v(r, "f"), _v(r, "row"), _v(r, "col"), Decimal(_v(r, "amt")), _v(r, "line"))
-            for r in rows if _v(r, "cls") == _B + cls and _v(r, "amt")
+            TotalFigure(cell(r, "f"), cell(r, "row"), cell(r, "col"), Decimal(cell(r, "amt")), cell(r, "line"))
+            for r in rows if cell(r, "cls") == _B + cls and cell(r, "amt")
         )
         if picked:
             groups.append(TotalsGroup(zh, en, picked))
@@ -160,10 +155,10 @@ def function_chart(graph: Graph, site: Site, doc: ox.NamedNode) -> str:
     labels = graph.labels([r["code"] for r in rows], site.langs)
     bars = [
         charts.Bar(
-            f"{_v(r, 'n')} {labels.get(_v(r, 'code')) or _v(r, 'label')}",
-            decimal(_v(r, "yuan")) or Decimal(0),
-            0 if len(_v(r, "n")) == 3 else 1,
-            site.href(_v(r, "code")),
+            f"{cell(r, 'n')} {labels.get(cell(r, 'code')) or cell(r, 'label')}",
+            decimal(cell(r, "yuan")) or Decimal(0),
+            0 if len(cell(r, "n")) == 3 else 1,
+            site.href(cell(r, "code")),
         )
         for r in rows
     ]
@@ -189,26 +184,26 @@ def table_grid(graph: Graph, tbl: ox.NamedNode, file_name: str) -> Grid | None:
     grid: dict[tuple[int, str, str], dict[str, Row]] = {}
     meta: dict[tuple[int, str, str], Row] = {}
     for r in rows:
-        col = _v(r, "col")
+        col = cell(r, "col")
         if col not in columns:
             columns.append(col)
-        key = (int(_v(r, "line")), _v(r, "side"), _v(r, "row"))
+        key = (int(cell(r, "line")), cell(r, "side"), cell(r, "row"))
         grid.setdefault(key, {})[col] = r
         meta.setdefault(key, r)
     out = []
     for key in sorted(grid):
         first = meta[key]
         cells = tuple(_cell(grid[key].get(col)) for col in columns)
-        side = "收" if _v(first, "side").endswith("Revenue") else ("支" if _v(first, "side").endswith("Expenditure") else "")
-        out.append(GridRow(_v(first, "code"), _v(first, "n"), key[2], side, cells, key[0]))
+        side = "收" if cell(first, "side").endswith("Revenue") else ("支" if cell(first, "side").endswith("Expenditure") else "")
+        out.append(GridRow(cell(first, "code"), cell(first, "n"), key[2], side, cells, key[0]))
     return Grid(tuple(columns), tuple(out), file_name)
 
 
 def _cell(row: Row | None) -> GridCell | None:
     if row is None:
         return None
-    amount = Decimal(_v(row, "amt")) if _v(row, "amt") else None
-    return GridCell(_v(row, "f"), _v(row, "line"), _v(row, "printed"), amount, _v(row, "count") or _v(row, "printed"))
+    amount = Decimal(cell(row, "amt")) if cell(row, "amt") else None
+    return GridCell(cell(row, "f"), cell(row, "line"), cell(row, "printed"), amount, cell(row, "count") or cell(row, "printed"))
 
 
 def tables(graph: Graph, doc: ox.NamedNode, file_name: str) -> list[TableEntry]:
@@ -221,9 +216,9 @@ def tables(graph: Graph, doc: ox.NamedNode, file_name: str) -> list[TableEntry]:
     )
     out = []
     for r in rows:
-        figures = int(_v(r, "figures") or 0)
-        grid = table_grid(graph, ox.NamedNode(_v(r, "t")), file_name) if figures > 0 else None
-        out.append(TableEntry(_v(r, "t"), _v(r, "index"), _v(r, "label"), _v(r, "kind"), _v(r, "first"), figures, grid))
+        figures = int(cell(r, "figures") or 0)
+        grid = table_grid(graph, ox.NamedNode(cell(r, "t")), file_name) if figures > 0 else None
+        out.append(TableEntry(cell(r, "t"), cell(r, "index"), cell(r, "label"), cell(r, "kind"), cell(r, "first"), figures, grid))
     return out
 
 
@@ -256,7 +251,7 @@ def warnings(graph: Graph, doc: ox.NamedNode) -> list[ParseWarning]:
     rows = graph.select(
         f"""SELECT DISTINCT ?w ?message ?line WHERE {{ {doc} bkg:warning ?w . ?w bkg:message ?message . OPTIONAL {{ ?w bkg:sourceLine ?line }} }} ORDER BY ?line"""
     )
-    return [ParseWarning(_v(r, "w"), _v(r, "message"), _v(r, "line")) for r in rows]
+    return [ParseWarning(cell(r, "w"), cell(r, "message"), cell(r, "line")) for r in rows]
 
 
 def sections(graph: Graph, site: Site, desc: Description) -> Markup:
@@ -286,7 +281,7 @@ def table_sections(graph: Graph, site: Site, desc: Description) -> Markup:
     doc = desc.value(BKG.inDocument)
     file_name = _file_of(graph, doc)
     parents = graph.select(f"SELECT DISTINCT ?p WHERE {{ ?p bkg:inTable {desc.resource} ; bkg:indicator ?i }}")
-    indicators = [performance_page.target_sections(graph, site, ox.NamedNode(_v(r, "p"))) for r in parents[:5]]
+    indicators = [performance_page.target_sections(graph, site, ox.NamedNode(cell(r, "p"))) for r in parents[:5]]
     return fragment(
         "pages/table.html", site, document=doc, labels=desc.labels, line=_text(desc, BKG.sourceLine), file_name=file_name,
         money_unit=desc.value(BKG.moneyUnit), grid=table_grid(graph, desc.resource, file_name), indicators=indicators,

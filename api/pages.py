@@ -16,18 +16,13 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from api import code_page, document_page, execution, performance_page, unit_page
-from api.describe import INCOMING_PAGE, OUTGOING_SHOWN, Description, Graph, Row, Term, describe
+from api.describe import INCOMING_PAGE, OUTGOING_SHOWN, Description, Graph, Term, cell, describe
 from api.html import Site, fragment, page
 from api.search import KIND_NAMES, Hit
 from kg.vocabulary import BKG, ONTOLOGY_IRI, RDF, RDFS, SKOS
 
 INCOMING_PREVIEW = 10
 _B = BKG.base
-
-
-def _v(row: Row, name: str) -> str:
-    value = row.get(name)
-    return value.value if value is not None else ""
 
 
 # -- home and search -----------------------------------------------------------
@@ -62,7 +57,7 @@ class Counts:
 
 
 def _count(graph: Graph, cls: str) -> str:
-    return _v(graph.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} }}")[0], "n")
+    return cell(graph.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} }}")[0], "n")
 
 
 def home(graph: Graph, site: Site) -> str:
@@ -76,7 +71,7 @@ def home(graph: Graph, site: Site) -> str:
              OPTIONAL { ?d dcterms:source ?src } } GROUP BY ?d ORDER BY DESC(?year) ?title"""
     )
     figures = {
-        _v(r, "d"): _v(r, "n")
+        cell(r, "d"): cell(r, "n")
         for r in graph.select(
             "SELECT ?d (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a bkg:BudgetFigure ; prov:wasDerivedFrom ?d } GROUP BY ?d"
         )
@@ -86,7 +81,7 @@ def home(graph: Graph, site: Site) -> str:
     )
     labels = graph.labels([r["unit"] for r in docs if r.get("unit") is not None] + [r["u"] for r in units] + [r["kind"] for r in docs], site.langs)
     documents = [
-        HomeDocument(_v(r, "d"), _v(r, "title"), _v(r, "year"), _v(r, "unit"), _v(r, "kind"), _v(r, "file"), figures.get(_v(r, "d"), "0"))
+        HomeDocument(cell(r, "d"), cell(r, "title"), cell(r, "year"), cell(r, "unit"), cell(r, "kind"), cell(r, "file"), figures.get(cell(r, "d"), "0"))
         for r in docs
     ]
     years: dict[str, int] = {}
@@ -95,7 +90,7 @@ def home(graph: Graph, site: Site) -> str:
     counts = Counts(len(docs), len(units), _count(graph, "bkg:BudgetFigure"), _count(graph, "bkg:BudgetTable"), _count(graph, "bkg:Project"),
                     _count(graph, "bkg:Indicator"), _count(graph, "skos:Concept"))
     # In the order of their links' addresses, as the page has always listed them.
-    by_unit = sorted((HomeUnit(_v(r, "u"), _v(r, "n")) for r in units), key=lambda u: (site.href(u.iri), u.iri))
+    by_unit = sorted((HomeUnit(cell(r, "u"), cell(r, "n")) for r in units), key=lambda u: (site.href(u.iri), u.iri))
     return page(
         "pages/home.html", site, "预算公开知识图谱" if site.zh else "Budget disclosures knowledge graph",
         counts=counts, years=sorted(years.items(), reverse=True), documents=documents, units=by_unit, labels=labels,
@@ -166,7 +161,7 @@ def resource_page(graph: Graph, site: Site, resource: ox.NamedNode, *, predicate
                 printed = graph.select(
                     f"SELECT ?l (COUNT(*) AS ?n) WHERE {{ ?cn bkg:ofCode {resource} ; rdfs:label ?l }} GROUP BY ?l ORDER BY DESC(?n) LIMIT 1"
                 )
-                title = _v(printed[0], "l") if printed else ""
+                title = cell(printed[0], "l") if printed else ""
             title = f"{desc.value(SKOS.notation).value} {title}".strip()  # type: ignore[union-attr]
         elif _B + "Project" in types:
             sections.append(performance_page.project_sections(graph, site, desc))
@@ -244,7 +239,7 @@ def ontology_sections(graph: Graph, site: Site, desc: Description) -> Markup | s
     if not labels and not definitions:
         return ""
     count = graph.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {desc.resource} }}")
-    n = _v(count[0], "n") if count else "0"
+    n = cell(count[0], "n") if count else "0"
     return fragment("pages/ontology.html", site, names=labels, definitions=definitions, instances=n,
                     instances_href=_paged(site, desc, RDF.type.value, 0))
 

@@ -15,16 +15,11 @@ from decimal import Decimal
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from api.describe import Description, Graph, Row
+from api.describe import Description, Graph, Row, cell
 from api.html import Site, decimal, facts, fragment
 from kg.vocabulary import BKG
 
 _GRADES = (("excellent", "优"), ("good", "良"), ("fair", "中"), ("poor", "差"))
-
-
-def _v(row: Row, name: str) -> str:
-    value = row.get(name)
-    return value.value if value is not None else ""
 
 
 def _amount(text: str) -> Decimal | None:
@@ -89,7 +84,7 @@ class Parent:
 
 
 def _indicator(r: Row) -> IndicatorRow:
-    return IndicatorRow(_v(r, "i"), _v(r, "label"), _v(r, "l1"), _v(r, "l2"), _v(r, "target"), _v(r, "line"))
+    return IndicatorRow(cell(r, "i"), cell(r, "label"), cell(r, "l1"), cell(r, "l2"), cell(r, "target"), cell(r, "line"))
 
 
 def indicator_rows(graph: Graph, parent: ox.NamedNode) -> list[IndicatorRow]:
@@ -116,10 +111,10 @@ def document_targets(graph: Graph, doc: ox.NamedNode) -> list[DocumentTarget]:
     )
     by_target: dict[str, list[IndicatorRow]] = {}
     for r in indicators:
-        by_target.setdefault(_v(r, "p"), []).append(_indicator(r))
+        by_target.setdefault(cell(r, "p"), []).append(_indicator(r))
     return [
-        DocumentTarget(_v(t, "p"), _v(t, "label"), _v(t, "project"), _v(t, "code"), _amount(_v(t, "total")), _v(t, "line"),
-                       tuple(by_target.get(_v(t, "p"), [])))
+        DocumentTarget(cell(t, "p"), cell(t, "label"), cell(t, "project"), cell(t, "code"), _amount(cell(t, "total")), cell(t, "line"),
+                       tuple(by_target.get(cell(t, "p"), [])))
         for t in targets
     ]
 
@@ -140,16 +135,16 @@ def project_sections(graph: Graph, site: Site, desc: Description) -> Markup:
     )
     labels = graph.labels([r["d"] for r in targets], site.langs)
     found = [
-        ProjectTarget(_v(t, "t"), _v(t, "d"), _v(t, "src"), _amount(_v(t, "total")), _amount(_v(t, "fiscal")), _v(t, "line"),
-                      tuple(indicator_rows(graph, ox.NamedNode(_v(t, "t")))))
+        ProjectTarget(cell(t, "t"), cell(t, "d"), cell(t, "src"), _amount(cell(t, "total")), _amount(cell(t, "fiscal")), cell(t, "line"),
+                      tuple(indicator_rows(graph, ox.NamedNode(cell(t, "t")))))
         for t in targets
     ]
     return fragment("pages/project.html", site, targets=found, labels=labels)
 
 
 def _threshold(row: Row) -> Threshold:
-    bits = [_v(row, "cmp"), _v(row, "lo"), "–" if _v(row, "lo") and _v(row, "hi") else "", _v(row, "hi"), _v(row, "u")]
-    return Threshold(_v(row, "text"), " ".join(b for b in bits if b))
+    bits = [cell(row, "cmp"), cell(row, "lo"), "–" if cell(row, "lo") and cell(row, "hi") else "", cell(row, "hi"), cell(row, "u")]
+    return Threshold(cell(row, "text"), " ".join(b for b in bits if b))
 
 
 _INDICATOR_FACTS = (
@@ -169,7 +164,7 @@ def indicator_sections(graph: Graph, site: Site, desc: Description) -> Markup:
               OPTIONAL {{ ?t bkg:comparator ?cmp }} OPTIONAL {{ ?t bkg:lowerBound ?lo }} OPTIONAL {{ ?t bkg:upperBound ?hi }} OPTIONAL {{ ?t bkg:valueUnit ?u }} }}"""
     )
     by_grade = {
-        _v(r, "g").rsplit("-", 1)[-1]: r
+        cell(r, "g").rsplit("-", 1)[-1]: r
         for r in graph.select(
             f"""SELECT DISTINCT ?g ?text ?cmp ?lo ?hi ?u WHERE {{ {ind} bkg:gradeThreshold ?gt . ?gt bkg:grade ?g ; bkg:target ?t . ?t bkg:text ?text .
                   OPTIONAL {{ ?t bkg:comparator ?cmp }} OPTIONAL {{ ?t bkg:lowerBound ?lo }} OPTIONAL {{ ?t bkg:upperBound ?hi }} OPTIONAL {{ ?t bkg:valueUnit ?u }} }}"""
@@ -180,7 +175,7 @@ def indicator_sections(graph: Graph, site: Site, desc: Description) -> Markup:
     line = desc.value(BKG.sourceLine)
     return fragment(
         "pages/indicator.html", site, facts=facts(desc, _INDICATOR_FACTS), labels={**labels, **desc.labels},
-        parents=[Parent(_v(r, "p"), _v(r, "d")) for r in parent], line=line.value if line is not None else None,
-        file_name=_v(parent[0], "src") if parent else None, targets=[_threshold(r) for r in targets],
+        parents=[Parent(cell(r, "p"), cell(r, "d")) for r in parent], line=line.value if line is not None else None,
+        file_name=cell(parent[0], "src") if parent else None, targets=[_threshold(r) for r in targets],
         grades=[Grade(key, name, _threshold(by_grade[key])) for key, name in _GRADES if key in by_grade],
     )
