@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
@@ -154,6 +156,31 @@ ingest_file(sys.argv[2], store, Settings(validate=False))
 """
 
 
+def _stored_seed_then_edited(tmp_path, settings, *, also: tuple[ox.Quad, ...] = ()) -> tuple[Path, OxigraphStore]:
+    """Seed 000 ingested into a store on disk (closed again, with ``also`` quads beside it), then
+    the file edited: (its path, an in-memory store holding what a complete re-ingest writes)."""
+    import gc
+    import shutil
+
+    from kg.ingest import ingest_file
+
+    from conftest import seed
+
+    path = tmp_path / "unit.txt"
+    shutil.copy(seed("000"), path)
+    store = OxigraphStore(tmp_path / "kg")
+    ingest_file(path, store, settings)
+    for q in also:
+        store.replace_graph(q.graph_name.value, [q])
+    store.flush()
+    del store
+    gc.collect()  # closes the store: the killed process must be able to open it
+    path.write_text(seed("000").read_text(encoding="utf-8") + "\n附：再次公开。\n", encoding="utf-8")
+    expected = OxigraphStore()
+    ingest_file(path, expected, settings)
+    return path, expected
+
+
 def _document_quads(store: OxigraphStore, stem: str) -> set[ox.Quad]:
     prefix = f"http://127.0.0.1:8000/graph/{stem}"
     return {q for q in store.oxigraph if q.graph_name.value == prefix or q.graph_name.value.startswith(prefix + "/")}
@@ -161,28 +188,15 @@ def _document_quads(store: OxigraphStore, stem: str) -> set[ox.Quad]:
 
 @pytest.mark.parametrize("when", ["before-extend", "after-extend"])
 def test_a_write_killed_at_any_step_leaves_the_document_whole_or_absent_and_a_rerun_completes_it(tmp_path, when):
-    import gc
-    import shutil
     import signal
     import subprocess
     import sys
 
-    from kg.ingest import ingest_file, ingest_many
+    from kg.ingest import ingest_many
     from kg.settings import Settings
 
-    from conftest import seed
-
     settings = Settings(validate=False)
-    path = tmp_path / "unit.txt"
-    shutil.copy(seed("000"), path)
-    store = OxigraphStore(tmp_path / "kg")
-    ingest_file(path, store, settings)
-    store.flush()
-    del store
-    gc.collect()  # closes the store: the killed process must be able to open it
-    path.write_text(seed("000").read_text(encoding="utf-8") + "\n附：再次公开。\n", encoding="utf-8")
-    expected = OxigraphStore()
-    ingest_file(path, expected, settings)
+    path, expected = _stored_seed_then_edited(tmp_path, settings)
 
     killed = subprocess.run([sys.executable, "-c", _KILLED_WRITE, str(tmp_path / "kg"), str(path), when], check=False)
     assert killed.returncode == -signal.SIGKILL
@@ -250,28 +264,15 @@ ingest_file(sys.argv[2], store, Settings(validate=False))
 @pytest.mark.parametrize("reopen", ["read-write", "read-only"])
 def test_a_replace_in_parts_killed_midway_leaves_the_document_absent_and_a_rerun_completes_it(tmp_path, when, reopen):
     import gc
-    import shutil
     import signal
     import subprocess
     import sys
 
-    from kg.ingest import ingest_file, ingest_many
+    from kg.ingest import ingest_many
     from kg.settings import Settings
 
-    from conftest import seed
-
     settings = Settings(validate=False)
-    path = tmp_path / "unit.txt"
-    shutil.copy(seed("000"), path)
-    store = OxigraphStore(tmp_path / "kg")
-    ingest_file(path, store, settings)
-    store.replace_graph(EX + "other", [quad("b", "1", "other")])
-    store.flush()
-    del store
-    gc.collect()  # closes the store: the killed process must be able to open it
-    path.write_text(seed("000").read_text(encoding="utf-8") + "\n附：再次公开。\n", encoding="utf-8")
-    expected = OxigraphStore()
-    ingest_file(path, expected, settings)
+    path, expected = _stored_seed_then_edited(tmp_path, settings, also=(quad("b", "1", "other"),))
 
     killed = subprocess.run([sys.executable, "-c", _KILLED_PARTS, str(tmp_path / "kg"), str(path), when], check=False)
     assert killed.returncode == -signal.SIGKILL
