@@ -191,7 +191,8 @@ class OxigraphStore:
         self.replace_graphs({graph: quads}, also_insert=also_insert)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]], *, also_insert: Iterable[ox.Quad] = ()) -> None:
-        """Replace several named graphs and add ``also_insert``: drop them, then one ``extend``.
+        """Replace several named graphs and add ``also_insert``: drop them, then one ``extend``;
+        past ``part_quads`` quads on disk, in parts under a journal (``_replace_in_parts``).
 
         After a crash each graph holds its old content or nothing or its new content,
         never part of it (the module docstring says why).

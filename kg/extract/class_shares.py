@@ -50,6 +50,8 @@ _SECTION_KINDS = (
 def section_kind(heading: str) -> str:
     """The figure kind of the fund a section heading names."""
     return next((kind for word, kind in _SECTION_KINDS if word in heading), "general_budget_expenditure")
+
+
 _SIMILAR = 0.75
 
 

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kg.classification import category_by_name, clean_name
-from kg.extract.class_shares import section_class_shares
-from kg.extract.class_shares import section_kind as section_kind_of
+from kg.extract.class_shares import section_class_shares, section_kind
 from kg.extract.narrative import Paragraph, is_heading, prose_paragraphs
 from kg.extract.numbers import parse_decimal
 from kg.families import Stage
@@ -249,14 +248,14 @@ def extract_execution(
     codes = CodeIndex(budget_lines)
     figures: list[NarrativeFigure] = []
     warnings: list[ParseWarning] = []
-    section_kind = "general_budget_expenditure"
+    kind = "general_budget_expenditure"  # the fund of the section the paragraph is in
     for paragraph in _joined(prose_paragraphs(source, table_lines)):
         if is_heading(paragraph.text):
-            section_kind = section_kind_of(paragraph.text)
+            kind = section_kind(paragraph.text)
             continue
         if not STAGE_AMOUNT.search(paragraph.text):
             continue
-        for statement in _statements(paragraph.text, _subjects(paragraph.text, codes, section_kind)):
+        for statement in _statements(paragraph.text, _subjects(paragraph.text, codes, kind)):
             subject = statement.subject
             if subject.path is not None and subject.code is None:
                 warnings.append(
