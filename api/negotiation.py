@@ -40,6 +40,20 @@ class Format:
             return f"{self.media_type}; charset=utf-8"
         return self.media_type
 
+    # pyoxigraph takes a QueryResultsFormat for SELECT/ASK results and an RdfFormat for
+    # graphs; these narrow ``oxigraph`` to the one a writer needs (a mismatch is a bug).
+    @property
+    def results_format(self) -> ox.QueryResultsFormat:
+        if isinstance(self.oxigraph, ox.QueryResultsFormat):
+            return self.oxigraph
+        raise TypeError(f"{self.name} is a graph format, not a query results format")
+
+    @property
+    def rdf_format(self) -> ox.RdfFormat:
+        if isinstance(self.oxigraph, ox.RdfFormat):
+            return self.oxigraph
+        raise TypeError(f"{self.name} is a query results format, not a graph format")
+
 
 JSON = Format("json", "application/sparql-results+json", ox.QueryResultsFormat.JSON, ("application/json",))
 XML = Format("xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML, ("application/xml", "text/xml"))

@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import IO, Callable, cast
 
 import pyoxigraph as ox
 
 from api.negotiation import NTRIPLES, TSV, Format
+from kg.oxigraph_bytes import written
 
 # Fewest bytes a row takes in each directly written format (a row binding nothing).
 _MIN_ROW_BYTES = {"json": len(b"{},"), "xml": len(b"<result></result>")}
@@ -114,16 +116,21 @@ class _Collected:
         pass
 
 
+def _output(writer: _CappedLines | _Collected) -> IO[bytes]:
+    # pyoxigraph's stubs ask for an IO[bytes]; it calls only write (and flush) on it.
+    return cast(IO[bytes], writer)
+
+
 def _direct(result: ox.QuerySolutions, fmt: Format, deadline: float | None, max_bytes: int | None = None) -> bytes:
     """``result`` written in ``fmt``, at most ``max_bytes`` of it.
 
     Raises TimeoutError when ``deadline`` passes while writing, ResultTooLarge past ``max_bytes``.
     """
     if deadline is None and max_bytes is None:
-        return result.serialize(format=fmt.oxigraph)
+        return written(result.serialize(format=fmt.results_format))
     writer = _Collected(deadline, max_bytes)
     try:
-        result.serialize(writer, format=fmt.oxigraph)
+        result.serialize(_output(writer), format=fmt.results_format)
     except Exception:
         if not (writer.late or writer.over):
             raise
@@ -148,22 +155,22 @@ def _direct_with_cap(result: ox.QuerySolutions, fmt: Format, max_rows: int, dead
     body = _direct(result, fmt, deadline, DIRECT_BYTES)
     if len(body) <= max_rows * _MIN_ROW_BYTES[fmt.name]:
         return Serialized(body, "solutions", None, False)
-    tsv = ox.parse_query_results(body, format=fmt.oxigraph).serialize(format=TSV.oxigraph)
+    tsv = written(ox.parse_query_results(body, format=fmt.results_format).serialize(format=TSV.results_format))
     rows = max(0, tsv.count(b"\n") - 1)
     if rows <= max_rows:
         return Serialized(body, "solutions", rows, False)
-    cut = ox.parse_query_results(_first_lines(tsv, max_rows + 1), format=TSV.oxigraph)
-    return Serialized(cut.serialize(format=fmt.oxigraph), "solutions", max_rows, True)
+    cut = ox.parse_query_results(_first_lines(tsv, max_rows + 1), format=TSV.results_format)
+    return Serialized(written(cut.serialize(format=fmt.results_format)), "solutions", max_rows, True)
 
 
-def _capped(write, limit: int, deadline: float | None) -> tuple[bytes, int, bool]:
+def _capped(write: Callable[[IO[bytes]], object], limit: int, deadline: float | None) -> tuple[bytes, int, bool]:
     """Run ``write(writer)``; return the first ``limit`` lines, their count and whether more existed.
 
     Raises TimeoutError when ``deadline`` (time.monotonic) passes while writing.
     """
     writer = _CappedLines(limit, deadline)
     try:
-        write(writer)
+        write(_output(writer))
     except _Full:
         pass
     except Exception:
@@ -196,7 +203,7 @@ def serialize(
     the cap cannot bite (``api.lookups``). See the module docstring.
     """
     if isinstance(result, ox.QueryBoolean):
-        return Serialized(result.serialize(format=fmt.oxigraph), "boolean", None, False)
+        return Serialized(written(result.serialize(format=fmt.results_format)), "boolean", None, False)
     try:
         if isinstance(result, ox.QuerySolutions):
             if max_bytes is not None:
@@ -206,13 +213,13 @@ def serialize(
             if direct and fmt.name in _MIN_ROW_BYTES:
                 return _direct_with_cap(result, fmt, max_rows, deadline)
             # Header line + max_rows rows.
-            tsv, lines, truncated = _capped(lambda w: result.serialize(w, format=TSV.oxigraph), max_rows + 1, deadline)
+            tsv, lines, truncated = _capped(lambda w: result.serialize(w, format=TSV.results_format), max_rows + 1, deadline)
             rows = max(0, lines - 1)
             if fmt is TSV:
                 return Serialized(tsv, "solutions", rows, truncated)
-            solutions = ox.parse_query_results(tsv, format=TSV.oxigraph)
-            return Serialized(solutions.serialize(format=fmt.oxigraph), "solutions", rows, truncated)
-        nt, rows, truncated = _capped(lambda w: result.serialize(w, format=NTRIPLES.oxigraph), max_rows, deadline)
+            solutions = ox.parse_query_results(tsv, format=TSV.results_format)
+            return Serialized(written(solutions.serialize(format=fmt.results_format)), "solutions", rows, truncated)
+        nt, rows, truncated = _capped(lambda w: result.serialize(w, format=NTRIPLES.rdf_format), max_rows, deadline)
         if fmt is NTRIPLES:
             return Serialized(nt, "graph", rows, truncated)
         return Serialized(serialize_graph(nt, fmt, prefixes), "graph", rows, truncated)
@@ -225,5 +232,5 @@ def serialize(
 def serialize_graph(ntriples: bytes, fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
     quads = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
     if fmt.oxigraph in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
-        return ox.serialize(quads, format=fmt.oxigraph, prefixes=prefixes or {})
-    return ox.serialize(quads, format=fmt.oxigraph)
+        return written(ox.serialize(quads, format=fmt.rdf_format, prefixes=prefixes or {}))
+    return written(ox.serialize(quads, format=fmt.rdf_format))
