@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from kg.oxigraph_bytes import written
+
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -66,5 +68,5 @@ def description(endpoint: str, graphs: list[str], *, update: bool, update_endpoi
 def serialize(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     prefixes = {"sd": SD, "formats": FORMATS, "dcterms": "http://purl.org/dc/terms/"}
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
-        return ox.serialize(triples, format=fmt, prefixes=prefixes)
-    return ox.serialize(triples, format=fmt)
+        return written(ox.serialize(triples, format=fmt, prefixes=prefixes))
+    return written(ox.serialize(triples, format=fmt))
