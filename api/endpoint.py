@@ -81,9 +81,7 @@ class SparqlService:
 
     paths = frozenset(_METHODS)
 
-    def __init__(
-        self, config: ServerConfig, store: OxigraphStore, runner: TieredRunner | ThreadRunner, on_write: Callable[[], None] = lambda: None
-    ) -> None:
+    def __init__(self, config: ServerConfig, store: OxigraphStore, runner: TieredRunner | ThreadRunner, on_write: Callable[[], None] = lambda: None) -> None:
         self.config = config
         self.store = store
         self.runner = runner
@@ -155,15 +153,15 @@ class SparqlService:
             update=self.config.updates_enabled,
             update_endpoint=self._endpoint_iri(request, UPDATE_PATH) if self.config.updates_enabled else None,
         )
-        return HttpResponse(200, service_description.serialize(triples, fmt.oxigraph), fmt.content_type)
+        return HttpResponse(200, service_description.serialize(triples, fmt.rdf_format), fmt.content_type)
 
     async def _query(self, request: HttpRequest, operation: QueryOperation) -> HttpResponse:
         accept = negotiation.bounded(request.header("accept"))  # so a long Accept is prepared from the cache too
-        arguments = (operation, accept, self._endpoint_iri(request), self.config.max_rows)
+        endpoint, max_rows = self._endpoint_iri(request), self.config.max_rows
         if outbound.needs_grammar(operation.query):  # a grammar parse: never on the event loop
-            job, in_loop = await asyncio.to_thread(prepare_query, *arguments)
+            job, in_loop = await asyncio.to_thread(prepare_query, operation, accept, endpoint, max_rows)
         else:
-            job, in_loop = prepare_query(*arguments)
+            job, in_loop = prepare_query(operation, accept, endpoint, max_rows)
         outcome = lookups.run_in_loop(self.store.oxigraph, job) if in_loop else None
         if outcome is None:
             outcome = await self.runner.run(job, self.config.query_timeout_s)
@@ -189,8 +187,7 @@ class SparqlService:
                 )
             return plain_text(
                 503,
-                f"The query did not finish within the {self.config.query_timeout_s:g} s limit and was stopped. "
-                "Narrow it (a LIMIT, a more selective pattern) and try again.",
+                f"The query did not finish within the {self.config.query_timeout_s:g} s limit and was stopped. Narrow it (a LIMIT, a more selective pattern) and try again.",
             )
         return plain_text(500, f"The query failed: {outcome.message}")
 
