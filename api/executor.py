@@ -92,8 +92,6 @@ class Outcome:
     elapsed_s: float = 0.0
 
 
-
-
 def execute(store: ox.Store, job: QueryJob, deadline: float | None = None, max_bytes: int | None = None) -> Outcome:
     """Evaluate ``job`` on ``store`` and serialise the result; never raises for bad input.
 
@@ -113,22 +111,14 @@ def execute(store: ox.Store, job: QueryJob, deadline: float | None = None, max_b
         return Outcome("syntax", str(error))
     except (OSError, ValueError) as error:
         return Outcome("error", str(error))
-    kind = (
-        "boolean"
-        if isinstance(result, ox.QueryBoolean)
-        else "solutions"
-        if isinstance(result, ox.QuerySolutions)
-        else "graph"
-    )
+    kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions" if isinstance(result, ox.QuerySolutions) else "graph"
     name = job.formats.get(kind)
     if name is None:
         return Outcome("not-acceptable", kind=kind)
     fmt = negotiation.BY_NAME[name]
     try:
         try:
-            out = serialize(
-                result, fmt, max_rows=job.max_rows, prefixes=job.prefixes, deadline=deadline, solution_limit=job.solution_limit, max_bytes=max_bytes
-            )
+            out = serialize(result, fmt, max_rows=job.max_rows, prefixes=job.prefixes, deadline=deadline, solution_limit=job.solution_limit, max_bytes=max_bytes)
         except ResultTooLarge:  # see api.results: evaluate again, through the carrier
             if max_bytes is not None:
                 return Outcome("too-large")
@@ -170,6 +160,7 @@ class ThreadRunner:
             job, deadline, loop, future = item
             with self._lock:
                 self.active += 1
+            outcome: Outcome | BaseException
             try:
                 if future.cancelled() or time.monotonic() >= deadline:
                     outcome = _TIMEOUT  # waited in the queue past its time: nobody wants the answer
@@ -241,7 +232,7 @@ class ThreadRunner:
 _TIMEOUT = Outcome("timeout")
 
 
-def _settle(future: asyncio.Future, value) -> None:
+def _settle(future: asyncio.Future, value: object) -> None:
     if not future.done():
         if isinstance(value, BaseException):
             future.set_exception(value)
@@ -258,9 +249,8 @@ def _settle(future: asyncio.Future, value) -> None:
 
 _REQUEST = struct.Struct("!I")
 _REPLY = struct.Struct("!II")
-_JOB_FIELDS = [f.name for f in fields(QueryJob)]
-_PREFIXES_AT = _JOB_FIELDS.index("prefixes")
-_job_values = attrgetter(*(name for name in _JOB_FIELDS if name != "prefixes"))
+_SENT_FIELDS = tuple(f.name for f in fields(QueryJob) if f.name != "prefixes")
+_job_values = attrgetter(*_SENT_FIELDS)
 _SMALL = 1 << 16  # bodies up to this size go in the same write as the header
 
 
@@ -273,7 +263,7 @@ def _recv_exact(sock: socket.socket, buffer: memoryview) -> None:
         got += n
 
 
-def _recv_request(sock: socket.socket) -> bytes | bytearray:
+def _recv_request(sock: socket.socket) -> memoryview | bytearray:
     data = sock.recv(_SMALL)
     if not data:
         raise EOFError
@@ -352,7 +342,7 @@ def _worker_main(sock: socket.socket, path: str) -> None:  # runs in a worker pr
             return
         if new_prefixes is not None:
             prefixes = new_prefixes
-        job = QueryJob(*values[:_PREFIXES_AT], prefixes, *values[_PREFIXES_AT:])
+        job = QueryJob(prefixes=prefixes, **dict(zip(_SENT_FIELDS, values)))
         try:
             if wanted != generation:
                 store = _open_read_only(path)
@@ -436,7 +426,7 @@ class _Worker:
             except Exception:
                 pass  # the loop is closed
 
-    async def exchange(self, loop, request: bytes, timeout_s: float) -> Outcome:
+    async def exchange(self, loop: asyncio.AbstractEventLoop, request: bytes, timeout_s: float) -> Outcome:
         if self.loop is not loop:
             self._unwatch()
             loop.add_reader(self.fd, self._on_readable)
@@ -463,7 +453,7 @@ class _Worker:
         pending = self.pending
         while pending:
             try:
-                pending = pending[self.sock.send(pending):]
+                pending = pending[self.sock.send(pending) :]
             except (BlockingIOError, InterruptedError):
                 self.pending = pending
                 return False
@@ -471,12 +461,15 @@ class _Worker:
         return True
 
     def _on_writable(self) -> None:
+        loop, future = self.loop, self.future
+        if loop is None or future is None:
+            return  # the exchange is over (its finally removed this writer)
         try:
             if self._send():
-                self.loop.remove_writer(self.fd)
+                loop.remove_writer(self.fd)
         except OSError as error:
-            self.loop.remove_writer(self.fd)
-            _settle(self.future, error)
+            loop.remove_writer(self.fd)
+            _settle(future, error)
 
     def _on_readable(self) -> None:
         future = self.future
@@ -766,8 +759,7 @@ class TieredRunner:
 
     @staticmethod
     def _key(job: QueryJob) -> tuple:
-        return (job.sparql, job.default_graphs, job.named_graphs, job.query_has_dataset, job.base_iri,
-                tuple(sorted(job.formats.items())), job.max_rows, job.solution_limit)
+        return (job.sparql, job.default_graphs, job.named_graphs, job.query_has_dataset, job.base_iri, tuple(sorted(job.formats.items())), job.max_rows, job.solution_limit)
 
     async def run(self, job: QueryJob, timeout_s: float) -> Outcome:
         key = self._key(job)
