@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from api import negotiation
 from api.validation_html import error_page, report_page, summary_page
 from kg.iris import Iris
+from kg.oxigraph_bytes import written
 from kg.settings import Settings
 from kg.validation import (
     BKGR,
@@ -45,8 +46,7 @@ _LISTED = 20
 
 # Server preference, used when Accept ranks several formats equally (*/* → JSON).
 _FORMATS = (("json", "application/json"), ("turtle", "text/turtle"), ("html", "text/html"))
-_ALIASES = {"json": "json", "application/json": "json", "turtle": "turtle", "ttl": "turtle", "text/turtle": "turtle",
-            "html": "html", "text/html": "html"}
+_ALIASES = {"json": "json", "application/json": "json", "turtle": "turtle", "ttl": "turtle", "text/turtle": "turtle", "html": "html", "text/html": "html"}
 _VARY = {"Vary": "Accept"}
 
 
@@ -85,7 +85,8 @@ def _error(status: int, fmt: str | None, message: str) -> Response:
 def _not_acceptable() -> Response:
     return PlainTextResponse(
         "/validate is available as application/json, text/turtle and text/html (or add ?format=json|turtle|html).\n",
-        status_code=406, headers=_VARY,
+        status_code=406,
+        headers=_VARY,
     )
 
 
@@ -128,9 +129,15 @@ def _summary(store, settings: Settings, fmt: str) -> Response:
     if fmt == "json":
         body = {
             "documents": [
-                {"document": r.document_id, "documentIri": r.document, "conforms": r.conforms,
-                 "violations": r.count(Severity.VIOLATION), "warnings": r.count(Severity.WARNING), "infos": r.count(Severity.INFO),
-                 "report": "/validate?" + urlencode({"document": r.document_id})}
+                {
+                    "document": r.document_id,
+                    "documentIri": r.document,
+                    "conforms": r.conforms,
+                    "violations": r.count(Severity.VIOLATION),
+                    "warnings": r.count(Severity.WARNING),
+                    "infos": r.count(Severity.INFO),
+                    "report": "/validate?" + urlencode({"document": r.document_id}),
+                }
                 for r in reports
             ],
             "crossDocument": report_as_json(cross)["results"],
@@ -140,12 +147,14 @@ def _summary(store, settings: Settings, fmt: str) -> Response:
         # The report node of each document (conformance), plus the cross-document results in full.
         data = ox.Store()
         for r in reports:
-            node_quads = [q for q in report_quads(ValidationReport(r.document_id, r.document, r.results), settings)
-                          if q.predicate in (RDF.type, SH.conforms, ox.NamedNode(BKGR + "validatedDocument")) and q.object != SH.ValidationResult]
+            node_quads = [
+                q
+                for q in report_quads(ValidationReport(r.document_id, r.document, r.results), settings)
+                if q.predicate in (RDF.type, SH.conforms, ox.NamedNode(BKGR + "validatedDocument")) and q.object != SH.ValidationResult
+            ]
             data.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in node_quads)
-        body = data.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
-                         prefixes={"sh": SH.base, "bkgr": BKGR, "xsd": XSD.base, "rdf": RDF.base})
+        turtle = written(data.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes={"sh": SH.base, "bkgr": BKGR, "xsd": XSD.base, "rdf": RDF.base}))
         if cross.results:
-            body += b"\n" + report_as_turtle(cross, settings)
-        return Response(body, media_type="text/turtle; charset=utf-8", headers=_VARY)
+            turtle += b"\n" + report_as_turtle(cross, settings)
+        return Response(turtle, media_type="text/turtle; charset=utf-8", headers=_VARY)
     return HTMLResponse(summary_page(reports, cross, settings.base_iri), headers=_VARY)
