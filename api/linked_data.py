@@ -28,6 +28,7 @@ from api import execution, labels, negotiation, pages, search
 from api.config import ServerConfig
 from api.describe import Graph
 from api.html import ONTOLOGY_NS, Site
+from kg.oxigraph_bytes import written
 from kg.store import OxigraphStore
 from kg.vocabulary import PREFIXES
 
@@ -95,8 +96,8 @@ class LinkedData:
         text = raw.decode("utf-8", "replace")
         root = request.scope.get("root_path", "")
         if root and text.startswith(root):
-            text = text[len(root):]
-        return text[len(prefix):] if text.startswith(prefix) else request.path_params.get("tail", "")
+            text = text[len(root) :]
+        return text[len(prefix) :] if text.startswith(prefix) else request.path_params.get("tail", "")
 
     def _resolve(self, request: Request, prefix: str) -> tuple[ox.NamedNode | None, str]:
         """The stored resource a /id, /page or /data path names, and the canonical tail."""
@@ -121,10 +122,7 @@ class LinkedData:
             body = triples
         else:
             prefixes = PREFIXES if fmt.oxigraph in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
-            written = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)  # type: ignore[arg-type]  # a graph's formats are RdfFormats
-            if written is None:  # serialize returns the bytes when it is given no output
-                raise RuntimeError("pyoxigraph.serialize returned no bytes")
-            body = written
+            body = written(ox.serialize(triples, format=fmt.rdf_format, prefixes=prefixes))
         return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
     def _choose_rdf(self, request: Request) -> negotiation.Format | None:
@@ -211,8 +209,7 @@ class LinkedData:
         # A query string in data_path (the /data?iri= form) cannot take "?format=" after it.
         data_link = data_path if "?" not in data_path else None
         body = await run_in_threadpool(
-            lambda: pages.resource_page(self.graph, site, resource, predicate=predicate, offset=offset, data_path=data_link,
-                                        rates_offset=rates_offset, rates_source=self.code_rates)
+            lambda: pages.resource_page(self.graph, site, resource, predicate=predicate, offset=offset, data_path=data_link, rates_offset=rates_offset, rates_source=self.code_rates)
         )
         return self._html(site, body)
 
