@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.oxigraph_bytes import written
 from kg.reading import InputError
 from kg.runners import Runner, RunnerError
 from kg.settings import DEFAULT_BASE_IRI, Settings
@@ -83,18 +84,15 @@ def _ingest(args: argparse.Namespace, documents: list[Path], settings: Settings,
                 print(result.failure.detail, file=sys.stderr, end="")
             continue
         report = result.report
+        assert report is not None  # neither skipped nor refused: ingested, with its report
         print(
             f"{report.document_id:40} {report.tables:6} {report.records:7} {report.triples:7} "
-            f"{report.warnings:8} {report.seconds:7.3f}"
-            + (f"  {report.violations} violations, {report.warnings_found} warnings" if report.violations is not None else "")
+            f"{report.warnings:8} {report.seconds:7.3f}" + (f"  {report.violations} violations, {report.warnings_found} warnings" if report.violations is not None else "")
         )
     progress.close()
     store.flush()
     ingested = len(documents) - failures - skipped
-    print(
-        f"{ingested} of {len(documents)} documents ingested into {args.store} by {runner}"
-        f" ({skipped} unchanged, skipped; {failures} refused)"
-    )
+    print(f"{ingested} of {len(documents)} documents ingested into {args.store} by {runner} ({skipped} unchanged, skipped; {failures} refused)")
     return 1 if failures else 0
 
 
@@ -172,12 +170,12 @@ def cmd_query(args: argparse.Namespace) -> int:
     if isinstance(result, ox.QueryBoolean):
         print("true" if bool(result) else "false")
     elif isinstance(result, ox.QueryTriples):
-        sys.stdout.buffer.write(result.serialize(format=ox.RdfFormat.TURTLE))
+        sys.stdout.buffer.write(written(result.serialize(format=ox.RdfFormat.TURTLE)))
     elif args.format == "table":
         print(_solutions_as_table(result))
     else:
         formats = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
-        sys.stdout.buffer.write(result.serialize(format=formats[args.format]))
+        sys.stdout.buffer.write(written(result.serialize(format=formats[args.format])))
     return 0
 
 
@@ -213,6 +211,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"graphs: {len(graphs)}")
     for graph in graphs:
         count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert isinstance(count, ox.QuerySolutions)  # a SELECT
         n = next(iter(count))["n"].value
         print(f"  {graph}  {n} triples")
     return 0
@@ -320,8 +319,7 @@ def _fuzz(args: argparse.Namespace, settings: Settings) -> int:
             # summary on stdout stays the whole answer).
             if len(results) % 50 == 0 or len(results) == len(corpus):
                 failed = sum(r.outcome == "failed" for r in results)
-                print(f"fuzz: {len(results)}/{len(corpus)} documents, {failed} failed, "
-                      f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+                print(f"fuzz: {len(results)}/{len(corpus)} documents, {failed} failed, {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
         print(summary(results))
     print(f"{len(results)} mutations of {len(seeds)} documents in {time.perf_counter() - started:.1f} s (seed {args.seed})")
     return 1 if any(r.outcome == "failed" or not r.consistent for r in results) else 0
@@ -332,8 +330,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from kg.pdf_writer import MissingFontError
 
     try:
-        paths = generate(args.units, args.years, Path(args.out), seed=args.seed, errors=args.errors, fmt=args.format,
-                         final_accounts=args.final_accounts)
+        paths = generate(args.units, args.years, Path(args.out), seed=args.seed, errors=args.errors, fmt=args.format, final_accounts=args.final_accounts)
     except (ValueError, MissingFontError) as error:
         raise CommandError(str(error)) from None
     print(f"{len(paths)} files and manifest.json written to {args.out}")
@@ -359,10 +356,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--no-validate", action="store_true", help="skip SHACL validation (no report graph)")
     where = ingest.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, metavar="N", help="worker processes on this machine (default: all cores)")
-    where.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                       help="prepare documents (parse, map, reason, validate) on the workers of this Dask scheduler "
-                            "instead; files travel to them as bytes and are committed here, one transaction each "
-                            "(needs the cluster extra here and on the workers: docs/deployment.md)")
+    where.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="prepare documents (parse, map, reason, validate) on the workers of this Dask scheduler "
+        "instead; files travel to them as bytes and are committed here, one transaction each "
+        "(needs the cluster extra here and on the workers: docs/deployment.md)",
+    )
     ingest.add_argument("--force", action="store_true", help="re-ingest documents whose content and settings are unchanged")
     ingest.set_defaults(run=cmd_ingest)
 
@@ -370,9 +370,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--store", required=True, metavar="DIR")
     validate.add_argument("--document", metavar="ID", help="only this document (its file stem)")
     validate.add_argument("--format", choices=["text", "json", "turtle", "html"], default="text")
-    validate.add_argument("--engine", choices=["oxigraph", "pyshacl"], default="oxigraph",
-                          help="oxigraph: the fast engine (kg/validation/engine.py); pyshacl: the same shapes through "
-                               "pyshacl, the reference implementation (minutes per document; same results)")
+    validate.add_argument(
+        "--engine",
+        choices=["oxigraph", "pyshacl"],
+        default="oxigraph",
+        help="oxigraph: the fast engine (kg/validation/engine.py); pyshacl: the same shapes through pyshacl, the reference implementation (minutes per document; same results)",
+    )
     validate.set_defaults(run=cmd_validate, error_exit=2)
 
     export = commands.add_parser("export", help="write the graph (or one document's graph) as RDF")
@@ -408,7 +411,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--update-token", metavar="TOKEN", help="enable SPARQL Update for 'Authorization: Bearer TOKEN'")
-    serve.add_argument("--allow-update", action="store_true", help="enable SPARQL Update without a token, for clients on this machine only: requests from a page on another origin, or naming a host other than an IP address, localhost or --host, are refused (use --update-token otherwise)")
+    serve.add_argument(
+        "--allow-update",
+        action="store_true",
+        help="enable SPARQL Update without a token, for clients on this machine only: requests from a page on another origin, or naming a host other than an IP address, localhost or --host, are refused (use --update-token otherwise)",
+    )
     serve.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-query time limit (default 30)")
     serve.add_argument("--max-rows", type=int, default=100_000, metavar="N", help="result row cap (default 100000)")
     serve.add_argument("--workers", type=int, default=None, metavar="N", help="query worker processes (default: one per core, at least 2; 0 runs queries in threads, without the hard timeout)")
@@ -434,8 +441,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=10, help="scale benchmark: runs of the query mix (default 10)")
     bench.add_argument("--stress", action="store_true", help="stress benchmark: a 10,000-cell row, a 20,000-row table, 200 and 1,000 tables in one document")
     bench.add_argument("--fuzz", type=int, metavar="N", help="ingest N seeded mutations of the documents at PATH and count the outcomes")
-    bench.add_argument("--mutations", type=int, metavar="N", help="change one printed figure of each document at PATH N times, "
-                       "validate each, and count the changes reported as a new violation at their line")
+    bench.add_argument(
+        "--mutations", type=int, metavar="N", help="change one printed figure of each document at PATH N times, validate each, and count the changes reported as a new violation at their line"
+    )
     bench.add_argument("--seed", type=int, default=0, metavar="S", help="fuzz, mutations: the same seed makes the same mutations")
     bench.add_argument("--no-reason", action="store_true", help="skip OWL RL reasoning")
     bench.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
@@ -447,10 +455,8 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", required=True, metavar="DIR")
     generate.add_argument("--seed", type=int, default=0, metavar="S", help="the same seed writes the same corpus")
     generate.add_argument("--errors", type=float, default=0.0, metavar="RATE", help="share of documents given one injected error")
-    generate.add_argument("--final-accounts", action="store_true",
-                          help="also write each unit's 决算 for each year beside its budget (…_决算), so the pair links")
-    generate.add_argument("--format", choices=["text", "pdf", "both"], default="text",
-                          help="text (.txt), pdf (.pdf, needs fonts-noto-cjk) or both for each document")
+    generate.add_argument("--final-accounts", action="store_true", help="also write each unit's 决算 for each year beside its budget (…_决算), so the pair links")
+    generate.add_argument("--format", choices=["text", "pdf", "both"], default="text", help="text (.txt), pdf (.pdf, needs fonts-noto-cjk) or both for each document")
     generate.set_defaults(run=cmd_generate)
     return parser
 
