@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+import pyoxigraph as ox
+
 from kg.ingest import ingest_many
 from kg.iris import Iris
 from kg.parse import document_id_for
@@ -134,6 +136,7 @@ class FuzzResult:
 
 def _graph_size(store: GraphStore, graph: str) -> int:
     rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
     return int(next(iter(rows))["n"].value)
 
 
