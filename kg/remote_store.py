@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
 
+from kg.oxigraph_bytes import written
 from kg.store import StoreError
 
 SPARQL_RESULTS = {
@@ -248,10 +249,10 @@ class RemoteStore:
         self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
 
     def graphs(self) -> list[str]:
-        names = {row["g"].value for row in self._query(GRAPHS_QUERY) if isinstance(row["g"], ox.NamedNode)}
+        names = {row["g"].value for row in self._select(GRAPHS_QUERY) if isinstance(row["g"], ox.NamedNode)}
         if not names:
             # Virtuoso matches no graph with an empty pattern; ask the slow way.
-            names = {row["g"].value for row in self._query(GRAPHS_SLOW_QUERY) if isinstance(row["g"], ox.NamedNode)}
+            names = {row["g"].value for row in self._select(GRAPHS_SLOW_QUERY) if isinstance(row["g"], ox.NamedNode)}
         return sorted(names)
 
     def query(
@@ -275,7 +276,7 @@ class RemoteStore:
         dataset += [("named-graph-uri", ox.NamedNode(g).value) for g in named_graphs or ()]
         return self._query(sparql, dataset)
 
-    def _query(self, sparql: str, dataset: list[tuple[str, str]] = ()):
+    def _query(self, sparql: str, dataset: Sequence[tuple[str, str]] = ()) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """POST ``sparql`` as it is, with only the given dataset parameters."""
         response = self._request(
             "POST",
@@ -289,7 +290,19 @@ class RemoteStore:
         )
         return self._parse_results(response)
 
-    def _parse_results(self, response: httpx.Response):
+    def _select(self, sparql: str) -> ox.QuerySolutions:
+        result = self._query(sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError(f"POST {self.query_url}: the store answered a SELECT with a {type(result).__name__}")
+        return result
+
+    def _construct(self, sparql: str) -> ox.QueryTriples:
+        result = self._query(sparql)
+        if not isinstance(result, ox.QueryTriples):
+            raise StoreError(f"POST {self.query_url}: the store answered a CONSTRUCT with a {type(result).__name__}")
+        return result
+
+    def _parse_results(self, response: httpx.Response) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         media = _media_type(response)
         try:
             if media in SPARQL_RESULTS:
@@ -334,7 +347,7 @@ class RemoteStore:
                 ok_statuses=(404,),
             )
             if response.status_code == 404:
-                return ox.serialize([], format=fmt)  # an absent graph is an empty one
+                return written(ox.serialize([], format=fmt))  # an absent graph is an empty one
             media = _media_type(response)
             if media == fmt.media_type:
                 return response.content
@@ -344,19 +357,16 @@ class RemoteStore:
                 quads = list(ox.parse(response.content, RDF_TYPES[media]))
             except SyntaxError as error:
                 raise StoreError(f"GET {self.gsp_url}: the store answered with malformed {media}: {_one_line(str(error))}") from None
-            return ox.serialize(quads if fmt.supports_datasets else [q.triple for q in quads], format=fmt)
+            return written(ox.serialize(quads if fmt.supports_datasets else [q.triple for q in quads], format=fmt))
         if fmt.supports_datasets:
-            quads = [
-                ox.Quad(row["s"], row["p"], row["o"], row["g"])
-                for row in self._query(ALL_QUADS_QUERY)
-            ]
-            return ox.serialize(quads, format=fmt)
+            quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in self._select(ALL_QUADS_QUERY)]
+            return written(ox.serialize(quads, format=fmt))
         # Triple formats get the union of all documents, as queries see it.
-        return self._query(ALL_TRIPLES_QUERY).serialize(format=fmt)
+        return written(self._construct(ALL_TRIPLES_QUERY).serialize(format=fmt))
 
     def flush(self) -> None:
         """Nothing to do: every change is sent to the server when it is made."""
 
     def __len__(self) -> int:
-        (row,) = list(self._query(COUNT_QUERY))
+        (row,) = list(self._select(COUNT_QUERY))
         return int(row["n"].value)
