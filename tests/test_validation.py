@@ -354,6 +354,12 @@ def test_dataset_union_holds_a_triple_in_several_graphs_once():
         data = build_dataset([ox.Quad(s, p, ox.Literal("1"), g) for g in graphs] + [ox.Quad(s, p, ox.Literal("2"), g1)])
         (row,) = data.query(count, use_default_graph_as_union=True)
         assert row["n"].value == "2", graphs
+    # The duplicate between two small graphs, beside a large one that holds it not.
+    g3 = ox.NamedNode("http://example.org/g3")
+    large = [ox.Quad(ox.NamedNode(f"http://example.org/n{i}"), p, ox.Literal("3"), g1) for i in range(500)]
+    data = build_dataset(large + [ox.Quad(s, p, ox.Literal("1"), g) for g in (g2, g3)])
+    (row,) = data.query(count, use_default_graph_as_union=True)
+    assert row["n"].value == "501"
 
 
 def test_shares_are_checked_against_their_whole_and_against_each_other(tmp_path: Path):

@@ -15,6 +15,7 @@ the same 20 documents take 253 ms of CPU each at 100 and 279 ms at 1,000
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -37,16 +38,34 @@ def build_dataset(quads) -> ox.Store:
 
     The quads stay in their graphs (rewriting 20 000 of them into the default graph costs
     more than building the store): the union is then the RDF merge unless a triple is in
-    two graphs, which Oxigraph's union would count twice (COUNT, SUM); two ASKs find that
-    case, and then everything is copied into the default graph."""
+    two graphs, which Oxigraph's union would count twice (COUNT, SUM); ``_in_two_graphs``
+    finds that case, and then everything is copied into the default graph."""
+    quads = quads if isinstance(quads, (list, tuple)) else list(quads)
     data = ox.Store()
     data.extend(ontology_quads())
     data.extend(classification_quads())
     data.extend(q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
-    if (data.query("ASK { GRAPH ?g1 { ?s ?p ?o } GRAPH ?g2 { ?s ?p ?o } FILTER(?g1 != ?g2) }")
-            or data.query("ASK { ?s ?p ?o GRAPH ?g { ?s ?p ?o } }")):
+    if _in_two_graphs(data, quads):
         data.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } ; DROP NAMED")
     return data
+
+
+# Every 64th quad tells which graph is the largest well enough: which one is skipped
+# changes only the time, never the answer.
+_SAMPLE_STRIDE = 64
+
+
+def _in_two_graphs(data: ox.Store, quads: list | tuple) -> bool:
+    """Whether a triple of ``data`` is in two of its graphs: the default graph against the
+    named ones, then each named graph against the others, except the largest, whose every
+    shared triple is found from the other side. One query joining every graph with every
+    other took 25 of the 100 ms of building seed 001's dataset; this takes 6."""
+    if data.query("ASK { ?s ?p ?o GRAPH ?g { ?s ?p ?o } }"):
+        return True
+    sample = Counter(q.graph_name for q in quads[::_SAMPLE_STRIDE] if isinstance(q, ox.Quad))
+    largest = max(sample, key=lambda g: sample[g]) if sample else None
+    query = "ASK { GRAPH ?g { ?s ?p ?o } GRAPH ?other { ?s ?p ?o } FILTER(?other != ?g) }"
+    return any(data.query(query, substitutions={ox.Variable("g"): g}) for g in data.named_graphs() if g != largest)
 
 
 class OxStore:
