@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from kg.corpus import Anchor, Block, Cell, DocumentSpec, Heading, Money, Name, Paragraph, Table, Title
 
@@ -74,13 +75,14 @@ class _Box:
 
 def _load_font(pdf: FPDF, font: Path) -> None:
     if not font.is_file():
-        raise MissingFontError(
-            f"PDF output needs the CJK font {font} (Debian package fonts-noto-cjk: apt-get install fonts-noto-cjk); not found"
-        )
+        raise MissingFontError(f"PDF output needs the CJK font {font} (Debian package fonts-noto-cjk: apt-get install fonts-noto-cjk); not found")
     pdf.add_font("cjk", fname=str(font), collection_font_number=_SIMPLIFIED)
     # Saving the subset would redraw every glyph to recompute bounding boxes the PDF never uses:
     # 2.6 of the 4 s a document took (CFF outlines in Python).
-    pdf.fonts["cjk"].ttfont.recalcBBoxes = False
+    added = pdf.fonts["cjk"]
+    if not isinstance(added, TTFFont):  # add_font with a file name always makes one
+        raise TypeError(f"fpdf2 loaded {font} as a {type(added).__name__}, not a TrueType font")
+    added.ttfont.recalcBBoxes = False
 
 
 def _merge_header(rows: list[list[str]]) -> list[_Box]:
@@ -147,7 +149,7 @@ class _Canvas:
         # Covers break the title before the year when it does not fit one line.
         self.pdf.set_font("cjk", size=22)
         text = block.text
-        year = next((i for i in range(len(text) - 4) if text[i:i + 4].isdigit() and text[i + 4] == "年"), None)
+        year = next((i for i in range(len(text) - 4) if text[i : i + 4].isdigit() and text[i + 4] == "年"), None)
         parts = [text] if self.pdf.get_string_width(text) < self.pdf.w - 2 * _MARGIN or year is None else [text[:year], text[year:]]
         for part in parts:
             self.write_line(part, 22, "C", height=14)
@@ -203,16 +205,12 @@ class _Canvas:
             return texts
         code = texts[table.code_column]
         parts = ["类", "款", "项"] if header else [code[:3], code[3:5], code[5:7]]
-        return texts[:table.code_column] + parts + texts[table.code_column + 1:]
+        return texts[: table.code_column] + parts + texts[table.code_column + 1 :]
 
     def widths(self, header: list[list[str]], body: list[list[str]], money: list[bool], names: list[bool]) -> list[float]:
         self.pdf.set_font("cjk", size=_BODY_PT)
         columns = len(header[0])
-        natural = [
-            max([self.pdf.get_string_width(row[c]) for row in body] + [self.pdf.get_string_width(h[c]) / 2 for h in header])
-            + 2 * _PAD
-            for c in range(columns)
-        ]
+        natural = [max([self.pdf.get_string_width(row[c]) for row in body] + [self.pdf.get_string_width(h[c]) / 2 for h in header]) + 2 * _PAD for c in range(columns)]
         name_width = self.pdf.get_string_width("国" * _NAME_CHARS) + 2 * _PAD
         narrow = [names[c] and self.spec.wrap_names for c in range(columns)]
         for c in range(columns):
@@ -245,7 +243,7 @@ class _Canvas:
         self.pdf.set_font("cjk", size=_BODY_PT)
         for box in boxes:
             x, y = xs[box.column], self.y + box.row * height
-            w, h = sum(widths[box.column:box.column + box.columns]), box.rows * height
+            w, h = sum(widths[box.column : box.column + box.columns]), box.rows * height
             self.pdf.rect(x, y, w, h)
             lines = self.wrap(box.text, w - 2 * _PAD) if box.text else []
             top = y + (h - len(lines) * _LINE) / 2
@@ -256,8 +254,7 @@ class _Canvas:
     def table(self, table: Table) -> None:
         header = [self.split(table, list(cells), header=True) for cells in table.header]
         body = [self.split(table, [self.text(table, c) for c in row.cells], header=False) for row in table.rows]
-        kinds = [self.split(table, ["money" if isinstance(c, Money) else "name" if isinstance(c, Name) else "" for c in row.cells],
-                            header=False) for row in table.rows]
+        kinds = [self.split(table, ["money" if isinstance(c, Money) else "name" if isinstance(c, Name) else "" for c in row.cells], header=False) for row in table.rows]
         money = [any(k[c] == "money" for k in kinds) for c in range(len(header[0]))]
         names = [any(k[c] == "name" for k in kinds) for c in range(len(header[0]))]
         widths = self.widths(header, body, money, names)
@@ -268,8 +265,7 @@ class _Canvas:
         heights = [max(1, *(len(lines) for lines in row)) * _LINE + 2 * _PAD for row in cell_lines]
         top_height = 10 + 1 + 5.5 * (len(table.preamble) + 1) + 1 + 2 * _LINE + 2 * _PAD + 2 * heights[0]
         # A short form shares the page with the one before it; everything else starts a page.
-        if not (table.form and isinstance(self.previous, Table) and self.previous.form
-                and self.y + top_height + sum(heights) < self.bottom):
+        if not (table.form and isinstance(self.previous, Table) and self.previous.form and self.y + top_height + sum(heights) < self.bottom):
             self.new_page("L")
         else:
             self.y += 8
