@@ -102,10 +102,11 @@ def document_bounds(tables: list[RawTable], family: Family) -> Iterable[Bound]:
     lines: list[BudgetLine] = []
     kinds: dict[int, TableKind] = {}
     for index, table in enumerate(tables, start=1):
-        if _reads_budget_lines(table) and not table.spaced:
+        kind = table.kind  # _reads_budget_lines checks it too; this names it for mypy
+        if kind is not None and _reads_budget_lines(table) and not table.spaced:
             found, _ = extract_budget_lines(table, index, family)
             lines.extend(found)
-            kinds[index] = table.kind  # type: ignore[assignment]
+            kinds[index] = kind
     yield from _revenue_bounds([t for t in tables if t.kind in _SUMMARIES and not t.spaced], family)
     yield from _fund_bounds(lines, kinds)
 
@@ -117,11 +118,7 @@ def _revenue_side(table: RawTable) -> list[tuple[str, Decimal | None]]:
     """(label, figure or None for blank) of the revenue side: the first text column and the cell after it."""
     width = max((len(row.cells) for row in table.body), default=0)
     label_column = next(
-        (
-            c
-            for c in range(width)
-            if sum(bool(row.cell(c)) and parse_decimal(row.cell(c)) is None for row in table.body) * 2 >= len(table.body)
-        ),
+        (c for c in range(width) if sum(bool(row.cell(c)) and parse_decimal(row.cell(c)) is None for row in table.body) * 2 >= len(table.body)),
         None,
     )
     if label_column is None:
@@ -148,7 +145,7 @@ def _revenue_bounds(summaries: list[RawTable], family: Family) -> Iterable[Bound
         empty.update(_parts_of(meaning))
     for meaning in empty:
         yield Bound(TableKind.revenue, EVERY_ROW, meaning, Decimal(0), Decimal(0))
-    stated = {m: next(iter(found)) for m, found in values.items() if len(found) == 1 and None not in found}
+    stated = {m: value for m, found in values.items() if len(found) == 1 for value in found if value is not None}
     for meaning, parts in _SOURCE_PARTS.items():
         # A source whose parts are each stated or blank is their sum (财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营).
         if meaning not in values and parts and all(p in stated or p in empty for p in parts) and any(p in stated for p in parts):
