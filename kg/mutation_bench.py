@@ -24,6 +24,7 @@ from __future__ import annotations
 import random
 import re
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -40,7 +41,7 @@ from kg.validation import Severity, ValidationReport, validate_quads
 from kg.vocabulary import BKG, RDF
 
 KINDS = ("last-digit+1", "x10", "digit-swap")
-_NUMBER = r"(?<![\d.,]){}(?![\d])"
+_NUMBER = r"(?<![\d.,]){}(?![.,]?\d)"  # a whole number: not the "2" of "2.05"
 
 
 @dataclass(frozen=True)
@@ -94,23 +95,35 @@ def _lexical(term) -> str:
 
 
 def printed_figures(text: SourceText, settings: Settings) -> list[PrintedFigure]:
-    """Every figure of a table row or of the prose whose printed amount is on its line once or more."""
+    """Every figure of a table row or of the prose whose printed amount is on its line as often as
+    figures with that amount are read from the line.
+
+    The graph gives a figure's line, not its place on the line: where the line prints the amount
+    more often than it holds such figures (a "0" of "0人次", a "1.5" in a date), an occurrence may be
+    no figure, and changing it would count a non-figure as missed, so the figure is not drawn."""
     mapped = map_document(parse_source(text, "mutant"), settings)
     facts: dict[str, dict] = {}
     for q in mapped.quads:
         if q.predicate in (BKG.printedAmount, BKG.sourceLine) or (q.predicate == RDF.type and q.object in (BKG.BudgetFigure, BKG.NarrativeFigure)):
             entry = facts.setdefault(_lexical(q.subject), {})
             entry[q.predicate.value if q.predicate != RDF.type else _lexical(q.object)] = _lexical(q.object)
+    read: Counter[tuple[int, str]] = Counter()
     out = set()
     for entry in facts.values():
         printed, line = entry.get(BKG.printedAmount.value), entry.get(BKG.sourceLine.value)
         kind = BKG.NarrativeFigure.value in entry or BKG.BudgetFigure.value in entry
         if not (printed and line and kind and re.search(r"\d", printed)):
             continue
-        number = int(line)
-        if re.search(_NUMBER.format(re.escape(printed)), text.line(number)):
-            out.add(PrintedFigure(number, printed, BKG.NarrativeFigure.value in entry))
-    return sorted(out, key=lambda f: (f.line, f.printed))
+        read[(int(line), printed)] += 1
+        out.add(PrintedFigure(int(line), printed, BKG.NarrativeFigure.value in entry))
+    return sorted(
+        (f for f in out if 0 < _occurrences(text, f) <= read[(f.line, f.printed)]),
+        key=lambda f: (f.line, f.printed),
+    )
+
+
+def _occurrences(text: SourceText, figure: PrintedFigure) -> int:
+    return len(re.findall(_NUMBER.format(re.escape(figure.printed)), text.line(figure.line)))
 
 
 def _digits_only(printed: str) -> tuple[str, str, str] | None:
@@ -118,7 +131,7 @@ def _digits_only(printed: str) -> tuple[str, str, str] | None:
     m = re.search(r"-?[\d,]*\d(?:\.\d+)?", printed)
     if not m:
         return None
-    return printed[:m.start()], m.group().replace(",", ""), printed[m.end():]
+    return printed[: m.start()], m.group().replace(",", ""), printed[m.end() :]
 
 
 def _format(value: Decimal, decimals: int, grouped: bool) -> str:
@@ -145,7 +158,7 @@ def mutate(printed: str, kind: str, rng: random.Random) -> str | None:
         if not pairs:
             return None
         a, b = rng.choice(pairs)
-        swapped = number[:a] + number[b] + number[a] + number[b + 1:]
+        swapped = number[:a] + number[b] + number[a] + number[b + 1 :]
         new = _format(Decimal(swapped), decimals, grouped)
     after = head + new + tail
     return after if after != printed else None
@@ -175,8 +188,11 @@ def _outcome(mutation: Mutation, text: SourceText, baseline: ValidationReport, s
     violations = [r for r in new if r.severity is Severity.VIOLATION]
     line = mutation.figure.line
     return Outcome(
-        mutation, caught=bool(violations), at_line=any(line in r.lines for r in violations),
-        warned=not violations and any(line in r.lines for r in new if r.severity is Severity.WARNING), refused=False,
+        mutation,
+        caught=bool(violations),
+        at_line=any(line in r.lines for r in violations),
+        warned=not violations and any(line in r.lines for r in new if r.severity is Severity.WARNING),
+        refused=False,
     )
 
 
@@ -208,35 +224,54 @@ def score_document(path: Path, n: int, seed: int, settings: Settings) -> Documen
     return DocumentScore(path, outcomes, time.perf_counter() - started)
 
 
-def report_lines(score: DocumentScore, shown: int = 20) -> list[str]:
+def report_lines(score: DocumentScore, shown: int | None = 20) -> list[str]:
+    """The document's counts and its first ``shown`` misses (None: every miss)."""
     total = len(score.outcomes)
-    lines = [f"{score.path.name}: {total} mutations, {score.count('caught')} caught, {score.count('at_line')} caught at the line "
-             f"({score.rate:.1%}), {score.count('warned')} only warned at the line, {score.count('refused')} refused; "
-             f"{score.seconds:.0f} s"]
+    lines = [
+        f"{score.path.name}: {total} mutations, {score.count('caught')} caught, {score.count('at_line')} caught at the line "
+        f"({score.rate:.1%}), {score.count('warned')} only warned at the line, {score.count('refused')} refused; "
+        f"{score.seconds:.0f} s"
+    ]
     by_kind = {kind: [o for o in score.outcomes if o.mutation.kind == kind] for kind in KINDS}
     lines.append("  by kind: " + ", ".join(f"{kind} {sum(o.at_line for o in os)}/{len(os)}" for kind, os in by_kind.items()))
     narrative = [o for o in score.outcomes if o.mutation.figure.narrative]
     tables = [o for o in score.outcomes if not o.mutation.figure.narrative]
     lines.append(f"  tables {sum(o.at_line for o in tables)}/{len(tables)}, narrative {sum(o.at_line for o in narrative)}/{len(narrative)}")
     missed = [o for o in score.outcomes if not o.at_line and not o.refused]
-    for o in missed[:shown]:
+    for o in missed[:shown] if shown is not None else missed:
         m = o.mutation
         what = "caught elsewhere" if o.caught else "warned" if o.warned else "not caught"
-        lines.append(f"  {score.path.name}:{m.figure.line}: {m.figure.printed} -> {m.after} ({m.kind}, "
-                     f"{'narrative' if m.figure.narrative else 'table'}; {what})")
-    if len(missed) > shown:
+        lines.append(f"  {score.path.name}:{m.figure.line}: {m.figure.printed} -> {m.after} ({m.kind}, {'narrative' if m.figure.narrative else 'table'}; {what})")
+    if shown is not None and len(missed) > shown:
         lines.append(f"  … and {len(missed) - shown} more not caught at their line")
     return lines
 
 
-def run_mutation_benchmark(paths: list[Path], n: int, seed: int, settings: Settings) -> list[DocumentScore]:
+def run_mutation_benchmark(paths: list[Path], n: int, seed: int, settings: Settings, shown: int | None = 20) -> list[DocumentScore]:
     scores = []
     for path in paths:
         score = score_document(path, n, seed, settings)
         scores.append(score)
-        print("\n".join(report_lines(score)), flush=True)
+        print("\n".join(report_lines(score, shown)), flush=True)
     total = sum(len(s.outcomes) for s in scores)
     at_line = sum(s.count("at_line") for s in scores)
     if total:
         print(f"all: {total} mutations, {at_line} caught at the line ({at_line / total:.1%})")
     return scores
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m kg.mutation_bench [--show-all] N PATH…``: the bench with every miss listed."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m kg.mutation_bench", description=__doc__.splitlines()[0])
+    parser.add_argument("mutations", type=int, metavar="N")
+    parser.add_argument("paths", type=Path, nargs="+", metavar="PATH")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--show-all", action="store_true", help="list every mutation not caught at its line (default: 20 per document)")
+    args = parser.parse_args(argv)
+    run_mutation_benchmark(args.paths, args.mutations, args.seed, Settings(), None if args.show_all else 20)
+
+
+if __name__ == "__main__":
+    main()

@@ -140,23 +140,24 @@ NARRATIVE_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("three_public_total", r"[“\"]三公[”\"]经费(?:数|预算)?|三公经费(?:数|预算)?"),
     ("outbound_travel", r"因公出国\(境\)费(?:用)?"),
     ("reception", r"公务接待费"),
-    ("general_budget_revenue",
-     r"(?<!上级)一般公共预算(?!支出|基本支出|项目支出|当年)(?:财政拨款)?(?:收入|拨款)?(?:合计)?"),
+    ("general_budget_revenue", r"(?<!上级)一般公共预算(?!支出|基本支出|项目支出|当年)(?:财政拨款)?(?:收入|拨款)?(?:合计)?"),
     ("government_fund_revenue", r"(?<!上级)(?:政府性)?基金预算(?!支出)(?:财政拨款)?(?:收入|拨款)?"),
     ("special_account_revenue", r"财政专户(?:核拨|管理资金)?收入"),
     # 002: "其中：财政拨款收入4409.55万元" (the whole of a unit funded only by appropriations).
     ("fiscal_revenue", r"(?<!一般公共预算)(?<!本年)财政拨款收入(?=\s*\d)"),
     ("other_revenue", r"其他来源收入|单位资金收入|其他收入"),
     ("carryover", r"上年结转(?:结余)?(?:资金)?|财政拨款结转(?:结余)?"),
-    (BOTH_TOTALS,
-     r"(?:" + _YEAR + r",?\s*)?" + _UNIT_SCOPE
-     + r"(?:预算收支安排|收支预算安排|预算收支总额|(?<!拨款)收支总预算)"),
-    ("revenue_total",
-     r"(?:" + _YEAR + _UNIT_SCOPE + r"|部门|单位)(?:预算收入|收入预算)(?:合计|总计|总额)?"
-     r"|本年收入合计|收入总计"),
-    ("expenditure_total",
-     r"(?:" + _YEAR + _UNIT_SCOPE + r"|部门|单位)(?:预算支出|支出预算)(?:合计|总计|总额)?"
-     r"|本年支出合计|支出总计"),
+    (BOTH_TOTALS, r"(?:" + _YEAR + r",?\s*)?" + _UNIT_SCOPE + r"(?:预算收支安排|收支预算安排|预算收支总额|(?<!拨款)收支总预算)"),
+    (
+        "revenue_total",
+        r"(?:" + _YEAR + _UNIT_SCOPE + r"|部门|单位)(?:预算收入|收入预算)(?:合计|总计|总额)?"
+        r"|本年收入合计|收入总计",
+    ),
+    (
+        "expenditure_total",
+        r"(?:" + _YEAR + _UNIT_SCOPE + r"|部门|单位)(?:预算支出|支出预算)(?:合计|总计|总额)?"
+        r"|本年支出合计|支出总计",
+    ),
     ("basic_expenditure", r"基本支出(?!表|情况)(?:预算收入|预算)?"),
     ("project_expenditure", r"项目支出(?!表|情况|绩效)(?:预算收入|预算)?"),
     ("personnel_expenditure", r"人员经费"),
@@ -180,9 +181,7 @@ BUDGET = Family(
     column_stage=column_stage,
     default_stage=Stage.initial_budget,
     narrative_keywords=NARRATIVE_KEYWORDS,
-    classes=DocumentClasses(
-        department="DepartmentBudgetDisclosure", unit="UnitBudgetDisclosure", family="BudgetDocument"
-    ),
-    shapes=("core.ttl", "identities.ttl"),
+    classes=DocumentClasses(department="DepartmentBudgetDisclosure", unit="UnitBudgetDisclosure", family="BudgetDocument"),
+    shapes=("core.ttl", "identities.ttl", "tables.ttl"),  # tables.ttl: what no sum reads (asset quantities)
     heading=re.compile(r"预算[^决]{0,24}(?:表|公开|说明)$|预算$"),
 )
