@@ -90,9 +90,7 @@ _TOTAL_ATOM = re.compile(r"合计|总计|小计|预算数|金额|价值")
 _NOTE = re.compile(r"\([^)]*\)")  # "(金额单位:万元)" annotates a label; it is not one
 _SIDE_ATOM = re.compile(r"收入|支出")
 # Key-column words: one atom each ("功能分类科目编码" is one, "科目编码 科目名称" two).
-_KEY_ATOM = re.compile(
-    r"序号|栏次|行次|(?:(?:功能|经济)分类)?科目(?:编码|代码|名称)?|(?:功能|经济)分类|编码|代码|编号|名称|项目|内容|明细"
-)
+_KEY_ATOM = re.compile(r"序号|栏次|行次|(?:(?:功能|经济)分类)?科目(?:编码|代码|名称)?|(?:功能|经济)分类|编码|代码|编号|名称|项目|内容|明细")
 _GROUP_ATOM = re.compile(r"资金性质|预算来源|资金来源|资金构成")
 _CODE_PART = re.compile(r"^[类款项]$")
 
@@ -140,7 +138,7 @@ def _cell_cost(text: str) -> int:
     # A cell starts with its label; leading leftovers ("支出对附属单位…") belong to the cell before,
     # and a key or total word ends its label (项目, 科目编码, 合计), so what follows it is another cell's.
     leading = atoms[0][0] > 0
-    trailing = atoms[-1][2] in ("key", "total") and text[atoms[-1][1]:].strip("()（）")
+    trailing = atoms[-1][2] in ("key", "total") and text[atoms[-1][1] :].strip("()（）")
     return 1 + 5 * (extra + bool(leading) + bool(trailing))
 
 
@@ -418,25 +416,28 @@ def _parts(paths: list[tuple[str, ...]]) -> list[_Part]:
     """Columns by role; a key column after amounts starts the next part (two-sided tables)."""
     parts: list[_Part] = []
     seq: int | None = None
-    current: dict[str, object] = {"code": None, "name": None, "amounts": []}
+    # The part being read: its code and name columns and its amount columns.
+    code: int | None = None
+    name: int | None = None
+    amounts: list[int] = []
     for column, path in enumerate(paths):
         label = path[-1]
         if _SEQ.match(label):
             seq = column
             continue
         is_key = _CODE.search(label) or _NAME.search(label)
-        if is_key and current["amounts"]:
-            parts.append(_Part(seq, current["code"], current["name"], current["amounts"]))  # type: ignore[arg-type]
-            current = {"code": None, "name": None, "amounts": []}
+        if is_key and amounts:
+            parts.append(_Part(seq, code, name, amounts))
+            code, name, amounts = None, None, []
         if is_key and _CODE.search(label) and not _NAME.search(label):
-            if current["code"] is None:
-                current["code"] = column
+            if code is None:
+                code = column
         elif is_key:
-            if current["name"] is None:
-                current["name"] = column
+            if name is None:
+                name = column
         else:
-            current["amounts"].append(column)  # type: ignore[union-attr]
-    parts.append(_Part(seq, current["code"], current["name"], current["amounts"]))  # type: ignore[arg-type]
+            amounts.append(column)
+    parts.append(_Part(seq, code, name, amounts))
     return parts
 
 
@@ -475,7 +476,8 @@ def rebuild(
     width = len(paths)
     parts = _parts(paths)
     rules = identities(nodes, {leaf: leaf for leaf in range(width)})
-    has_seq = parts[0].seq is not None
+    seq_column = parts[0].seq
+    has_seq = seq_column is not None
     has_code = any(part.code is not None for part in parts)
     warnings: list[ParseWarning] = []
     cells_of: list[list[str]] = []
@@ -485,8 +487,8 @@ def rebuild(
         cells = [""] * width
         cells_of.append(cells)
         seq, segments = row_segments([c for c in row.cells if c], has_seq, has_code)
-        if has_seq and seq:
-            cells[parts[0].seq] = seq  # type: ignore[index]
+        if seq_column is not None and seq:
+            cells[seq_column] = seq
         assigned = _assign_parts(segments, parts)
         if assigned is None:
             warnings.append(_row_warning(row, f"expected at most {len(parts)} parts (key and figures) in a row, found {len(segments)}; row not read"))
@@ -497,27 +499,21 @@ def rebuild(
                 continue
             unreadable = [f for f in segment.figures if is_unreadable(f)]
             if unreadable and len(segment.figures) != len(part.amounts):
-                warnings.append(_row_warning(row, (
-                    f"figure {unreadable[0]!r} cannot be read as a number, so the row's figures "
-                    f"({' '.join(segment.figures)}) cannot be placed by the identities; left out"
-                )))
+                warnings.append(
+                    _row_warning(row, (f"figure {unreadable[0]!r} cannot be read as a number, so the row's figures ({' '.join(segment.figures)}) cannot be placed by the identities; left out"))
+                )
                 continue
             part_rules = [rule for rule in rules if rule.total in part.amounts]
             covered = {c for rule in part_rules for c in (rule.total, *(c for group in rule.parts for c in group))}
             if len(segment.figures) < len(part.amounts) and not covered >= set(part.amounts):
                 # A column no identity constrains (数量, 单价) could take any figure: no placement is safe.
                 free = ", ".join("/".join(paths[c]) for c in part.amounts if c not in covered)
-                warnings.append(_row_warning(row, (
-                    f"{len(segment.figures)} figures ({' '.join(segment.figures)}) for {len(part.amounts)} columns, "
-                    f"and no identity constrains {free}; left out"
-                )))
+                warnings.append(_row_warning(row, (f"{len(segment.figures)} figures ({' '.join(segment.figures)}) for {len(part.amounts)} columns, and no identity constrains {free}; left out")))
                 continue
             options = row_options(segment.figures, part.amounts, part_rules, half)
             if not options:
                 reason = "too many ways to place them" if options is None else "no placement the identities allow"
-                warnings.append(_row_warning(
-                    row, f"{len(segment.figures)} figures ({' '.join(segment.figures)}) for {len(part.amounts)} columns: {reason}; left out"
-                ))
+                warnings.append(_row_warning(row, f"{len(segment.figures)} figures ({' '.join(segment.figures)}) for {len(part.amounts)} columns: {reason}; left out"))
                 continue
             is_total = not segment.code and bool(_TOTAL_ROW.match(segment.name.replace(" ", "")))
             pending.append(_Figures(index, part, segment.code, is_total, RowChoice(segment.figures, tuple(options))))
@@ -532,9 +528,7 @@ def rebuild(
     return Rebuilt(positional_header(nodes, first), rows, warnings)
 
 
-def _bounded(
-    figures: _Figures, bounds: Sequence[Bound], meanings: list[str], yuan_per_unit: Decimal, half: Decimal
-) -> _Figures:
+def _bounded(figures: _Figures, bounds: Sequence[Bound], meanings: list[str], yuan_per_unit: Decimal, half: Decimal) -> _Figures:
     """The row's placements that every bound on its cells admits (all of them when none does)."""
     key = figures.code or (TOTAL_ROW if figures.is_total else None)
     applying = [b for b in bounds if b.row == EVERY_ROW or (key is not None and b.row == key)]
@@ -598,9 +592,7 @@ def _place(
             by_identity += 1
         for figure, columns in placement.unplaced:
             labels = ", ".join("/".join(paths[c]) for c in columns)
-            warnings.append(_row_warning(
-                body[figures.row], f"figure {figure} could be in any of {labels} (blank cells dropped); left out"
-            ))
+            warnings.append(_row_warning(body[figures.row], f"figure {figure} could be in any of {labels} (blank cells dropped); left out"))
     return by_identity
 
 
