@@ -45,8 +45,7 @@ def main() -> int:
     parser.add_argument("--store", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--summary-only", action="store_true",
-                        help="time only the summary form (the figure forms take minutes on 1,000 pairs)")
+    parser.add_argument("--summary-only", action="store_true", help="time only the summary form (the figure forms take minutes on 1,000 pairs)")
     args = parser.parse_args()
     store_dir = args.store or Path(tempfile.mkdtemp(prefix="budgetkg-analytics-"))
     if not (store_dir.exists() and any(store_dir.iterdir())):
@@ -67,9 +66,8 @@ def main() -> int:
             if args.summary_only:
                 expected = got
             same = same and (got == expected or name == "biggest under-spends" and sum(got.values()) == sum(expected.values()))
-        figure_columns = (f"{statistics.median(slow):10.3f} {max(slow):8.3f}" if slow else f"{'-':>10} {'-':>8}")
-        print(f"{name:38} {figure_columns} {statistics.median(fast):10.3f} "
-              f"{max(fast):8.3f} {sum(expected.values()):6} {'yes' if same and slow else 'NO' if slow else '-'}", flush=True)
+        figure_columns = f"{statistics.median(slow):10.3f} {max(slow):8.3f}" if slow else f"{'-':>10} {'-':>8}"
+        print(f"{name:38} {figure_columns} {statistics.median(fast):10.3f} {max(fast):8.3f} {sum(expected.values()):6} {'yes' if same and slow else 'NO' if slow else '-'}", flush=True)
     # Each query of the bench mix alone (in process, no HTTP): which one sets the mix's p95.
     unit = next(iter(store.query("SELECT ?u WHERE { ?u a <https://w3id.org/budgetkg/ontology#BudgetUnit> } LIMIT 1")))["u"].value
     for name, query in QUERY_MIX.items():

@@ -76,7 +76,7 @@ async def load(url: str, clients: int, seconds: float, timeout_s: float, hog: bo
     queries = [with_prefixes(q) for _, q in EXAMPLES]
     until = time.monotonic() + seconds
     tally, hog_tally = Tally(), Tally()
-    tasks = [client(url, queries[i % len(queries):] + queries[: i % len(queries)], until, tally, timeout_s) for i in range(clients)]
+    tasks = [client(url, queries[i % len(queries) :] + queries[: i % len(queries)], until, tally, timeout_s) for i in range(clients)]
     if hog:
         tasks.append(client(url, [CARTESIAN], until, hog_tally, timeout_s))
     await asyncio.gather(*tasks)

@@ -66,7 +66,9 @@ def _get(client: TestClient, path: str) -> None:
 
 
 def _select(store: OxigraphStore, query: str) -> list[str]:
-    return [row[0].value for row in store.query(sparql_prefixes() + query)]  # type: ignore[index]
+    rows = store.query(sparql_prefixes() + query)
+    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
+    return [row[0].value for row in rows]
 
 
 def main() -> int:
@@ -85,8 +87,11 @@ def main() -> int:
     documents = _select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?d a bkg:BudgetDocument }")[0]
     print(f"store {store_dir}: {len(store):,} quads, {documents} documents", flush=True)
     units = _select(store, f"SELECT ?u WHERE {{ ?u a bkg:BudgetUnit }} ORDER BY ?u LIMIT {args.sample}")
-    codes = _select(store, """SELECT ?c WHERE { { SELECT ?c (COUNT(?f) AS ?n) (STRLEN(SAMPLE(?x)) AS ?len) WHERE {
-        ?f bkg:functionalClassification ?c . ?c skos:notation ?x } GROUP BY ?c } } ORDER BY ?len DESC(?n)""")
+    codes = _select(
+        store,
+        """SELECT ?c WHERE { { SELECT ?c (COUNT(?f) AS ?n) (STRLEN(SAMPLE(?x)) AS ?len) WHERE {
+        ?f bkg:functionalClassification ?c . ?c skos:notation ?x } GROUP BY ?c } } ORDER BY ?len DESC(?n)""",
+    )
     by_level: dict[int, str] = {}
     for code in codes:
         by_level.setdefault(len(code.rsplit("/", 1)[1]), code)  # the most used code of each length
@@ -96,17 +101,17 @@ def main() -> int:
     print(f"{'page':51} {'first':>7} {'again ms':>16} {'query ms':>16} rows")
     with TestClient(app) as client:
         for unit in units:
-            _report(f"unit {unquote(unit[len(DEFAULT_BASE_IRI) + 8:])}", client, site.href(unit),
-                    partial(execution.unit_execution, graph, ox.NamedNode(unit)), args.runs)
+            _report(f"unit {unquote(unit[len(DEFAULT_BASE_IRI) + 8 :])}", client, site.href(unit), partial(execution.unit_execution, graph, ox.NamedNode(unit)), args.runs)
         for code in (by_level[length] for length in sorted(by_level)):
             notation = code.rsplit("/", 1)[1]
-            _report(f"code {notation}", client, site.href(code),
-                    partial(execution.code_execution, graph, ox.NamedNode(code), notation), args.runs)
+            _report(f"code {notation}", client, site.href(code), partial(execution.code_execution, graph, ox.NamedNode(code), notation), args.runs)
             every = partial(execution.code_execution_from_figures, graph, ox.NamedNode(code), notation)
             alone = _ms(every, args.runs)
             print(f"{'  rows from every figure (before)':51} {'':7} {'':7} {'':8} {alone[0]:7.0f} {alone[1]:8.0f} {len(every())}", flush=True)
-    print(f"first: the first GET; again: median and worst of {args.runs} more (a code page's rates are then kept by the "
-          "server); query: the budget-against-actual rows alone, uncached; GETs go through the app in process (no network)")
+    print(
+        f"first: the first GET; again: median and worst of {args.runs} more (a code page's rates are then kept by the "
+        "server); query: the budget-against-actual rows alone, uncached; GETs go through the app in process (no network)"
+    )
     return 0
 
 

@@ -87,15 +87,14 @@ def synthetic_nquads(path: Path, observations: int, units: int = 200, seed: int 
             ]
             if i % 3 == 0:
                 quads.append(ox.Quad(obs, RDFS.comment, ox.Literal("上年结转"), graph))
-    path.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    ox.serialize(quads, path, format=ox.RdfFormat.N_QUADS)
 
 
 def mix() -> list[tuple[str, list[str]]]:
     """(name, queries): each run uses the next query of the list, the same for every server."""
     point = [f"SELECT ?p ?o WHERE {{ <{BASE}obs/{u}/{i}> ?p ?o }}" for u, i in ((3, 1), (17, 4), (42, 0), (99, 7), (150, 2))]
     prefix = [
-        PREFIX_TEXT + "SELECT ?obs ?amount WHERE { ?c skos:notation ?n . FILTER(STRSTARTS(?n, \"%s\")) "
-        "?obs bkg:functionalClassification ?c ; bkg:amount ?amount } LIMIT 500" % lei
+        PREFIX_TEXT + 'SELECT ?obs ?amount WHERE { ?c skos:notation ?n . FILTER(STRSTARTS(?n, "%s")) ?obs bkg:functionalClassification ?c ; bkg:amount ?amount } LIMIT 500' % lei
         for lei in ("2080", "2050", "2101", "2130")
     ]
     group = [PREFIX_TEXT + "SELECT ?unit (SUM(?amount) AS ?total) (COUNT(?obs) AS ?n) WHERE { ?obs bkg:unit ?unit ; bkg:amount ?amount } GROUP BY ?unit ORDER BY DESC(?total)"]
@@ -124,10 +123,11 @@ BASELINE = "baseline"  # --baseline: budgetkg from another checkout, for before/
 def start_budgetkg(root: Path, store_dir: Path, workers: int | None) -> tuple[str, subprocess.Popen]:
     """``budgetkg serve`` as the checkout at ``root`` has it, on ``store_dir``."""
     port = free_port()
-    code = (
-        "import sys; sys.path.insert(0, %r)\n"
-        "from api.config import ServerConfig\nfrom api.server import run\n"
-        "run(ServerConfig(store=%r, port=%d, query_workers=%r))\n" % (str(root), str(store_dir), port, workers)
+    code = "import sys; sys.path.insert(0, %r)\nfrom api.config import ServerConfig\nfrom api.server import run\nrun(ServerConfig(store=%r, port=%d, query_workers=%r))\n" % (
+        str(root),
+        str(store_dir),
+        port,
+        workers,
     )
     return f"http://127.0.0.1:{port}/sparql", subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
 
@@ -221,9 +221,7 @@ def _cpu_s(pids: list[int]) -> float:
 _TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def run_mix(
-    servers: dict[str, tuple[str, subprocess.Popen]], runs: int, rdflib_runs: int, names: list[str] | None = None
-) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str], float]]:
+def run_mix(servers: dict[str, tuple[str, subprocess.Popen]], runs: int, rdflib_runs: int, names: list[str] | None = None) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str], float]]:
     """Latency samples per (query name, server), and each server's CPU ms per request.
 
     Requests to the servers are interleaved (budgetkg, Oxigraph, budgetkg, ...)
@@ -327,9 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib-endpoint")
     parser.add_argument("--only", metavar="WORDS", help="only the queries whose name contains one of these comma-separated words (e.g. point,prefix)")
     parser.add_argument("--floor", action="store_true", help="also time bare uvicorn apps (bench/floor_app.py): what any Python server costs here")
-    parser.add_argument(
-        "--baseline", metavar="DIR", help="also time budgetkg from the checkout at DIR (e.g. a git worktree of an older commit), interleaved: before/after in one run"
-    )
+    parser.add_argument("--baseline", metavar="DIR", help="also time budgetkg from the checkout at DIR (e.g. a git worktree of an older commit), interleaved: before/after in one run")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-sparql-") as tmp:
@@ -340,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.store:
             nquads = work / "data.nq"
             store = ox.Store.read_only(args.store)
-            nquads.write_bytes(store.dump(format=ox.RdfFormat.N_QUADS))
+            store.dump(nquads, format=ox.RdfFormat.N_QUADS)
             del store
             store_dir = Path(args.store)
         else:

@@ -18,19 +18,23 @@ budgetkg's own cost is the distance from ``pyoxigraph`` to ``budgetkg``.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 import uvicorn
 
+if TYPE_CHECKING:  # types only: the floor imports nothing it does not run
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
 CONSTANT = b'{"head":{"vars":["p","o"]},"results":{"bindings":[]}}'
 HEADERS = [(b"content-type", b"application/sparql-results+json")]
 
 
-def make_app(kind: str, store_dir: str):
+def make_app(kind: str, store_dir: str) -> ASGIApp:
     store = ox.Store.read_only(store_dir)
 
-    async def app(scope, receive, send):
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()
@@ -41,7 +45,13 @@ def make_app(kind: str, store_dir: str):
             body = CONSTANT
         else:
             query = dict(parse_qsl(scope["query_string"].decode()))["query"]
-            body = store.query(query, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
+            result = store.query(query, use_default_graph_as_union=True)
+            if isinstance(result, ox.QueryTriples):
+                raise ValueError("the floor app answers SELECT and ASK queries only")
+            written = result.serialize(format=ox.QueryResultsFormat.JSON)
+            if written is None:  # serialize returns the bytes when it is given no output
+                raise RuntimeError("pyoxigraph's serialize returned no bytes")
+            body = written
         await send({"type": "http.response.start", "status": 200, "headers": [*HEADERS, (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
 
