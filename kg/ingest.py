@@ -19,6 +19,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.collection import collector_paused
 from kg.iris import Iris
 from kg.limits import check_file_size, check_record_count, record_count
 from kg.links import relink
@@ -100,6 +101,7 @@ def fingerprint(content_sha256: str, settings: Settings) -> str:
     return hashlib.sha256(made_from.encode()).hexdigest()
 
 
+@collector_paused()  # millions of quads, no cycles: kg.collection
 def prepare_document(path: Path | str, settings: Settings) -> PreparedDocument:
     """Parse, map, reason and validate one document (a pure function: it runs in worker processes)."""
     started = time.perf_counter()

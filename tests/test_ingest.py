@@ -382,3 +382,27 @@ def test_the_report_made_at_ingest_is_the_report_of_the_stored_document():
         f"SELECT ?focus ?shape WHERE {{ GRAPH <{prepared.report.graph}/validation> {{ ?r sh:focusNode ?focus ; sh:sourceShape ?shape }} }}",
     )
     assert sorted((r["focus"], r["shape"]) for r in found) == sorted((r.focus, r.source_shape) for r in stored.results)
+
+
+def test_the_collector_is_paused_while_a_document_is_prepared_and_left_as_it_was(monkeypatch):
+    """kg.collection: the quads a document makes are not scanned for cycles while it is prepared."""
+    import gc
+
+    seen: list[bool] = []
+    map_document = kg.ingest.map_document
+
+    def mapping(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return map_document(*args, **kwargs)
+
+    monkeypatch.setattr(kg.ingest, "map_document", mapping)
+    assert gc.isenabled()
+    prepared = prepare_document(seed("003"), Settings())
+    assert seen == [False] and prepared.report.triples > 1_000
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        prepare_document(seed("003"), Settings())
+        assert not gc.isenabled()  # a caller that had paused it finds it paused
+    finally:
+        gc.enable()
