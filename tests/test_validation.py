@@ -316,7 +316,7 @@ def test_grouped_constraints_equal_their_own_queries():
     from kg.parse import parse_file
     from kg.reasoning import infer
     from kg.validation import classification_quads, compiled_groups, ontology_quads
-    from kg.validation.engine import group_results, sparql_results
+    from kg.validation.engine import FocusNodes, group_results, sparql_results
 
     groups = compiled_groups()
     grouped = {c.constraint.rsplit("#", 1)[-1] for g in groups if g.select for c in g.constraints}
@@ -333,8 +333,8 @@ def test_grouped_constraints_equal_their_own_queries():
         for group in groups:
             if group.select is None:
                 continue
-            fast = group_results(data, group, {})
-            slow = [r for c in group.constraints for r in sparql_results(data, c, {})]
+            fast = group_results(data, group, FocusNodes(data))
+            slow = [r for c in group.constraints for r in sparql_results(data, c, FocusNodes(data))]
             assert fast == slow, group.constraints[0].constraint
             checked += len(slow)
     assert checked > 0

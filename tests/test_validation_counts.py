@@ -12,7 +12,7 @@ from kg.iris import Iris
 from kg.settings import Settings
 from kg.validation import compiled_shapes
 from kg.validation.dataset import build_dataset
-from kg.validation.engine import core_results, count_results, focus_nodes
+from kg.validation.engine import FocusNodes, core_results, count_results
 from kg.vocabulary import BKG, RDFS, SKOS
 from conftest import seed
 
@@ -47,10 +47,10 @@ def _counted_in_python(data: ox.Store) -> set[tuple[str, str, str, str]]:
     for quad in data:
         values[(quad.subject.value, quad.predicate.value)].add(quad.object)
     found = set()
-    cache: dict = {}
+    nodes = FocusNodes(data)
     for prop in compiled_shapes()[1]:
         params = dict(prop.params)
-        for focus in focus_nodes(data, prop.targets, cache):
+        for focus in nodes.nodes(prop.targets):
             n = len(values.get((focus, prop.path), ()))
             if "minCount" in params and n < int(params["minCount"].value):
                 found.add((prop.node, "MinCount", focus, str(n)))

@@ -80,6 +80,12 @@ def test_core_agrees_with_pyshacl_on_a_mutated_graph():
     ]
     mutated.append(ox.Quad(ox.NamedNode(second), BKG.printedUnit, ox.Literal("千元"), ox.DefaultGraph()))  # sh:in, maxCount
     mutated.append(ox.Quad(ox.NamedNode(third), BKG.amount, ox.Literal("12.5"), ox.DefaultGraph()))  # datatype, maxCount
+    # The same values on a node no shape targets: no result (the engine's queries scan the path
+    # for every subject and keep the focus nodes').
+    other = ox.NamedNode("http://example.org/not-a-figure")
+    mutated += [ox.Quad(other, BKG.printedUnit, ox.Literal("千元"), ox.DefaultGraph()),
+                ox.Quad(other, BKG.amount, ox.Literal("12.5"), ox.DefaultGraph()),
+                ox.Quad(other, BKG.amount, ox.Literal("1"), ox.DefaultGraph())]
     ours, theirs = _ours(mutated), _pyshacl(mutated)
     assert ours[0] is False and theirs[0] is False
     assert ours[1] == theirs[1] == {first, second, third}
