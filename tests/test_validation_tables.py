@@ -13,7 +13,7 @@ import mutation
 from conftest import seed
 
 SHAPES = "https://w3id.org/budgetkg/shapes#"
-TABLE_IDENTITIES = ("asset-held", "procurement-project-budget", "procurement-share")
+TABLE_IDENTITIES = ("asset-held", "procurement-project-budget", "procurement-share", "group-total")
 
 
 def _nth(line: str, old: str, new: str, n: int) -> str:
@@ -84,4 +84,13 @@ def test_the_share_for_small_enterprises_is_no_more_than_the_amount(line, n):
     new = f"{float(old) + 0.01:.2f}"
     assert not _at(mutation.report(seed("001")), "procurement-share", line)
     found = _at(mutation.validate(_cell_changed("001", line, old, new, n)), "procurement-share", line)
+    assert found and found[0].lines == [line]
+
+
+@pytest.mark.parametrize(("line", "old", "new"), [(441, "0.06", "0.60"), (446, "4.54", "4.45")])
+def test_a_column_group_total_is_the_sum_of_its_columns(line, old, new):
+    # 004's 上年结转结余情况明细表 prints 总计, 财政拨款/合计 and 财政拨款/项目支出 on each row (441-446); row-total
+    # reads 总计 against the 项目支出 cell, so only the group's 合计 (the second cell) was left unread.
+    assert not _at(mutation.report(seed("004")), "group-total", line)
+    found = _at(mutation.validate(_cell_changed("004", line, old, new, 1)), "group-total", line)
     assert found and found[0].lines == [line]
