@@ -14,7 +14,7 @@ import hashlib
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -31,7 +31,7 @@ from kg.reading import InputError
 from kg.runners import Runner
 from kg.runners.local import LocalRunner
 from kg.settings import Settings
-from kg.store import GraphStore
+from kg.store import GraphStore, OxigraphStore
 from kg.summary import summarize_prepared, summary_graph
 from kg.vocabulary import BKG, ONTOLOGY_IRI
 from kg.workers import Failure, Outcome, call
@@ -39,6 +39,11 @@ from kg.workers import Failure, Outcome, call
 # An on-disk store keeps written data in memory until flushed; flushing every few
 # documents keeps a large batch's memory flat (about 80 MiB instead of 2 MiB more per document).
 FLUSH_EVERY = 10
+# Prepared documents committed together, in one write of sorted files (``commit_group``): up to
+# this many documents or GROUP_QUADS quads, whichever comes first. Bounded, so the writer holds
+# the documents of one group and no more (issue 13: memory bounded by the documents in flight).
+GROUP_DOCUMENTS = 25
+GROUP_QUADS = 100_000
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,23 @@ def commit(prepared: PreparedDocument, store: GraphStore) -> None:
             store.replace_graph(graph, quads)
 
 
+def commit_group(group: list[PreparedDocument], store: GraphStore) -> None:
+    """Write several prepared documents at once: on disk, one journaled write of sorted files
+    (``OxigraphStore.replace_graphs(group=True)``, kg/store.py), each document whole or absent
+    after a crash. Written one transaction each, 500 generated documents made RocksDB rewrite
+    5.1 GB for a 0.6 GB store (its compactions); in groups of 25, about a quarter of it."""
+    if len(group) == 1 or not isinstance(store, OxigraphStore):
+        for prepared in group:
+            commit(prepared, store)
+        return
+    graphs: dict[str, list[ox.Quad]] = {}
+    reference: list[ox.Quad] = []
+    for prepared in group:
+        graphs.update(prepared.graphs)
+        reference.extend(prepared.reference_quads)
+    store.replace_graphs(graphs, also_insert=reference, group=True)
+
+
 def ingest_file(path: Path | str, store: GraphStore, settings: Settings) -> IngestReport:
     started = time.perf_counter()
     prepared = prepare_document(path, settings)
@@ -239,8 +261,8 @@ def ingest_many(
     the store is written by this process only, one ``commit`` per document.
 
     Documents whose fingerprint matches the stored one are skipped. Results come
-    in the order documents finish. A document that fails, for whatever reason,
-    is one result with its message; the batch goes on.
+    in the order documents finish, a group at a time (``commit_group``). A document that
+    fails, for whatever reason, is one result with its message; the batch goes on.
     """
     pending: list[Path] = []
     for path in paths:
@@ -251,26 +273,53 @@ def ingest_many(
     # prepare_document is looked up now, not bound at import: tests replace it.
     prepared = (runner or LocalRunner(workers)).run(prepare_document, pending, settings)
     committed: list[str] = []
-    for number, (path, outcome) in enumerate(prepared, start=1):
-        result = _commit_outcome(path, outcome, store)
-        if result.report is not None:
-            committed.append(result.report.document_id)
-        yield result
-        if number % FLUSH_EVERY == 0:
+    unflushed = 0
+    for results in _commit_in_groups(prepared, store):
+        for result in results:
+            if result.report is not None:
+                committed.append(result.report.document_id)
+            yield result
+        unflushed += len(results)
+        if unflushed >= FLUSH_EVERY:
             store.flush()
+            unflushed = 0
     # Links between documents (a 决算 and its budget), for what this batch touched: kg.links.
     relink(store, settings, committed)
 
 
-def _commit_outcome(path: Path, outcome: Outcome[PreparedDocument], store: GraphStore) -> IngestResult:
-    if outcome.value is None:
-        return IngestResult(path, error=outcome.error, failure=outcome.failure)
-    # A write that fails (a full disk) leaves the document's graphs as they were or absent, never
-    # half written; absent, it has no ingest marker, so the next ingest writes it again.
-    written = call(commit, outcome.value, store)
-    if written.error is not None or written.failure is not None:
-        return IngestResult(path, error=written.error, failure=written.failure)
-    return IngestResult(path, report=outcome.value.report)
+def _commit_in_groups(prepared: Iterable[tuple[Path, Outcome[PreparedDocument]]], store: GraphStore) -> Iterator[list[IngestResult]]:
+    """Each group's results once it is written; a document that failed to prepare at once."""
+    group: list[tuple[Path, PreparedDocument]] = []
+    quads = 0
+    for path, outcome in prepared:
+        if outcome.value is None:
+            yield [IngestResult(path, error=outcome.error, failure=outcome.failure)]
+            continue
+        group.append((path, outcome.value))
+        quads += sum(len(q) for q in outcome.value.graphs.values()) + len(outcome.value.reference_quads)
+        if len(group) >= GROUP_DOCUMENTS or quads >= GROUP_QUADS:
+            yield _commit_documents(group, store)
+            group, quads = [], 0
+    if group:
+        yield _commit_documents(group, store)
+
+
+def _commit_documents(group: list[tuple[Path, PreparedDocument]], store: GraphStore) -> list[IngestResult]:
+    # A write that fails (a full disk) leaves the documents' graphs as they were or absent, never
+    # half written; absent, they have no ingest marker, so the next ingest writes them again.
+    if len(group) > 1:
+        written = call(commit_group, [p for _, p in group], store)
+        if written.error is None and written.failure is None:
+            return [IngestResult(path, report=prepared.report) for path, prepared in group]
+    # One at a time (a group that failed, too), so that only the document that fails is reported.
+    results = []
+    for path, prepared in group:
+        written = call(commit, prepared, store)
+        if written.error is not None or written.failure is not None:
+            results.append(IngestResult(path, error=written.error, failure=written.failure))
+        else:
+            results.append(IngestResult(path, report=prepared.report))
+    return results
 
 
 def load_ontology(store: GraphStore) -> None:

@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Protocol
 
@@ -93,6 +94,12 @@ class StoreError(Exception):
 PART_QUADS = 100_000
 # In a store's directory while a replace in parts runs: the graphs it drops and writes.
 _JOURNAL = "budgetkg-replacing.json"
+# The serial number of the last replace in parts that ended (finished, or undone after a
+# crash): a reader compares it before and after opening (``_open_snapshot``).
+_DONE = "budgetkg-replaced"
+# How often a read-only open tries again for a view no replace in parts began or ended
+# during: each try takes milliseconds, and a replace in parts begins or ends a few times a second at most.
+_SNAPSHOT_TRIES = 20
 
 
 # RocksDB, under Oxigraph, writes this file when it creates a store; a directory
@@ -167,13 +174,16 @@ class OxigraphStore:
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False, part_quads: int = PART_QUADS) -> None:
         self.path = Path(path) if path is not None else None
         self.part_quads = part_quads
+        # Graphs a replace in parts was writing when this read-only view was taken: queries,
+        # graphs(), export and len() leave them out, so the document they belong to is absent.
+        self.hidden: frozenset[str] = frozenset()
         if self.path is not None and read_only and (self.path / _JOURNAL).is_file():
             _recover_unlocked(self.path, part_quads)
         try:
             if self.path is None:
                 self._store = ox.Store()
             elif read_only:
-                self._store = ox.Store.read_only(str(self.path))
+                self._store, self.hidden = _open_snapshot(self.path)
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
@@ -190,9 +200,10 @@ class OxigraphStore:
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad], *, also_insert: Iterable[ox.Quad] = ()) -> None:
         self.replace_graphs({graph: quads}, also_insert=also_insert)
 
-    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]], *, also_insert: Iterable[ox.Quad] = ()) -> None:
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]], *, also_insert: Iterable[ox.Quad] = (), group: bool = False) -> None:
         """Replace several named graphs and add ``also_insert``: drop them, then one ``extend``;
-        past ``part_quads`` quads on disk, in parts under a journal (``_replace_in_parts``).
+        on disk, when the new quads or the old ones pass ``part_quads``, or for a ``group`` (the
+        graphs of several documents, kg.ingest), in parts under a journal (``_replace_in_parts``).
 
         After a crash each graph holds its old content or nothing or its new content,
         never part of it (the module docstring says why).
@@ -203,7 +214,13 @@ class OxigraphStore:
         staged = list(also_insert)
         for graph in named[1:] + named[:1]:
             staged.extend(in_graph(graphs[graph], ox.NamedNode(graph)))
-        if self.path is not None and len(staged) > self.part_quads:
+        if self.path is not None and (
+            group
+            or len(staged) > self.part_quads
+            # A small new version of a large document: dropping the old in one transaction
+            # would hold every key it deletes in memory, as a large insert would.
+            or _holds_more_than(self._store, named, self.part_quads - len(staged))
+        ):
             self._replace_in_parts(named, staged)
             return
         if graphs:
@@ -214,17 +231,26 @@ class OxigraphStore:
         """A replace too large for one transaction, made whole-or-absent by a journal
         (the module docstring says why and how)."""
         assert self.path is not None
-        _write_journal(self.path, graphs)
-        _drop_in_parts(self._store, graphs, self.part_quads)
-        for start in range(0, len(staged), self.part_quads):
-            self._store.bulk_extend(staged[start:start + self.part_quads])
-        (self.path / _JOURNAL).unlink()
+        # A journal left by a write whose undoing failed (below) is finished first: writing
+        # ours over it would forget the graphs it names.
+        _finish_interrupted_replace(self._store, self.path, self.part_quads)
+        serial = _write_journal(self.path, graphs)
+        try:
+            _drop_in_parts(self._store, graphs, self.part_quads)
+            for start in range(0, len(staged), self.part_quads):
+                self._store.bulk_extend(staged[start : start + self.part_quads])
+        except BaseException:
+            # A failed part (a full disk): undo it now, as opening the store after a crash
+            # would, so that the graphs are absent rather than half written.
+            _finish_interrupted_replace(self._store, self.path, self.part_quads)
+            raise
+        _end_journal(self.path, serial)
 
     def drop_graph(self, graph: str) -> None:
         self._store.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in self.hidden)
 
     def query(
         self,
@@ -233,6 +259,10 @@ class OxigraphStore:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
     ):
+        if self.hidden:  # a half-written document's graphs: outside every graph a query can read
+            visible = self.graphs()
+            default_graphs = [g for g in default_graphs or visible if g not in self.hidden]
+            named_graphs = [g for g in named_graphs or visible if g not in self.hidden]
         if default_graphs:
             return self._store.query(
                 sparql,
@@ -255,6 +285,13 @@ class OxigraphStore:
         self.replace_graph(graph, staging)
 
     def export(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
+        if self.hidden:
+            quads = (q for q in self._store if q.graph_name.value not in self.hidden)
+            if graph is not None:
+                return ox.serialize((q for q in quads if q.graph_name.value == graph), format=fmt)
+            if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+                return ox.serialize(quads, format=fmt)
+            return ox.serialize({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, format=fmt)
         if graph is not None:
             return self._store.dump(format=fmt, from_graph=ox.NamedNode(graph))
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
@@ -268,14 +305,18 @@ class OxigraphStore:
             self._store.flush()
 
     def __len__(self) -> int:
+        if self.hidden:
+            return sum(1 for q in self._store if q.graph_name.value not in self.hidden)
         return len(self._store)
 
 
-def _write_journal(path: Path, graphs: list[str]) -> None:
-    """The graphs a replace in parts is about to drop and write, durably on disk before it starts."""
+def _write_journal(path: Path, graphs: list[str]) -> int:
+    """The graphs a replace in parts is about to drop and write, durably on disk before it
+    starts; returns its serial number (one more than the last that ended)."""
+    serial = _done_serial(path) + 1
     tmp = path / (_JOURNAL + ".tmp")
     with tmp.open("w", encoding="utf-8") as file:
-        json.dump({"replacing": graphs}, file)
+        json.dump({"replacing": graphs, "serial": serial}, file)
         file.flush()
         os.fsync(file.fileno())
     tmp.replace(path / _JOURNAL)
@@ -284,6 +325,24 @@ def _write_journal(path: Path, graphs: list[str]) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+    return serial
+
+
+def _end_journal(path: Path, serial: int) -> None:
+    """Say the replace numbered ``serial`` ended, then remove its journal: in this order, a
+    reader that finds no journal after opening also finds the serial moved on if one ended
+    while it opened (``_open_snapshot``)."""
+    tmp = path / (_DONE + ".tmp")
+    tmp.write_text(str(serial), encoding="utf-8")
+    tmp.replace(path / _DONE)
+    (path / _JOURNAL).unlink()
+
+
+def _done_serial(path: Path) -> int:
+    try:
+        return int((path / _DONE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
 
 
 def _read_journal(journal: Path) -> list[str]:
@@ -296,16 +355,76 @@ def _read_journal(journal: Path) -> list[str]:
     return graphs
 
 
+def _journal_serial(journal: Path) -> int:
+    try:
+        return int(json.loads(journal.read_text(encoding="utf-8")).get("serial", 0))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return 0
+
+
+def _write_state(path: Path) -> tuple[int, int | None, frozenset[str]]:
+    """(last ended serial, serial of the replace in progress or None, the graphs it writes)."""
+    done = _done_serial(path)
+    journal = path / _JOURNAL
+    if not journal.is_file():
+        return done, None, frozenset()
+    try:
+        return done, _journal_serial(journal), frozenset(_read_journal(journal))
+    except StoreError:
+        return done, -1, frozenset()  # being replaced as we read it: not a stable state
+
+
+def _open_snapshot(path: Path) -> tuple[ox.Store, frozenset[str]]:
+    """A read-only view of the store and the graphs to hide in it: those a replace in parts was
+    writing when the view was taken (module docstring, "what readers see").
+
+    The state is read before and after opening (the serial that ended last, then the journal;
+    after, in the other order). The same state both times means that no replace in parts began
+    or ended during the open, so the graphs of the one in progress, if any, are exactly those
+    half written in the view. Otherwise the view is opened again.
+    """
+    for _ in range(_SNAPSHOT_TRIES):
+        before = _write_state(path)
+        try:
+            store = ox.Store.read_only(str(path))
+        except RuntimeError:
+            # Opening races with the writer's compactions: the manifest read can name a file
+            # deleted a moment later ("Corruption: ... No such file"). A second try sees the new one.
+            time.sleep(0.01)
+            continue
+        after = _write_state(path)
+        if before == after and before[1] != -1:
+            return store, before[2]
+        del store
+        time.sleep(0.01)
+    store = ox.Store.read_only(str(path))  # a last try: its error, if any, is the one to report
+    if _write_state(path)[1] is None:
+        return store, frozenset()
+    raise StoreError(f"{path}: could not open a view of the store between two large writes; try again")
+
+
+def _holds_more_than(store: ox.Store, graphs: list[str], limit: int) -> bool:
+    """Whether ``graphs`` hold more than ``limit`` quads between them (reading at most ``limit`` + 1)."""
+    if not graphs:
+        return False
+    if limit < 0:
+        return True
+    values = " ".join(str(ox.NamedNode(g)) for g in graphs)
+    return bool(store.query(f"ASK {{ {{ SELECT ?s WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} OFFSET {limit} LIMIT 1 }} }}"))
+
+
 def _drop_in_parts(store: ox.Store, graphs: list[str], part_quads: int) -> None:
     """Empty and drop ``graphs``, at most ``part_quads`` quads per transaction."""
-    for graph in graphs:
-        node = ox.NamedNode(graph)
+    if not graphs:
+        return
+    # Only the graphs that hold quads are emptied part by part; then one update drops them all
+    # (a group of new documents holds none: one small transaction, not one per graph).
+    values = " ".join(str(ox.NamedNode(g)) for g in graphs)
+    filled = [row["g"] for row in store.query(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}")]
+    for node in filled:
         while store.query(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}"):
-            store.update(
-                f"DELETE {{ GRAPH {node} {{ ?s ?p ?o }} }} "
-                f"WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }} LIMIT {part_quads} }} }}"
-            )
-        store.update(f"DROP SILENT GRAPH {node}")
+            store.update(f"DELETE {{ GRAPH {node} {{ ?s ?p ?o }} }} WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }} LIMIT {part_quads} }} }}")
+    store.update(" ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(graph)}" for graph in graphs))
 
 
 def _finish_interrupted_replace(store: ox.Store, path: Path, part_quads: int) -> None:
@@ -314,9 +433,10 @@ def _finish_interrupted_replace(store: ox.Store, path: Path, part_quads: int) ->
     journal = path / _JOURNAL
     if not journal.is_file():
         return
+    serial = _journal_serial(journal)
     _drop_in_parts(store, _read_journal(journal), part_quads)
     store.flush()
-    journal.unlink()
+    _end_journal(path, max(serial, _done_serial(path) + 1))
 
 
 def _recover_unlocked(path: Path, part_quads: int) -> None:

@@ -3,7 +3,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.store import OxigraphStore, StoreError, holds_store, open_store
+from kg.store import OxigraphStore, StoreError, _open_snapshot, holds_store, open_store
 
 EX = "http://example.org/"
 
@@ -107,12 +107,14 @@ def test_quads_naming_another_graph_are_written_into_the_graph_replaced():
 
 def test_replacing_graphs_removes_their_old_quads_and_keeps_every_other_graph():
     store = OxigraphStore()
-    store.replace_graphs({EX + "doc": [quad("a", "1", "doc"), quad("a", "2", "doc")], EX + "inf": [quad("a", "t", "inf")]},
-                         also_insert=[quad("code", "x", "ref")])
+    store.replace_graphs({EX + "doc": [quad("a", "1", "doc"), quad("a", "2", "doc")], EX + "inf": [quad("a", "t", "inf")]}, also_insert=[quad("code", "x", "ref")])
     store.replace_graph(EX + "other", [quad("b", "1", "other")])
     store.replace_graphs({EX + "doc": [quad("a", "3", "doc")], EX + "inf": []}, also_insert=[quad("code", "y", "ref")])
     assert set(store.oxigraph) == {
-        quad("a", "3", "doc"), quad("b", "1", "other"), quad("code", "x", "ref"), quad("code", "y", "ref"),
+        quad("a", "3", "doc"),
+        quad("b", "1", "other"),
+        quad("code", "x", "ref"),
+        quad("code", "y", "ref"),
     }
 
 
@@ -303,3 +305,180 @@ def test_an_unreadable_record_of_an_interrupted_write_is_a_clear_error(tmp_path)
     (tmp_path / "kg" / "budgetkg-replacing.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(StoreError, match="budgetkg-replacing.json: unreadable record of an interrupted write"):
         OxigraphStore(tmp_path / "kg")
+
+
+# --- what a reader sees while a replace in parts runs ------------------------------------
+
+# Writes seed 000 (re-ingested) in parts of 1,000 quads and stops before its third part until
+# the test says go: a live writer, not a crash, between two parts.
+_PAUSED_PARTS = """
+import os, sys, time
+from pathlib import Path
+from kg.ingest import ingest_file
+from kg.settings import Settings
+from kg.store import OxigraphStore
+
+class PausedAt:
+    def __init__(self, store, flags):
+        self._store, self._parts, self._flags = store, 3, Path(flags)
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+    def bulk_extend(self, quads):
+        self._parts -= 1
+        if self._parts == 0:
+            (self._flags / "paused").touch()
+            while not (self._flags / "go").exists():
+                time.sleep(0.02)
+        self._store.bulk_extend(quads)
+
+store = OxigraphStore(sys.argv[1], part_quads=1000)
+store._store = PausedAt(store._store, sys.argv[3])
+ingest_file(sys.argv[2], store, Settings(validate=False))
+"""
+
+
+def test_a_reader_opened_between_two_parts_sees_the_document_absent_and_then_whole(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from kg.settings import Settings
+
+    settings = Settings(validate=False)
+    path, expected = _stored_seed_then_edited(tmp_path, settings, also=(quad("b", "1", "other"),))
+    writer = subprocess.Popen([sys.executable, "-c", _PAUSED_PARTS, str(tmp_path / "kg"), str(path), str(tmp_path)])
+    try:
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "paused").exists():
+            assert writer.poll() is None and time.monotonic() < deadline, "the writer never reached its third part"
+            time.sleep(0.05)
+        raw, _ = _open_snapshot(tmp_path / "kg")  # the view itself holds part of the new version
+        assert 0 < sum(1 for q in raw if q.graph_name.value == "http://127.0.0.1:8000/graph/unit") < 3000
+        del raw
+        reader = OxigraphStore(tmp_path / "kg", read_only=True)
+        assert reader.hidden  # the graphs of the journal
+        assert [g for g in reader.graphs() if "/graph/unit" in g] == []
+        assert (EX + "other") in reader.graphs()
+        union = reader.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert int(next(iter(union))["n"].value) == len(reader)
+        by_graph = reader.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), '/graph/unit')) } LIMIT 1")
+        assert list(by_graph) == []
+        assert b"/graph/unit" not in reader.export(ox.RdfFormat.N_QUADS)
+        del reader
+    finally:
+        (tmp_path / "go").touch()
+        assert writer.wait(timeout=120) == 0
+    after = OxigraphStore(tmp_path / "kg", read_only=True)
+    assert after.hidden == frozenset()
+    assert _document_quads(after, "unit") == _document_quads(expected, "unit")
+
+
+class _LargestDelete:
+    """A pyoxigraph store that records the most quads one update removed."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store, self.largest = store, 0
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def update(self, sparql: str, **options) -> None:
+        before = len(self._store)
+        self._store.update(sparql, **options)
+        self.largest = max(self.largest, before - len(self._store))
+
+
+def test_a_small_new_version_of_a_large_document_drops_the_old_in_parts(tmp_path):
+    from kg.ingest import commit, prepare_document
+    from kg.settings import Settings
+
+    from conftest import seed
+
+    prepared = prepare_document(seed("000"), Settings(validate=False))
+    assert len(prepared.graphs[prepared.report.graph]) > 3000
+    store = OxigraphStore(tmp_path / "kg", part_quads=1000)
+    store.replace_graph(EX + "other", [quad("b", "1", "other")])
+    commit(prepared, store)
+    spy = _LargestDelete(store.oxigraph)
+    store._store = spy
+    small = {graph: [quad("new", "1", "x")] for graph in prepared.graphs}
+    store.replace_graphs(small)
+    assert 0 < spy.largest <= 1000  # the old version went 1,000 quads a transaction, not in one
+    expected = OxigraphStore()
+    expected.replace_graph(EX + "other", [quad("b", "1", "other")])
+    commit(prepared, expected)
+    expected.replace_graphs(small)
+    assert set(spy._store) == set(expected.oxigraph)
+    assert list(tmp_path.joinpath("kg").glob("budgetkg-replacing*")) == []
+
+
+# --- documents committed in groups (kg.ingest.commit_group) ------------------------------
+
+
+def test_documents_committed_in_a_group_store_what_one_transaction_each_stores(tmp_path):
+    from kg.ingest import find_documents, ingest_file, ingest_many
+    from kg.settings import Settings
+
+    from conftest import SEEDS
+
+    settings = Settings(validate=False)
+    paths = find_documents([str(SEEDS)])
+    grouped = OxigraphStore(tmp_path / "kg")
+    results = list(ingest_many(paths, grouped, settings, workers=1, skip_unchanged=False))
+    assert all(r.report is not None for r in results)
+    one_by_one = OxigraphStore()
+    for path in paths:
+        ingest_file(path, one_by_one, settings)
+    from kg.links import relink
+
+    relink(one_by_one, settings, [r.report.document_id for r in results if r.report])
+    assert set(grouped.oxigraph) == set(one_by_one.oxigraph)
+    assert list(tmp_path.joinpath("kg").glob("budgetkg-replacing*")) == []
+    assert (tmp_path / "kg" / "budgetkg-replaced").is_file()  # the group went through the journal
+
+
+class _FullDiskFor:
+    """A pyoxigraph store whose writes fail with ENOSPC when they carry one document's graph."""
+
+    def __init__(self, store: ox.Store, graph: str) -> None:
+        self._store, self._graph = store, graph
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def _check(self, quads) -> list[ox.Quad]:
+        import errno
+
+        quads = list(quads)
+        if any(q.graph_name.value == self._graph for q in quads):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return quads
+
+    def extend(self, quads) -> None:
+        self._store.extend(self._check(quads))
+
+    def bulk_extend(self, quads) -> None:
+        self._store.bulk_extend(self._check(quads))
+
+
+def test_a_group_whose_write_fails_is_written_one_document_at_a_time_and_only_the_failing_one_is_reported(tmp_path):
+    from kg.ingest import find_documents, ingest_many
+    from kg.iris import Iris
+    from kg.parse import document_id_for
+    from kg.settings import Settings
+
+    from conftest import SEEDS
+
+    settings = Settings(validate=False)
+    paths = find_documents([str(SEEDS)])
+    failing = paths[2]
+    store = OxigraphStore(tmp_path / "kg")
+    store._store = _FullDiskFor(store.oxigraph, Iris(settings.base_iri).graph(document_id_for(failing)).value)
+    results = {r.path: r for r in ingest_many(paths, store, settings, workers=1, skip_unchanged=False)}
+    assert "the disk is full" in (results[failing].message or "")
+    assert all(results[p].report is not None for p in paths if p != failing)
+    stems = {document_id_for(p): p for p in paths}
+    stored = {g.rsplit("/graph/", 1)[1].split("/")[0] for g in store.graphs() if "/graph/" in g}
+    assert document_id_for(failing) not in stored
+    assert stored >= {d for d, p in stems.items() if p != failing}
+    assert list(tmp_path.joinpath("kg").glob("budgetkg-replacing*")) == []
