@@ -2,9 +2,10 @@
 first (the totals, spending by function, the validation results, projects and indicators,
 every table rebuilt from its figures, parse warnings). Data is gathered here into frozen rows;
 ``pages/document.html``, ``pages/table.html`` and ``pages/figure.html`` lay it out.
-Seed 001's page (44 tables, 2,337 cells rebuilt) costs 130-150 ms CPU, about 22 ms of it in
-the templates; the string builders it replaced took 10-15 % less (medians of 5-7 on 2 shared
-cores under load; see the note on the grid macro in pages/_macros.html).
+Seed 001's page (44 tables, 2,337 cells rebuilt) costs 56-74 ms process CPU per GET, 14-17 ms
+of it in the templates; 66-101 and 17-30 ms before the grid's cells came formatted from here
+(``GridCell``) and ``Graph.select`` zipped its rows (bench/bench_pages.py --documents, medians
+of 15, zh and en, two interleaved runs each, 2 shared cores at load 9-10).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from markupsafe import Markup
 from api import charts, performance_page
 from api.describe import Description, Graph, Row, Term, cell
 from api.html import Site, decimal, facts, fragment
+from api.templating import wan, yuan
 from api.validation_html import FocusLinks, results_section
 from kg.vocabulary import BKG, DCT, PROV, QB
 
@@ -46,23 +48,28 @@ class TotalsGroup:
     figures: tuple[TotalFigure, ...]
 
 
+# A grid's cells and rows carry their text formatted once, here: the template only places it.
+# Seed 001's page has 1,214 links in its grids; a filter, a format and a method call per cell
+# in the template cost more CPU than the same formatting in Python (see pages/_macros.html).
+
+
 @dataclass(frozen=True)
 class GridCell:
-    figure: str
-    line: str
-    printed: str  # the amount as the document prints it
-    yuan: Decimal | None
-    text: str  # a count or the printed text, where the cell holds no amount
+    href: str  # the figure's page
+    title: str  # on hover: the file, the line and the amount as the document prints it
+    yuan: str  # the amount in yuan ("1,234.00"); "" where the cell holds no amount
+    shown: str  # the amount in 万元, else a count or the printed text
 
 
 @dataclass(frozen=True)
 class GridRow:
     code: str
+    code_href: str  # "" without a code
     notation: str
     label: str
     side: str  # 收 or 支 in a table that lists both sides, else ""
     cells: tuple[GridCell | None, ...]
-    line: int
+    source: str  # 第 n 行 / line n
 
 
 @dataclass(frozen=True)
@@ -130,10 +137,7 @@ def totals(graph: Graph, doc: ox.NamedNode) -> list[TotalsGroup] | None:
         return None
     groups = []
     for cls, zh, en in _TOTAL_GROUPS:
-        picked = tuple(
-            TotalFigure(cell(r, "f"), cell(r, "row"), cell(r, "col"), Decimal(cell(r, "amt")), cell(r, "line"))
-            for r in rows if cell(r, "cls") == _B + cls and cell(r, "amt")
-        )
+        picked = tuple(TotalFigure(cell(r, "f"), cell(r, "row"), cell(r, "col"), Decimal(cell(r, "amt")), cell(r, "line")) for r in rows if cell(r, "cls") == _B + cls and cell(r, "amt"))
         if picked:
             groups.append(TotalsGroup(zh, en, picked))
     return groups
@@ -169,7 +173,7 @@ def chart_title(site: Site) -> str:
     return "按功能分类（类、款）的支出（万元）" if site.zh else "Expenditure by functional class and section (10k yuan)"
 
 
-def table_grid(graph: Graph, tbl: ox.NamedNode, file_name: str) -> Grid | None:
+def table_grid(graph: Graph, site: Site, tbl: ox.NamedNode, file_name: str) -> Grid | None:
     """The table rebuilt from its figures: one row per printed line, one column per printed column label."""
     rows = graph.select(
         f"""SELECT DISTINCT ?f ?line ?row ?col ?amt ?count ?printed ?side ?code ?n WHERE {{
@@ -190,23 +194,29 @@ def table_grid(graph: Graph, tbl: ox.NamedNode, file_name: str) -> Grid | None:
         key = (int(cell(r, "line")), cell(r, "side"), cell(r, "row"))
         grid.setdefault(key, {})[col] = r
         meta.setdefault(key, r)
+    line_word = "第 %s 行" if site.zh else "line %s"
     out = []
     for key in sorted(grid):
         first = meta[key]
-        cells = tuple(_cell(grid[key].get(col)) for col in columns)
+        cells = tuple(_cell(site, grid[key].get(col), file_name, line_word) for col in columns)
         side = "收" if cell(first, "side").endswith("Revenue") else ("支" if cell(first, "side").endswith("Expenditure") else "")
-        out.append(GridRow(cell(first, "code"), cell(first, "n"), key[2], side, cells, key[0]))
+        code = cell(first, "code")
+        out.append(GridRow(code, site.href(code) if code else "", cell(first, "n"), key[2], side, cells, line_word % key[0]))
     return Grid(tuple(columns), tuple(out), file_name)
 
 
-def _cell(row: Row | None) -> GridCell | None:
+def _cell(site: Site, row: Row | None, file_name: str, line_word: str) -> GridCell | None:
     if row is None:
         return None
-    amount = Decimal(cell(row, "amt")) if cell(row, "amt") else None
-    return GridCell(cell(row, "f"), cell(row, "line"), cell(row, "printed"), amount, cell(row, "count") or cell(row, "printed"))
+    printed = cell(row, "printed")
+    title = f"{file_name} {line_word % cell(row, 'line')} · {printed}"
+    if cell(row, "amt"):
+        amount = Decimal(cell(row, "amt"))
+        return GridCell(site.href(cell(row, "f")), title, yuan(amount), wan(amount))
+    return GridCell(site.href(cell(row, "f")), title, "", cell(row, "count") or printed)
 
 
-def tables(graph: Graph, doc: ox.NamedNode, file_name: str) -> list[TableEntry]:
+def tables(graph: Graph, site: Site, doc: ox.NamedNode, file_name: str) -> list[TableEntry]:
     rows = graph.select(
         f"""SELECT ?t (SAMPLE(?title) AS ?label) (SAMPLE(?i) AS ?index) (SAMPLE(?cls) AS ?kind) (SAMPLE(?line) AS ?first)
                    (COUNT(DISTINCT ?f) AS ?figures) WHERE {{
@@ -217,7 +227,7 @@ def tables(graph: Graph, doc: ox.NamedNode, file_name: str) -> list[TableEntry]:
     out = []
     for r in rows:
         figures = int(cell(r, "figures") or 0)
-        grid = table_grid(graph, ox.NamedNode(cell(r, "t")), file_name) if figures > 0 else None
+        grid = table_grid(graph, site, ox.NamedNode(cell(r, "t")), file_name) if figures > 0 else None
         out.append(TableEntry(cell(r, "t"), cell(r, "index"), cell(r, "label"), cell(r, "kind"), cell(r, "first"), figures, grid))
     return out
 
@@ -229,7 +239,7 @@ def validation(graph: Graph, site: Site, doc: ox.NamedNode) -> Validation | None
     from kg.settings import Settings
     from kg.validation import validation_report
 
-    doc_id = unquote(doc.value[len(site.base_iri + "id/document/"):]) if doc.value.startswith(site.base_iri) else ""
+    doc_id = unquote(doc.value[len(site.base_iri + "id/document/") :]) if doc.value.startswith(site.base_iri) else ""
     try:
         report = validation_report(graph.store, doc_id, Settings(base_iri=site.base_iri))
     except Exception:  # a broken validator or a document without a graph must not break the page
@@ -239,7 +249,7 @@ def validation(graph: Graph, site: Site, doc: ox.NamedNode) -> Validation | None
     links: FocusLinks = {}
     for r in report.results:
         if r.focus.startswith(doc.value + "/"):
-            links[r.focus] = (site.href(r.focus), labels.get(r.focus) or unquote(r.focus[len(doc.value) + 1:]))
+            links[r.focus] = (site.href(r.focus), labels.get(r.focus) or unquote(r.focus[len(doc.value) + 1 :]))
         elif r.focus.startswith(("http:", "https:")):
             links[r.focus] = (site.href(r.focus), labels.get(r.focus) or site.short(r.focus))
         else:
@@ -248,22 +258,29 @@ def validation(graph: Graph, site: Site, doc: ox.NamedNode) -> Validation | None
 
 
 def warnings(graph: Graph, doc: ox.NamedNode) -> list[ParseWarning]:
-    rows = graph.select(
-        f"""SELECT DISTINCT ?w ?message ?line WHERE {{ {doc} bkg:warning ?w . ?w bkg:message ?message . OPTIONAL {{ ?w bkg:sourceLine ?line }} }} ORDER BY ?line"""
-    )
+    rows = graph.select(f"""SELECT DISTINCT ?w ?message ?line WHERE {{ {doc} bkg:warning ?w . ?w bkg:message ?message . OPTIONAL {{ ?w bkg:sourceLine ?line }} }} ORDER BY ?line""")
     return [ParseWarning(cell(r, "w"), cell(r, "message"), cell(r, "line")) for r in rows]
 
 
 def sections(graph: Graph, site: Site, desc: Description) -> Markup:
     doc = desc.resource
     file_name = _text(desc, DCT.source)
-    found_tables = tables(graph, doc, file_name)
+    found_tables = tables(graph, site, doc, file_name)
     kinds = graph.labels([ox.NamedNode(t.kind) for t in found_tables], site.langs)
     return fragment(
-        "pages/document.html", site, facts=facts(desc, _DOCUMENT_FACTS), labels=desc.labels, file_name=file_name,
-        totals=totals(graph, doc), chart=function_chart(graph, site, doc), chart_title=chart_title(site),
-        validation=validation(graph, site, doc), targets=performance_page.document_targets(graph, doc),
-        tables=found_tables, kinds=kinds, warnings=warnings(graph, doc),
+        "pages/document.html",
+        site,
+        facts=facts(desc, _DOCUMENT_FACTS),
+        labels=desc.labels,
+        file_name=file_name,
+        totals=totals(graph, doc),
+        chart=function_chart(graph, site, doc),
+        chart_title=chart_title(site),
+        validation=validation(graph, site, doc),
+        targets=performance_page.document_targets(graph, doc),
+        tables=found_tables,
+        kinds=kinds,
+        warnings=warnings(graph, doc),
     )
 
 
@@ -283,8 +300,15 @@ def table_sections(graph: Graph, site: Site, desc: Description) -> Markup:
     parents = graph.select(f"SELECT DISTINCT ?p WHERE {{ ?p bkg:inTable {desc.resource} ; bkg:indicator ?i }}")
     indicators = [performance_page.target_sections(graph, site, ox.NamedNode(cell(r, "p"))) for r in parents[:5]]
     return fragment(
-        "pages/table.html", site, document=doc, labels=desc.labels, line=_text(desc, BKG.sourceLine), file_name=file_name,
-        money_unit=desc.value(BKG.moneyUnit), grid=table_grid(graph, desc.resource, file_name), indicators=indicators,
+        "pages/table.html",
+        site,
+        document=doc,
+        labels=desc.labels,
+        line=_text(desc, BKG.sourceLine),
+        file_name=file_name,
+        money_unit=desc.value(BKG.moneyUnit),
+        grid=table_grid(graph, site, desc.resource, file_name),
+        indicators=indicators,
     )
 
 
@@ -304,7 +328,14 @@ def figure_sections(graph: Graph, site: Site, desc: Description) -> Markup:
     doc = desc.value(PROV.wasDerivedFrom)
     amount = desc.value(BKG.amount)
     return fragment(
-        "pages/figure.html", site, labels=desc.labels, yuan=(decimal(amount.value) or Decimal(0)) if amount is not None else None,
-        printed=desc.value(BKG.printedAmount), printed_unit=_text(desc, BKG.printedUnit), facts=facts(desc, _FIGURE_FACTS),
-        document=doc, line=_text(desc, BKG.sourceLine), file_name=_file_of(graph, doc),
+        "pages/figure.html",
+        site,
+        labels=desc.labels,
+        yuan=(decimal(amount.value) or Decimal(0)) if amount is not None else None,
+        printed=desc.value(BKG.printedAmount),
+        printed_unit=_text(desc, BKG.printedUnit),
+        facts=facts(desc, _FIGURE_FACTS),
+        document=doc,
+        line=_text(desc, BKG.sourceLine),
+        file_name=_file_of(graph, doc),
     )
