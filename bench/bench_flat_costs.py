@@ -51,6 +51,22 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _written_mib() -> float:
+    """Bytes this process has caused to be written to disk (all threads: the store's
+    compactions too), from Linux's /proc/self/io; 0 where it is not available."""
+    try:
+        for line in Path("/proc/self/io").read_text().splitlines():
+            if line.startswith("write_bytes:"):
+                return int(line.split()[1]) / 2**20
+    except OSError:
+        pass
+    return 0.0
+
+
+def _size_mib(directory: Path) -> float:
+    return sum(f.stat().st_size for f in directory.rglob("*") if f.is_file()) / 2**20
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000", help="store sizes (documents) at which to report")
@@ -67,13 +83,16 @@ def main() -> int:
         paths = generate(max(1, sizes[-1] // 4), 2, corpus, seed=13, final_accounts=True)[: sizes[-1]]
         store = OxigraphStore(Path(tmp) / "store")
         load_ontology(store)
-        print(f"{'docs':>6} {'ingest ms/doc':>13} {'writer CPU':>10} {'main CPU':>8} {'links s':>8} {'valid docs/s':>12} "
-              f"{'valid CPU ms':>12} {'cross s':>8} {'ingest RSS':>10} {'py blocks':>9} {'peak MiB':>9} {'RSS MiB':>8}",
-              flush=True)
+        print(
+            f"{'docs':>6} {'ingest ms/doc':>13} {'writer CPU':>10} {'main CPU':>8} {'links s':>8} {'valid docs/s':>12} "
+            f"{'valid CPU ms':>12} {'cross s':>8} {'ingest RSS':>10} {'py blocks':>9} {'peak MiB':>9} {'RSS MiB':>8} "
+            f"{'written MiB':>11} {'store MiB':>9}",
+            flush=True,
+        )
         done = 0
         for size in sizes:
             while done < size:
-                batch = paths[done:min(size, done + args.batch)]
+                batch = paths[done : min(size, done + args.batch)]
                 started, cpu, main = time.perf_counter(), time.process_time(), time.thread_time()
                 list(ingest_many(batch, store, ingest_settings, workers=args.workers, skip_unchanged=False))
                 batch_seconds, batch_cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -87,7 +106,7 @@ def main() -> int:
             relink(store, settings, [document_id_for(p) for p in batch])
             links_cpu = time.thread_time() - cpu
             # The same documents at every size: only the store around them grows.
-            sample = [document_id_for(p) for p in paths[:args.sample]]
+            sample = [document_id_for(p) for p in paths[: args.sample]]
             started, cpu = time.perf_counter(), time.thread_time()
             for document_id in sample:
                 validate_stored_document(store, document_id, settings)
@@ -96,15 +115,20 @@ def main() -> int:
             cpu = time.thread_time()
             cross_document_report(store, settings)
             cross_cpu = time.thread_time() - cpu
-            print(f"{done:6} {batch_seconds * 1000 / len(batch):13.0f} {batch_cpu * 1000 / len(batch):10.0f} "
-                  f"{main_cpu * 1000 / len(batch):8.0f} "
-                  f"{links_cpu:8.3f} {rate:12.1f} {valid_cpu_ms:12.0f} {cross_cpu:8.2f} {ingest_rss:10.0f} "
-                  f"{blocks / 1000:8.0f}k {_peak_mib():9.0f} {_rss_mib():8.0f}", flush=True)
+            print(
+                f"{done:6} {batch_seconds * 1000 / len(batch):13.0f} {batch_cpu * 1000 / len(batch):10.0f} "
+                f"{main_cpu * 1000 / len(batch):8.0f} "
+                f"{links_cpu:8.3f} {rate:12.1f} {valid_cpu_ms:12.0f} {cross_cpu:8.2f} {ingest_rss:10.0f} "
+                f"{blocks / 1000:8.0f}k {_peak_mib():9.0f} {_rss_mib():8.0f} "
+                f"{_written_mib():11.0f} {_size_mib(Path(tmp) / 'store'):9.0f}",
+                flush=True,
+            )
     print("ingest ms/doc: wall time per document of the last batch (reasoning on, validation off, links included);")
     print("writer CPU: this process's CPU ms per document of that batch, all threads (the store's compactions, the")
     print("pool's thread reading prepared documents); main CPU: its main thread (commit and links; the workers parse);")
     print("links, valid CPU and cross: CPU of the main thread; ingest RSS and py blocks (Python's allocated blocks):")
-    print("this process after the batch; peak/RSS: this process, at the end of the row.")
+    print("this process after the batch; peak/RSS: this process, at the end of the row; written: bytes this process")
+    print("has written to disk so far (/proc/self/io, the store's compactions included); store: its files' size.")
     return 0
 
 

@@ -482,3 +482,64 @@ def test_a_group_whose_write_fails_is_written_one_document_at_a_time_and_only_th
     assert document_id_for(failing) not in stored
     assert stored >= {d for d, p in stems.items() if p != failing}
     assert list(tmp_path.joinpath("kg").glob("budgetkg-replacing*")) == []
+
+
+# Ingests the five seeds (one group) and is killed with SIGKILL just before or just after the
+# group's quads go in: either way the journal still names every graph of the group.
+_KILLED_GROUP = """
+import os, signal, sys
+from kg.ingest import find_documents, ingest_many
+from kg.settings import Settings
+from kg.store import OxigraphStore
+
+class KilledAt:
+    def __init__(self, store, when):
+        self._store, self._when = store, when
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+    def bulk_extend(self, quads):
+        if self._when == "before":
+            os.kill(os.getpid(), signal.SIGKILL)
+        self._store.bulk_extend(quads)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+store = OxigraphStore(sys.argv[1])
+store._store = KilledAt(store._store, sys.argv[3])
+list(ingest_many(find_documents([sys.argv[2]]), store, Settings(validate=False), workers=1))
+"""
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_group_killed_while_written_leaves_every_document_of_it_absent_and_a_rerun_completes_them(tmp_path, when):
+    import signal
+    import subprocess
+    import sys
+
+    from kg.ingest import find_documents, ingest_file, ingest_many
+    from kg.iris import Iris
+    from kg.links import relink
+    from kg.settings import Settings
+
+    from conftest import SEEDS
+
+    settings = Settings(validate=False)
+    store = OxigraphStore(tmp_path / "kg")
+    store.replace_graph(EX + "other", [quad("b", "1", "other")])
+    store.flush()
+    del store
+    killed = subprocess.run([sys.executable, "-c", _KILLED_GROUP, str(tmp_path / "kg"), str(SEEDS), when], check=False)
+    assert killed.returncode == -signal.SIGKILL
+    store = OxigraphStore(tmp_path / "kg")
+    # No graph of any seed: each absent, none half written (the shared reference graph aside).
+    assert [g for g in store.graphs() if g != Iris(settings.base_iri).reference_graph().value] == [EX + "other"]
+    assert not (tmp_path / "kg" / "budgetkg-replacing.json").exists()
+    paths = find_documents([str(SEEDS)])
+    results = list(ingest_many(paths, store, settings, workers=1))
+    assert all(r.report is not None for r in results)  # none skipped as unchanged: no marker survived
+    expected = OxigraphStore()
+    expected.replace_graph(EX + "other", [quad("b", "1", "other")])
+    for path in paths:
+        ingest_file(path, expected, settings)
+    relink(expected, settings, [r.report.document_id for r in results if r.report])
+    # The reference graph's quads written before the kill stay; they are the ones any ingest writes.
+    assert set(store.oxigraph) == set(expected.oxigraph)
