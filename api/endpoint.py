@@ -28,7 +28,7 @@ from kg.vocabulary import PREFIXES
 QUERY_PATH = "/sparql"
 UPDATE_PATH = "/update"
 _METHODS = {QUERY_PATH: "GET, POST, HEAD, OPTIONS", UPDATE_PATH: "POST, OPTIONS"}
-_KIND_OF = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+_KIND_OF: dict[str, negotiation.Kind] = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 log = logging.getLogger("budgetkg.api")
 _POSITION = re.compile(r"at (\d+):(\d+)")
 # Seconds a client refused for load should wait: a busy worker frees in about
@@ -61,7 +61,7 @@ def prepare_query(operation: QueryOperation, accept: str | None, base_iri: str, 
     keyword = lexer.operation_keyword(operation.query)
     kind = _KIND_OF.get(keyword or "")
     if kind is not None and formats[kind] is None:
-        raise ProtocolError(406, f"a {keyword} result is available as {negotiation.offered(kind)}")  # type: ignore[arg-type]
+        raise ProtocolError(406, f"a {keyword} result is available as {negotiation.offered(kind)}")
     job = QueryJob(
         sparql=operation.query,
         default_graphs=operation.default_graphs if operation.has_protocol_dataset else None,
