@@ -22,13 +22,31 @@ from kg.validation import ValidationReport, validate_quads
 
 SHAPES = "https://w3id.org/budgetkg/shapes#"
 NEW_IDENTITIES = (
-    "narrative-procurement", "narrative-assets", "asset-sum", "narrative-vehicles",
-    "three-public-change-sum", "narrative-prior-change", "narrative-sources", "staffing-total",
-    "class-shares-sum", "class-share-table", "class-name", "narrative-balance", "procurement-sum",
-    "asset-part", "narrative-restated", "narrative-operating-costs", "narrative-split",
-    "narrative-three-public-parts", "narrative-items", "narrative-zero-change",
-    "narrative-procurement-kinds", "narrative-items-three-public",
+    "narrative-procurement",
+    "narrative-assets",
+    "asset-sum",
+    "narrative-vehicles",
+    "three-public-change-sum",
+    "narrative-prior-change",
+    "narrative-sources",
+    "staffing-total",
+    "class-shares-sum",
+    "class-share-table",
+    "class-name",
+    "narrative-balance",
+    "procurement-sum",
+    "asset-part",
+    "narrative-restated",
+    "narrative-operating-costs",
+    "narrative-split",
+    "narrative-three-public-parts",
+    "narrative-items",
+    "narrative-zero-change",
+    "narrative-procurement-kinds",
+    "narrative-items-three-public",
     "narrative-class-amount",
+    "narrative-three-public-sum",
+    "narrative-three-public-blank",
 )
 
 
@@ -56,10 +74,7 @@ def _mutated(prefix: str, line: int, old: str, new: str) -> ValidationReport:
 
 
 def _at(report: ValidationReport, identity: str, line: int, severity: str | None = None) -> list:
-    return [
-        r for r in report.results
-        if r.identity == SHAPES + identity and line in r.lines and (severity is None or r.severity == severity)
-    ]
+    return [r for r in report.results if r.identity == SHAPES + identity and line in r.lines and (severity is None or r.severity == severity)]
 
 
 # (seed, line, printed, mutated, identity, severity): each one figure changed.
@@ -84,6 +99,14 @@ MUTATIONS = [
     ("000", 55, "办公费 21.63", "办公费 12.63", "narrative-items", "Violation"),
     ("000", 55, "办公费 21.63", "办公费 21.64", "narrative-items", "Warning"),
     ("003", 66, "取暖费 28.05", "取暖费 280.5", "narrative-items", "Violation"),
+    # (items + 1) × 50 元 is beyond rounding, not within it: 19 items, 9.6 -> 9.7 is 1000 元 off (000:55, 003:66).
+    ("003", 66, "电费9.6万元", "电费9.7万元", "narrative-items", "Violation"),
+    ("000", 55, "手续费 0.5 万元", "手续费 0.6 万元", "narrative-items", "Violation"),
+    # 004:741 states the 三公 total with both vehicle parts and no vehicle total: 2.77 = 0 + 0 + 2.64 + 0.13.
+    ("004", 741, "公务用车购置费 0 万元", "公务用车购置费 1 万元", "narrative-three-public-sum", "Violation"),
+    ("004", 741, "公务接待费 0.13", "公务接待费 0.14", "narrative-three-public-sum", "Warning"),
+    # 001's 三公 table leaves 一、因公出国(境)费 blank (496); the prose restates it as 0.00 (615).
+    ("001", 615, "因公出国(境)费 0.00", "因公出国(境)费 0.01", "narrative-three-public-blank", "Violation"),
     ("004", 747, "非财政拨款 0 万元", "非财政拨款 1 万元", "narrative-items", "Violation"),
     # 政府采购预算 = 货物 + 工程 + 服务 when the paragraph states all three (004:777: 16.26 = 1.42 + 0 + 14.84).
     ("004", 777, "服务预算 14.84", "服务预算 18.44", "narrative-procurement-kinds", "Violation"),
@@ -134,15 +157,18 @@ MUTATIONS = [
 ]
 
 
-@pytest.mark.parametrize("prefix, line, old, new, identity, severity", MUTATIONS,
-                         ids=[f"{m[0]}:{m[1]}:{m[4]}:{m[5]}" for m in MUTATIONS])
-def test_one_changed_figure_is_reported_at_its_line(
-    prefix: str, line: int, old: str, new: str, identity: str, severity: str
-) -> None:
+@pytest.mark.parametrize("prefix, line, old, new, identity, severity", MUTATIONS, ids=[f"{m[0]}:{m[1]}:{m[4]}:{m[5]}" for m in MUTATIONS])
+def test_one_changed_figure_is_reported_at_its_line(prefix: str, line: int, old: str, new: str, identity: str, severity: str) -> None:
     assert _at(_report(prefix), identity, line) == []
     found = _at(_mutated(prefix, line, old, new), identity, line)
     assert [r.severity for r in found] == [severity], [r.message_en for r in found]
     assert str(line) in found[0].message_zh and str(line) in found[0].message_en
+
+
+def test_a_split_names_each_line_once() -> None:
+    # The whole and its first part share line 45; the message named it twice ("45,45,47").
+    [found] = _at(_mutated("000", 47, "2886.92", "2886.93"), "narrative-split", 47)
+    assert found.lines == [45, 47] and "(lines 45,47)" in found.message_en and "（行 45,47）" in found.message_zh
 
 
 def test_seed_003_real_inconsistencies_are_reported() -> None:
@@ -167,12 +193,8 @@ def test_seed_002_asset_total_is_off_by_rounding_only() -> None:
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "004"])
 def test_seeds_whose_figures_agree_have_no_new_violation(prefix: str) -> None:
-    new = [
-        r for r in _report(prefix).results
-        if r.severity == "Violation" and r.identity and r.identity.removeprefix(SHAPES) in NEW_IDENTITIES
-    ]
+    new = [r for r in _report(prefix).results if r.severity == "Violation" and r.identity and r.identity.removeprefix(SHAPES) in NEW_IDENTITIES]
     assert new == [], [r.message_en for r in new]
-
 
 
 def test_class_shares_add_to_100_within_their_rounding() -> None:
