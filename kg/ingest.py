@@ -2,7 +2,8 @@
 
 A document is parsed and mapped completely before the store is touched, and
 its graphs are replaced as kg.store says (the old ones dropped, then every new quad in
-one transaction), so a bad document never leaves a partial graph behind and a
+one transaction; on disk a batch's documents go in groups, one journaled write each,
+``commit_group``), so a bad document never leaves a partial graph behind and a
 re-ingested one never shows old and new together.
 Where documents are prepared is a runner's business (``kg.runners``: processes
 here, or a Dask cluster); the store is written here only, by ``commit``.
@@ -189,8 +190,8 @@ def commit(prepared: PreparedDocument, store: GraphStore) -> None:
 def commit_group(group: list[PreparedDocument], store: GraphStore) -> None:
     """Write several prepared documents at once: on disk, one journaled write of sorted files
     (``OxigraphStore.replace_graphs(group=True)``, kg/store.py), each document whole or absent
-    after a crash. Written one transaction each, 500 generated documents made RocksDB rewrite
-    5.1 GB for a 0.6 GB store (its compactions); in groups of 25, about a quarter of it."""
+    after a crash. Written one transaction each, 500 generated documents made RocksDB write
+    5.1 GB for a 0.6 GB store (its compactions); in groups of 25, 1.9 GB (kg/store.py says more)."""
     if len(group) == 1 or not isinstance(store, OxigraphStore):
         for prepared in group:
             commit(prepared, store)

@@ -38,8 +38,10 @@ Why a very large replace goes in parts, and how it stays whole or absent. One Ro
 transaction keeps every key it writes in memory until it commits, and writes each quad
 under a lock, about 26 µs of CPU a quad on disk: the 20,000-row table of ``budgetkg
 bench --stress`` (2.1 million quads) peaked at 6.9 GB and spent most of its time there.
-So a replace of more than ``PART_QUADS`` quads (on disk; in memory nothing survives a
-crash) goes:
+So a replace of more than ``PART_QUADS`` quads, new or old (a small new version of a large
+document: dropping the old in one transaction would hold all its keys too), or of a
+``group`` of documents (``kg.ingest.commit_group``), goes (on disk; in memory nothing
+survives a crash):
 
 1. a journal, ``budgetkg-replacing.json`` in the store's directory, names the graphs
    being replaced; written, synced and renamed into place before anything else;
@@ -48,7 +50,8 @@ crash) goes:
    sorted files and adds them to the store (about 6.5 µs a quad, 3.5 times less than a
    transaction, and memory bounded by the part), the document graph last, so the
    ingest marker is the last quad written;
-4. the journal is removed.
+4. the serial number of the journal is written to ``budgetkg-replaced`` and the journal
+   removed.
 
 Opening the store (read-write, or read-only when no writer holds it) after a crash in
 steps 1-4 finds the journal and finishes the job the other way: it drops those graphs
@@ -58,10 +61,29 @@ of ``also_insert`` (the shared reference graph: codes, units) already written st
 are the same quads any ingest of the document writes there. ``tests/test_store.py``
 kills a write at chosen parts and reopens the store both ways.
 
-The one state readers can see that a single transaction would hide is "absent"
-between the steps (or a large document half written, by a reader that opens the store
-during the write); on disk only the writing process has the store open, and the
-server reads the store as it was when it started, so no other reader sees it.
+Why ingest writes documents in groups this way. A transaction a document goes through
+RocksDB's write-ahead log and memtable, and its compactions then rewrite every byte again
+and again as the store grows: committing 500 prepared generated documents (3,500 quads
+each) one transaction each wrote 5.1 GB for a 0.6 GB store, and the writer's CPU went from
+77 to 135 ms a document between the first and the fifth hundred (48-59 ms of it in the
+committing thread). Written as sorted files in groups of 25 (``bulk_extend``), the same
+documents wrote 1.9 GB at 35 to 60 ms of CPU a document (4 ms in the committing thread);
+groups of 10 and 50 gave the same within the noise; one document a group, 4.9 GB and 66 to
+120 ms. (Prepared documents committed by a script into a fresh store, per hundred, machine
+at load 6-9, so CPU figures; ``bench/bench_flat_costs.py`` figures are in the README.) What
+still grows is the store's own compactions, more levels as it grows; pyoxigraph exposes no
+RocksDB option to tune them.
+
+What readers see. The one state a single transaction hides and a write in parts does not is
+a document half written, in a read-only view taken between two parts. A read-only open
+(``_open_snapshot``) reads the serial that ended last and then the journal, opens the view,
+and reads them again in the other order; equal both times, no replace in parts began or
+ended during the open, so the graphs of the one in progress, if any, are exactly those half
+written in the view, and ``OxigraphStore`` leaves them out of queries, ``graphs()``, exports
+and ``len()``: the document is absent, as between the two transactions above. Otherwise it
+opens again. ``tests/test_store.py`` opens a reader while a writer waits between two parts.
+A pyoxigraph store opened by other code (``api/executor.py`` opens its own) needs the same
+check to hide them.
 """
 
 from __future__ import annotations

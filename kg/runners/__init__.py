@@ -2,8 +2,9 @@
 
 A runner takes the function that prepares one document and a list of files and
 hands back each file's outcome, as documents finish. What it never does is write
-the store: ``kg.ingest.ingest_many`` commits every outcome through one writer, in
-one transaction per document, whichever runner prepared it. So a runner can move
+the store: ``kg.ingest.ingest_many`` commits every outcome through one writer (each
+document whole or absent, in groups on disk: ``kg.ingest.commit_group``), whichever
+runner prepared it. So a runner can move
 the work anywhere (processes on this machine, a Dask cluster) without changing
 what is written, and a cluster ingest equals a local ingest quad for quad
 (tests/test_runners_dask.py).
