@@ -2,10 +2,11 @@
 first (the totals, spending by function, the validation results, projects and indicators,
 every table rebuilt from its figures, parse warnings). Data is gathered here into frozen rows;
 ``pages/document.html``, ``pages/table.html`` and ``pages/figure.html`` lay it out.
-Seed 001's page (44 tables, 2,337 cells rebuilt) costs 56-74 ms process CPU per GET, 14-17 ms
-of it in the templates; 66-101 and 17-30 ms before the grid's cells came formatted from here
-(``GridCell``) and ``Graph.select`` zipped its rows (bench/bench_pages.py --documents, medians
-of 15, zh and en, two interleaved runs each, 2 shared cores at load 9-10).
+Seed 001's page (44 tables, 2,337 cells rebuilt) costs 52-63 ms process CPU per GET, 12-16 ms
+of it in the templates; 66-90 and 20-27 ms before the grid's cells came formatted from here
+(``GridCell``), pages/document.html stopped calling macros per target and table, and
+``Graph.select`` zipped its rows (bench/bench_pages.py --documents, medians of 15, zh and en,
+two interleaved runs each, 2 shared cores at load 10-12).
 """
 
 from __future__ import annotations
