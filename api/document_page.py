@@ -2,7 +2,7 @@
 first (the totals, spending by function, the validation results, projects and indicators,
 every table rebuilt from its figures, parse warnings). Data is gathered here into frozen rows;
 ``pages/document.html``, ``pages/table.html`` and ``pages/figure.html`` lay it out.
-Seed 001's page (44 tables, 2,337 cells rebuilt) costs 52-63 ms process CPU per GET, 12-16 ms
+Seed 001's page (44 tables listed, 10 rebuilt: 779 cells, 590 of them linked figures) costs 52-63 ms process CPU per GET, 12-16 ms
 of it in the templates; 66-90 and 20-27 ms before the grid's cells came formatted from here
 (``GridCell``), pages/document.html stopped calling macros per target and table, and
 ``Graph.select`` zipped its rows (bench/bench_pages.py --documents, medians of 15, zh and en,
@@ -50,7 +50,7 @@ class TotalsGroup:
 
 
 # A grid's cells and rows carry their text formatted once, here: the template only places it.
-# Seed 001's page has 1,214 links in its grids; a filter, a format and a method call per cell
+# Seed 001's page links 590 figures from its grids; a filter, a format and a method call per cell
 # in the template cost more CPU than the same formatting in Python (see pages/_macros.html).
 
 
