@@ -360,8 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--scheduler",
         metavar="tcp://HOST:PORT",
         help="prepare documents (parse, map, reason, validate) on the workers of this Dask scheduler "
-        "instead; files travel to them as bytes and are committed here, one transaction each "
-        "(needs the cluster extra here and on the workers: docs/deployment.md)",
+        "instead; files travel to them as bytes and are committed here, each document whole or absent "
+        "(in groups, one journaled write each: kg/store.py; needs the cluster extra here and on the workers: docs/deployment.md)",
     )
     ingest.add_argument("--force", action="store_true", help="re-ingest documents whose content and settings are unchanged")
     ingest.set_defaults(run=cmd_ingest)
