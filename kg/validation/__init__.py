@@ -5,7 +5,7 @@ One concept per module:
 - ``results``: ValidationResult (built by keyword), Severity, ValidationReport
 - ``shapes``: the shapes files compiled once for the fast engine
 - ``dataset``: what a document is validated against (its graphs, the ontology, the 类 names)
-- ``engine``: the fast engine on Oxigraph (~0.3 s a seed document)
+- ``engine``: the fast engine on Oxigraph (0.2-0.5 CPU s a seed document)
 - ``pyshacl_engine``: the same shapes through pyshacl, the reference implementation
 - ``documents``: validate from quads, from a store, or read the stored report
 - ``report_graph``: the report as a SHACL report graph, and back

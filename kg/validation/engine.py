@@ -14,6 +14,13 @@ reference + ontology, kg.validation.dataset) in well under a second:
   ``budgetkg validate --engine pyshacl`` and tests/test_validation_pyshacl.py check it).
   Extra projected variables become ``bkgr:`` properties (expected value,
   difference, tolerance, lines, figures); ``{?var}`` in ``sh:message`` is filled in.
+
+Most of a document that adds up is checked to find nothing, so the engine does the least it
+can when nothing is wrong: counts are proven met before they are grouped (``count_results``),
+a value filter scans its path once (``_core_query``), and focus nodes are read only when a
+query returns a solution (``FocusNodes``). Seed 001: 0.70 -> 0.47 CPU s, the 5,000-row stress
+table 6.95 -> 5.54 (with the shapes other work added meanwhile; query-writing rules in
+shapes/README.md; machine loaded 7-12).
 """
 
 from __future__ import annotations
