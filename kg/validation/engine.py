@@ -105,6 +105,7 @@ def _core_condition(key: str, value) -> str | None:
 
 _COUNTS = ("minCount", "maxCount")
 CountResults = dict[tuple[PropertyConstraint, str], list[ValidationResult]]
+ScannedPaths = dict[str, list[dict[str, str]]]  # a value filter's query -> its solutions
 
 
 def _core_query(prop: PropertyConstraint, key: str, value) -> tuple[str, str, str] | None:
@@ -214,12 +215,16 @@ def _unproven_counts(data: ox.Store, targets: Targets, numbered: list[tuple[int,
     return [(number, prop) for number, prop in numbered if not proven(prop)]
 
 
-def core_results(data: ox.Store, prop: PropertyConstraint, counts: CountResults | None = None, focus: FocusNodes | None = None) -> list[ValidationResult]:
+def core_results(data: ox.Store, prop: PropertyConstraint, counts: CountResults | None = None, focus: FocusNodes | None = None,
+                 scanned: ScannedPaths | None = None) -> list[ValidationResult]:
     """The results of one property shape, in the order of its parameters; ``counts`` from
-    ``count_results`` over all the shapes (computed for this one alone if not given)."""
+    ``count_results`` over all the shapes (computed for this one alone if not given).
+    ``scanned`` keeps each value filter's solutions for the other shapes that set the same
+    one (bkg:sourceLine's datatype is four shapes')."""
     if counts is None:
         counts = count_results(data, (prop,))
     focus = focus or FocusNodes(data)
+    scanned = {} if scanned is None else scanned
     results = []
     for key, value in prop.params:
         if key in _COUNTS:
@@ -229,11 +234,13 @@ def core_results(data: ox.Store, prop: PropertyConstraint, counts: CountResults 
         if compiled is None:
             continue
         query, zh, en = compiled
-        solutions = data.query(query, use_default_graph_as_union=True)
-        names = [v.value for v in solutions.variables]
-        for row in solutions:
-            if row["this"].value in focus.nodes(prop.targets):
-                results.append(_core_result(prop, key, zh, en, {n: row[n].value for n in names if row[n] is not None}))
+        if query not in scanned:
+            solutions = data.query(query, use_default_graph_as_union=True)
+            names = [v.value for v in solutions.variables]
+            scanned[query] = [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
+        for values in scanned[query]:
+            if values["this"] in focus.nodes(prop.targets):
+                results.append(_core_result(prop, key, zh, en, values))
     return results
 
 
@@ -297,8 +304,9 @@ def validate_dataset(data: ox.Store, document_id: str, settings: Settings) -> Va
     results: list[ValidationResult] = []
     focus = FocusNodes(data)  # most constraints target bkg:BudgetFigure: find those once
     counts = count_results(data, props)
+    scanned: ScannedPaths = {}
     for prop in props:
-        results.extend(core_results(data, prop, counts, focus))
+        results.extend(core_results(data, prop, counts, focus, scanned))
     for group in compiled_groups(files):
         results.extend(group_results(data, group, focus))
     return ValidationReport(document_id, document, sorted_results(with_pages(data, results)), time.perf_counter() - started)
