@@ -41,8 +41,9 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -50,6 +51,7 @@ from api import negotiation
 from api.admission import Closed, Pool, QueueFull
 from api.memo import MAX_KEPT_CHARS
 from api.results import ResultTooLarge, SerializationError, serialize
+from kg.store import open_snapshot
 
 log = logging.getLogger("budgetkg.api")
 
@@ -296,8 +298,10 @@ def _send_outcome(sock: socket.socket, outcome: Outcome, resident: int) -> None:
         sock.sendall(body)
 
 
-def _open_read_only(path: str) -> ox.Store:
-    """The store at ``path`` opened read-only, trying again for a moment if that fails.
+def _open_read_only(path: str) -> tuple[ox.Store, frozenset[str]]:
+    """A read-only view of the store at ``path`` and the graphs to hide in it (kg.store.open_snapshot:
+    those of a document being written in parts when the view was taken), trying again for a moment
+    if the open fails.
 
     Opening races with the primary's flushes and compactions: it can read a
     manifest naming a file that is deleted a moment later ("Corruption: ... No
@@ -305,10 +309,26 @@ def _open_read_only(path: str) -> ox.Store:
     """
     for pause in (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2):
         try:
-            return ox.Store.read_only(path)
+            return open_snapshot(Path(path))
         except Exception:
             time.sleep(pause)
-    return ox.Store.read_only(path)
+    return open_snapshot(Path(path))
+
+
+def without_hidden(job: QueryJob, store: ox.Store, hidden: frozenset[str]) -> QueryJob:
+    """``job`` with its dataset narrowed to the graphs a reader may see: a document half written in
+    parts is absent from the server's answers, as it is from ``OxigraphStore``'s. A query naming its
+    own dataset (FROM / FROM NAMED) keeps it: a half-written graph it names is read as it stands."""
+    if not hidden or job.query_has_dataset:
+        return job
+    if job.default_graphs is None and job.named_graphs is None:
+        visible = tuple(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in hidden)
+        return replace(job, default_graphs=visible, named_graphs=visible)
+    return replace(
+        job,
+        default_graphs=tuple(g for g in job.default_graphs or () if g not in hidden),
+        named_graphs=tuple(g for g in job.named_graphs or () if g not in hidden),
+    )
 
 
 def _resident_bytes() -> int:
@@ -328,7 +348,7 @@ def _worker_main(sock: socket.socket, path: str) -> None:  # runs in a worker pr
     # Open the store before taking any query, and say so: the runner hands this
     # worker no query (and so no query's timeout) until it is ready.
     try:
-        store = _open_read_only(path)
+        store, hidden = _open_read_only(path)
     except Exception as error:
         _send_outcome(sock, Outcome("error", f"cannot open the store at {path}: {error}"), 0)
         return
@@ -345,13 +365,13 @@ def _worker_main(sock: socket.socket, path: str) -> None:  # runs in a worker pr
         job = QueryJob(prefixes=prefixes, **dict(zip(_SENT_FIELDS, values)))
         try:
             if wanted != generation:
-                store = _open_read_only(path)
+                store, hidden = _open_read_only(path)
                 generation = wanted
-            outcome = execute(store, job)
+            outcome = execute(store, without_hidden(job, store, hidden))
             if outcome.status == "error":
                 # The primary may have compacted files under an old read-only view: reopen, retry once.
-                store = _open_read_only(path)
-                outcome = execute(store, job)
+                store, hidden = _open_read_only(path)
+                outcome = execute(store, without_hidden(job, store, hidden))
         except Exception as error:  # the store cannot be opened, or worse: answer rather than die
             outcome = Outcome("error", f"{type(error).__name__}: {error}")
         try:

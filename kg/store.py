@@ -76,14 +76,14 @@ RocksDB option to tune them.
 
 What readers see. The one state a single transaction hides and a write in parts does not is
 a document half written, in a read-only view taken between two parts. A read-only open
-(``_open_snapshot``) reads the serial that ended last and then the journal, opens the view,
+(``open_snapshot``) reads the serial that ended last and then the journal, opens the view,
 and reads them again in the other order; equal both times, no replace in parts began or
 ended during the open, so the graphs of the one in progress, if any, are exactly those half
 written in the view, and ``OxigraphStore`` leaves them out of queries, ``graphs()``, exports
 and ``len()``: the document is absent, as between the two transactions above. Otherwise it
 opens again. ``tests/test_store.py`` opens a reader while a writer waits between two parts.
-A pyoxigraph store opened by other code (``api/executor.py`` opens its own) needs the same
-check to hide them.
+The server's query workers (``api/executor.py``) open their views with ``open_snapshot`` too
+and narrow each query's dataset to the graphs not hidden.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ PART_QUADS = 100_000
 # In a store's directory while a replace in parts runs: the graphs it drops and writes.
 _JOURNAL = "budgetkg-replacing.json"
 # The serial number of the last replace in parts that ended (finished, or undone after a
-# crash): a reader compares it before and after opening (``_open_snapshot``).
+# crash): a reader compares it before and after opening (``open_snapshot``).
 _DONE = "budgetkg-replaced"
 # How often a read-only open tries again for a view no replace in parts began or ended
 # during: each try takes milliseconds, and a replace in parts begins or ends a few times a second at most.
@@ -205,7 +205,7 @@ class OxigraphStore:
             if self.path is None:
                 self._store = ox.Store()
             elif read_only:
-                self._store, self.hidden = _open_snapshot(self.path)
+                self._store, self.hidden = open_snapshot(self.path)
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
@@ -353,7 +353,7 @@ def _write_journal(path: Path, graphs: list[str]) -> int:
 def _end_journal(path: Path, serial: int) -> None:
     """Say the replace numbered ``serial`` ended, then remove its journal: in this order, a
     reader that finds no journal after opening also finds the serial moved on if one ended
-    while it opened (``_open_snapshot``)."""
+    while it opened (``open_snapshot``)."""
     tmp = path / (_DONE + ".tmp")
     tmp.write_text(str(serial), encoding="utf-8")
     tmp.replace(path / _DONE)
@@ -396,7 +396,7 @@ def _write_state(path: Path) -> tuple[int, int | None, frozenset[str]]:
         return done, -1, frozenset()  # being replaced as we read it: not a stable state
 
 
-def _open_snapshot(path: Path) -> tuple[ox.Store, frozenset[str]]:
+def open_snapshot(path: Path) -> tuple[ox.Store, frozenset[str]]:
     """A read-only view of the store and the graphs to hide in it: those a replace in parts was
     writing when the view was taken (module docstring, "what readers see").
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.store import OxigraphStore, StoreError, _open_snapshot, holds_store, open_store
+from kg.store import OxigraphStore, StoreError, open_snapshot, holds_store, open_store
 
 EX = "http://example.org/"
 
@@ -352,7 +352,7 @@ def test_a_reader_opened_between_two_parts_sees_the_document_absent_and_then_who
         while not (tmp_path / "paused").exists():
             assert writer.poll() is None and time.monotonic() < deadline, "the writer never reached its third part"
             time.sleep(0.05)
-        raw, _ = _open_snapshot(tmp_path / "kg")  # the view itself holds part of the new version
+        raw, _ = open_snapshot(tmp_path / "kg")  # the view itself holds part of the new version
         assert 0 < sum(1 for q in raw if q.graph_name.value == "http://127.0.0.1:8000/graph/unit") < 3000
         del raw
         reader = OxigraphStore(tmp_path / "kg", read_only=True)
@@ -365,6 +365,19 @@ def test_a_reader_opened_between_two_parts_sees_the_document_absent_and_then_who
         assert list(by_graph) == []
         assert b"/graph/unit" not in reader.export(ox.RdfFormat.N_QUADS)
         del reader
+        # The server's query workers open their own view (api.executor): the same graphs are hidden.
+        from api.executor import QueryJob, _open_read_only, execute, without_hidden
+
+        worker_view, hidden = _open_read_only(str(tmp_path / "kg"))
+        assert hidden
+        graphs = QueryJob(
+            sparql="SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+            default_graphs=None, named_graphs=None, query_has_dataset=False, base_iri=None,
+            formats={"solutions": "csv"}, max_rows=10_000,
+        )
+        answered = execute(worker_view, without_hidden(graphs, worker_view, hidden)).body.decode()
+        assert EX + "other" in answered and "/graph/unit" not in answered
+        del worker_view
     finally:
         (tmp_path / "go").touch()
         assert writer.wait(timeout=120) == 0
