@@ -8,7 +8,8 @@ figures, 1.5 million triples) peaked at about 4.6 GB in one process, and a
 validation and the write to a store on disk in the same process (``budgetkg
 bench --stress``: 2.1 million quads) it peaked at 6.9 GB, about 3 GB of it the
 open write transaction; since kg.store writes a document that large in parts, at
-2,370 MiB (161 CPU s, measured case by case on a loaded machine). In ``budgetkg
+2,370 MiB (161 CPU s, measured case by case on a loaded machine), then 2,329 MiB and
+81.5 CPU s, the peak set by validation's in-memory dataset (kg.stress_bench). In ``budgetkg
 ingest`` the write is the writer's, not the worker's. The largest
 real disclosure seen (seed 001, 100 KB) has about 1,000 records, so the
 limits below leave two orders of magnitude of headroom and still refuse, in
