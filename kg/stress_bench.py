@@ -35,14 +35,17 @@ process, CPU s, the long table at 2,000 / 5,000 / 20,000 rows, load 1-7): parse 
 580 bytes per ``pyoxigraph.Quad`` held (1.4 million for the table's figures: 814 MiB), and
 Python's cyclic collector re-scanning them all (every quad is a tracked object). Paused
 while a document is prepared (kg.collection), at 20,000 rows map 7.2 -> 3.9, reasoning
-9.1 -> 7.8, validation 82 -> 74, summary 8.4 -> 6.2 CPU s; reasoning keeps its input's
-order instead of sorting 500,000 entailments (5,000 rows, with the pause: 1.92 -> 1.05 CPU s) and the summary
-stages 26% fewer quads. The whole case through ``measure`` (load 11-14, with the session's
-validation and store changes too): 81.5 CPU s (was 161; 292 s
-wall, 73 of them validating, 149 writing), peak 2,329 MiB, set by validation's in-memory
-dataset. After the same session's new table shapes, validating the 10,000-cell row
-exhausted memory (the kernel killed it at 21 GB; parse, map and reasoning took 1.8 CPU s)
-and the 200-table document took 196 CPU s (9.8 before): reported, not fixed here.
+9.1 -> 7.8, validation 82 -> 74, summary 8.4 -> 6.2 CPU s; reasoning keeps its input's order
+instead of sorting 500,000 entailments (5,000 rows, with the pause: 1.92 -> 1.05 CPU s) and
+the summary stages 26% fewer quads. With all three and the session's validation changes,
+step by step at 20,000 rows (load 5-7): parse 1.7, map 5.0, reasoning 4.2, validation 18.2,
+the summary 6.0, the write 39.2 CPU s (74 in all, was 151), peak 2,336 MiB. The whole case
+through ``measure`` (load 11-14, with the session's store changes too): 81.5 CPU s (was 161;
+292 s wall, 73 of them validating, 149 writing), peak 2,329 MiB, set by validation's
+in-memory dataset. Since budgets load shapes/tables.ttl (kg/families/budget.py), validating
+the 10,000-cell row exhausts memory (the kernel killed it at 21 GB; with the budget family's
+previous shapes, 2.3 CPU s and 359 MiB) and the 200-table document took 196 CPU s (9.8
+before): reported, not fixed here.
 """
 
 from __future__ import annotations
