@@ -6,7 +6,7 @@ forms a cycle: they are freed by reference counting or kept in the prepared
 graphs. Each collection of the oldest generation still walks every one of
 them, and such collections keep coming while the quads accumulate. Measured on
 the 20,000-row stress table (kg.stress_bench.long_table, one process, machine
-loaded 5-7, /tmp/s12/H3/steps.py): with the collector on, mapping 7.2 CPU s,
+loaded 5-7, each step of prepare_document timed in one process): with the collector on, mapping 7.2 CPU s,
 reasoning 9.1, validation 82, the summary 8.4; with it paused, 3.9, 7.8, 74 and
 6.2 (about 14 CPU s less), and the peak memory within 2% (2,341 and 2,390 MiB).
 Whatever cyclic garbage the pause leaves is collected as usual once it ends.
