@@ -293,7 +293,7 @@ def _mutations(args: argparse.Namespace, settings: Settings) -> int:
     documents = find_documents(args.paths)
     if not documents:
         raise CommandError("bench --mutations: expected documents to mutate (PATH: seed files or folders)")
-    run_mutation_benchmark(documents, args.mutations, args.seed, settings)
+    run_mutation_benchmark(documents, args.mutations, args.seed, settings, shown=None if args.show_all else 20)
     return 0
 
 
@@ -444,6 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--mutations", type=int, metavar="N", help="change one printed figure of each document at PATH N times, validate each, and count the changes reported as a new violation at their line"
     )
+    bench.add_argument("--show-all", action="store_true", help="mutations: list every mutation not caught at its line (default: the first 20 per document)")
     bench.add_argument("--seed", type=int, default=0, metavar="S", help="fuzz, mutations: the same seed makes the same mutations")
     bench.add_argument("--no-reason", action="store_true", help="skip OWL RL reasoning")
     bench.add_argument("--no-validate", action="store_true", help="skip SHACL validation")

@@ -1,6 +1,7 @@
 """The budgetkg command line, in the exact forms users and scripts rely on."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -136,3 +137,15 @@ def test_help_lists_the_commands():
     result = run("--help")
     for command in ("ingest", "export", "query", "load", "info", "serve"):
         assert command in result.stdout
+
+
+def test_bench_mutations_show_all_lists_every_mutation_not_caught_at_its_line(capsys):
+    # Seed 000's prose lists 19 机关运行经费 items; +1 in one last digit is within a sum's rounding.
+    assert main(["bench", "--mutations", "60", "--seed", "0", "--show-all", str(seed("000"))]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    counts = re.match(r".*: (\d+) mutations, \d+ caught, (\d+) caught at the line .* (\d+) refused", lines[0])
+    assert counts, lines[0]
+    total, at_line, refused = (int(g) for g in counts.groups())
+    listed = [line for line in lines if re.match(r"\s+000_\w+\.txt:\d+: ", line)]
+    assert len(listed) == total - at_line - refused > 0
+    assert not any("more not caught" in line for line in lines)
