@@ -259,7 +259,8 @@ def ingest_many(
     runner: Runner | None = None,
 ) -> Iterator[IngestResult]:
     """Ingest documents prepared by ``runner`` (default: ``workers`` local processes);
-    the store is written by this process only, one ``commit`` per document.
+    the store is written by this process only (``commit_group``: on disk, up to
+    GROUP_DOCUMENTS documents a write, each whole or absent).
 
     Documents whose fingerprint matches the stored one are skipped. Results come
     in the order documents finish, a group at a time (``commit_group``). A document that

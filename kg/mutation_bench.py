@@ -258,20 +258,3 @@ def run_mutation_benchmark(paths: list[Path], n: int, seed: int, settings: Setti
     if total:
         print(f"all: {total} mutations, {at_line} caught at the line ({at_line / total:.1%})")
     return scores
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``python -m kg.mutation_bench [--show-all] N PATH…``: the bench with every miss listed."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m kg.mutation_bench", description=__doc__.splitlines()[0])
-    parser.add_argument("mutations", type=int, metavar="N")
-    parser.add_argument("paths", type=Path, nargs="+", metavar="PATH")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--show-all", action="store_true", help="list every mutation not caught at its line (default: 20 per document)")
-    args = parser.parse_args(argv)
-    run_mutation_benchmark(args.paths, args.mutations, args.seed, Settings(), None if args.show_all else 20)
-
-
-if __name__ == "__main__":
-    main()

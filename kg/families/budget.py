@@ -182,6 +182,6 @@ BUDGET = Family(
     default_stage=Stage.initial_budget,
     narrative_keywords=NARRATIVE_KEYWORDS,
     classes=DocumentClasses(department="DepartmentBudgetDisclosure", unit="UnitBudgetDisclosure", family="BudgetDocument"),
-    shapes=("core.ttl", "identities.ttl", "tables.ttl"),  # tables.ttl: what no sum reads (asset quantities)
+    shapes=("core.ttl", "identities.ttl", "tables.ttl"),  # tables.ttl: assets, procurement rows, column groups
     heading=re.compile(r"预算[^决]{0,24}(?:表|公开|说明)$|预算$"),
 )
