@@ -51,6 +51,7 @@ from api import negotiation
 from api.admission import Closed, Pool, QueueFull
 from api.memo import MAX_KEPT_CHARS
 from api.results import ResultTooLarge, SerializationError, serialize
+from kg.query_dataset import query_dataset
 from kg.store import open_snapshot
 
 log = logging.getLogger("budgetkg.api")
@@ -317,10 +318,23 @@ def _open_read_only(path: str) -> tuple[ox.Store, frozenset[str]]:
 
 def without_hidden(job: QueryJob, store: ox.Store, hidden: frozenset[str]) -> QueryJob:
     """``job`` with its dataset narrowed to the graphs a reader may see: a document half written in
-    parts is absent from the server's answers, as it is from ``OxigraphStore``'s. A query naming its
-    own dataset (FROM / FROM NAMED) keeps it: a half-written graph it names is read as it stands."""
-    if not hidden or job.query_has_dataset:
+    parts is absent from the server's answers, as it is from ``OxigraphStore``'s.
+
+    The dataset narrowed is the protocol's (default-graph-uri / named-graph-uri), else the
+    query's own FROM / FROM NAMED (read by kg.query_dataset: Oxigraph's dataset options replace
+    a query's FROM, so the query's list is passed back without the hidden graphs), else the
+    union of the visible graphs. Raises ``HiddenDatasetUnknown`` when the query names a
+    dataset that cannot be read: answering it might read a half-written document.
+    """
+    if not hidden:
         return job
+    if job.default_graphs is None and job.named_graphs is None and job.query_has_dataset:
+        try:
+            declared = query_dataset(job.sparql, job.base_iri)
+        except ValueError as error:
+            raise HiddenDatasetUnknown(str(error)) from error
+        if declared is not None:
+            job = replace(job, default_graphs=declared.default_graphs, named_graphs=declared.named_graphs)
     if job.default_graphs is None and job.named_graphs is None:
         visible = tuple(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in hidden)
         return replace(job, default_graphs=visible, named_graphs=visible)
@@ -329,6 +343,10 @@ def without_hidden(job: QueryJob, store: ox.Store, hidden: frozenset[str]) -> Qu
         default_graphs=tuple(g for g in job.default_graphs or () if g not in hidden),
         named_graphs=tuple(g for g in job.named_graphs or () if g not in hidden),
     )
+
+
+class HiddenDatasetUnknown(Exception):
+    """A query's FROM / FROM NAMED could not be read while a document is half written."""
 
 
 def _resident_bytes() -> int:
@@ -372,6 +390,8 @@ def _worker_main(sock: socket.socket, path: str) -> None:  # runs in a worker pr
                 # The primary may have compacted files under an old read-only view: reopen, retry once.
                 store, hidden = _open_read_only(path)
                 outcome = execute(store, without_hidden(job, store, hidden))
+        except HiddenDatasetUnknown as error:
+            outcome = Outcome("busy", f"a document is being written and the query's FROM could not be read ({error})")
         except Exception as error:  # the store cannot be opened, or worse: answer rather than die
             outcome = Outcome("error", f"{type(error).__name__}: {error}")
         try:
