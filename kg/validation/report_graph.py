@@ -10,11 +10,14 @@ import pyoxigraph as ox
 
 from kg.iris import Iris
 from kg.settings import Settings
+from kg.solutions import Term, required_text, solutions, text
+from kg.store import GraphStore
 from kg.validation.results import Severity, ValidationReport, ValidationResult, lines_of, sorted_results
 from kg.validation.shapes import BKGR, compiled_shapes
 from kg.vocabulary import RDF, SH, XSD
 
 _IDENTITY = ox.NamedNode(BKGR + "identity")
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 
 
 def _literal_for(value: str | None) -> ox.Literal | None:
@@ -31,9 +34,12 @@ def _iri_or_none(value: str) -> ox.NamedNode | None:
     return ox.NamedNode(value) if "://" in value else None
 
 
-def _result_triples(res: ox.NamedNode, r: ValidationResult) -> list[tuple]:
-    bkgr = lambda name: ox.NamedNode(BKGR + name)  # noqa: E731
-    triples = [
+def _bkgr(name: str) -> ox.NamedNode:
+    return ox.NamedNode(BKGR + name)
+
+
+def _result_triples(res: ox.NamedNode, r: ValidationResult) -> list[tuple[Subject, ox.NamedNode, Term]]:
+    triples: list[tuple[ox.NamedNode, Term | None]] = [
         (RDF.type, SH.ValidationResult),
         (SH.resultSeverity, SH[r.severity.value]),
         (SH.focusNode, ox.NamedNode(r.focus) if "://" in r.focus else ox.Literal(r.focus)),
@@ -45,15 +51,15 @@ def _result_triples(res: ox.NamedNode, r: ValidationResult) -> list[tuple]:
         (SH.resultMessage, ox.Literal(r.message_zh, language="zh") if r.message_zh else None),
         (SH.resultMessage, ox.Literal(r.message_en, language="en") if r.message_en else None),
         (_IDENTITY, ox.NamedNode(r.identity) if r.identity else None),
-        (bkgr("expectedValue"), _literal_for(r.expected)),
-        (bkgr("difference"), _literal_for(r.difference)),
-        (bkgr("tolerance"), _literal_for(r.tolerance)),
-        (bkgr("figures"), ox.Literal(r.figures) if r.figures else None),
-        (bkgr("isRounding"), ox.Literal("true" if r.is_rounding else "false", datatype=XSD.boolean)),
+        (_bkgr("expectedValue"), _literal_for(r.expected)),
+        (_bkgr("difference"), _literal_for(r.difference)),
+        (_bkgr("tolerance"), _literal_for(r.tolerance)),
+        (_bkgr("figures"), ox.Literal(r.figures) if r.figures else None),
+        (_bkgr("isRounding"), ox.Literal("true" if r.is_rounding else "false", datatype=XSD.boolean)),
     ]
-    triples += [(bkgr("sourceLine"), ox.Literal(str(line), datatype=XSD.integer)) for line in r.lines]
+    triples += [(_bkgr("sourceLine"), ox.Literal(str(line), datatype=XSD.integer)) for line in r.lines]
     if r.page is not None:
-        triples.append((bkgr("sourcePage"), ox.Literal(str(r.page), datatype=XSD.integer)))
+        triples.append((_bkgr("sourcePage"), ox.Literal(str(r.page), datatype=XSD.integer)))
     return [(res, p, o) for p, o in triples if o is not None]
 
 
@@ -61,7 +67,7 @@ def report_quads(report: ValidationReport, settings: Settings) -> list[ox.Quad]:
     iris = Iris(settings.base_iri)
     graph = iris.validation_graph(report.document_id)
     node = iris.in_document(report.document_id, "validation")
-    triples = [
+    triples: list[tuple[Subject, ox.NamedNode, Term]] = [
         (node, RDF.type, SH.ValidationReport),
         (node, SH.conforms, ox.Literal("true" if report.conforms else "false", datatype=XSD.boolean)),
         (node, ox.NamedNode(BKGR + "validatedDocument"), ox.NamedNode(report.document)),
@@ -85,19 +91,33 @@ _READ = (
 )
 
 
-def read_report(store, document_id: str, graph: str, settings: Settings) -> ValidationReport:
-    """A report graph read back into a ValidationReport (``store``: a GraphStore)."""
+def read_report(store: GraphStore, document_id: str, graph: str, settings: Settings) -> ValidationReport:
+    """A report graph read back into a ValidationReport."""
     labels = {c.identity: c.labels for c in compiled_shapes()[0] if c.identity}
     results = []
-    for row in store.query(_READ.format(graph=graph), default_graphs=None):
-        def v(name: str, row=row) -> str | None:
-            return row[name].value if row[name] is not None else None
-        identity = v("id")
-        results.append(ValidationResult(
-            severity=Severity.from_iri(v("sev")), focus=v("focus"), identity=identity,
-            identity_label_zh=labels.get(identity, {}).get("zh"), identity_label_en=labels.get(identity, {}).get("en"),
-            message_zh=v("mzh") or "", message_en=v("men") or "", source_shape=v("shape") or "", constraint=v("c") or "",
-            component=v("comp"), path=v("path"), value=v("value"), expected=v("exp"), difference=v("diff"),
-            tolerance=v("tol"), lines=lines_of(v("lines")), figures=v("fig"), page=int(v("page") or 0) or None,
-        ))
+    for row in solutions(store.query(_READ.format(graph=graph), default_graphs=None)):
+        identity = text(row, "id")
+        label = labels.get(identity, {}) if identity is not None else {}
+        results.append(
+            ValidationResult(
+                severity=Severity.from_iri(required_text(row, "sev")),
+                focus=required_text(row, "focus"),
+                identity=identity,
+                identity_label_zh=label.get("zh"),
+                identity_label_en=label.get("en"),
+                message_zh=text(row, "mzh") or "",
+                message_en=text(row, "men") or "",
+                source_shape=text(row, "shape") or "",
+                constraint=text(row, "c") or "",
+                component=required_text(row, "comp"),
+                path=text(row, "path"),
+                value=text(row, "value"),
+                expected=text(row, "exp"),
+                difference=text(row, "diff"),
+                tolerance=text(row, "tol"),
+                lines=lines_of(text(row, "lines")),
+                figures=text(row, "fig"),
+                page=int(text(row, "page") or 0) or None,
+            )
+        )
     return ValidationReport(document_id, Iris(settings.base_iri).document(document_id).value, sorted_results(results))
