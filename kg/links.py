@@ -37,6 +37,7 @@ import pyoxigraph as ox
 
 from kg.iris import Iris
 from kg.settings import Settings
+from kg.solutions import literal, named_node, solutions
 from kg.store import GraphStore
 from kg.vocabulary import BKG, OWL, RDF, sparql_prefixes
 
@@ -85,15 +86,15 @@ def _values(variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
 
 
 def _pair_quads(store: GraphStore, graph: ox.NamedNode, query: str, values: str) -> list[ox.Quad]:
-    rows = store.query(sparql_prefixes() + query.format(values=values))
-    return [ox.Quad(row["final"], BKG.finalAccountsOf, row["budget"], graph) for row in rows]
+    rows = solutions(store.query(sparql_prefixes() + query.format(values=values)))
+    return [ox.Quad(named_node(row, "final"), BKG.finalAccountsOf, named_node(row, "budget"), graph) for row in rows]
 
 
 def _match_quads(store: GraphStore, settings: Settings, code: str) -> list[ox.Quad]:
     graph = links_graph(settings)
     quads: list[ox.Quad] = []
-    for row in store.query(sparql_prefixes() + _SAME_CODE.format(code=code)):
-        a, b, printed = row["a"], row["b"], row["code"]
+    for row in solutions(store.query(sparql_prefixes() + _SAME_CODE.format(code=code))):
+        a, b, printed = named_node(row, "a"), named_node(row, "b"), literal(row, "code")
         quads.append(ox.Quad(a, OWL.sameAs, b, graph))
         match = ox.NamedNode(f"{Iris(settings.base_iri).base}id/unit-match/{printed.value}")
         quads.append(ox.Quad(match, RDF.type, BKG.UnitMatch, graph))
@@ -123,10 +124,8 @@ def relink(store: GraphStore, settings: Settings, document_ids: Sequence[str]) -
     iris = Iris(settings.base_iri)
     graph = links_graph(settings)
     documents = [iris.document(d) for d in document_ids]
-    codes = [row["code"] for row in store.query(
-        sparql_prefixes() + _UNIT_CODES.format(documents=" ".join(str(d) for d in documents)))]
-    quads = (_pair_quads(store, graph, _PAIRS_BY_FINAL, _values("final", documents))
-             + _pair_quads(store, graph, _PAIRS_BY_BUDGET, _values("budget", documents)))
+    codes = [literal(row, "code") for row in solutions(store.query(sparql_prefixes() + _UNIT_CODES.format(documents=" ".join(str(d) for d in documents))))]
+    quads = _pair_quads(store, graph, _PAIRS_BY_FINAL, _values("final", documents)) + _pair_quads(store, graph, _PAIRS_BY_BUDGET, _values("budget", documents))
     if codes:
         quads += _match_quads(store, settings, _values("code", codes))
     store.update(_relink_update(graph, documents, codes, quads))
@@ -137,21 +136,15 @@ def _relink_update(graph: ox.NamedNode, documents: list[ox.NamedNode], codes: li
     """Delete the batch's old links and insert the new ones: one SPARQL update, one transaction,
     so readers never see the links graph without them."""
     parts = [
-        f"DELETE {{ GRAPH {graph} {{ ?document {BKG.finalAccountsOf} ?other }} }} WHERE {{ "
-        f"{_values('document', documents)} GRAPH {graph} {{ ?document {BKG.finalAccountsOf} ?other }} }}",
-        f"DELETE {{ GRAPH {graph} {{ ?other {BKG.finalAccountsOf} ?document }} }} WHERE {{ "
-        f"{_values('document', documents)} GRAPH {graph} {{ ?other {BKG.finalAccountsOf} ?document }} }}",
+        f"DELETE {{ GRAPH {graph} {{ ?document {BKG.finalAccountsOf} ?other }} }} WHERE {{ {_values('document', documents)} GRAPH {graph} {{ ?document {BKG.finalAccountsOf} ?other }} }}",
+        f"DELETE {{ GRAPH {graph} {{ ?other {BKG.finalAccountsOf} ?document }} }} WHERE {{ {_values('document', documents)} GRAPH {graph} {{ ?other {BKG.finalAccountsOf} ?document }} }}",
     ]
     if codes:
         # A UnitMatch per code names every unit printing it; their sameAs links go with it.
         parts.append(
-            f"DELETE {{ GRAPH {graph} {{ ?a {OWL.sameAs} ?b }} }} WHERE {{ {_values('code', codes)} "
-            f"GRAPH {graph} {{ ?match {BKG.unitCode} ?code ; {BKG.matchedUnit} ?a , ?b . ?a {OWL.sameAs} ?b }} }}"
+            f"DELETE {{ GRAPH {graph} {{ ?a {OWL.sameAs} ?b }} }} WHERE {{ {_values('code', codes)} GRAPH {graph} {{ ?match {BKG.unitCode} ?code ; {BKG.matchedUnit} ?a , ?b . ?a {OWL.sameAs} ?b }} }}"
         )
-        parts.append(
-            f"DELETE {{ GRAPH {graph} {{ ?match ?p ?o }} }} WHERE {{ {_values('code', codes)} "
-            f"GRAPH {graph} {{ ?match a {BKG.UnitMatch} ; {BKG.unitCode} ?code ; ?p ?o }} }}"
-        )
+        parts.append(f"DELETE {{ GRAPH {graph} {{ ?match ?p ?o }} }} WHERE {{ {_values('code', codes)} GRAPH {graph} {{ ?match a {BKG.UnitMatch} ; {BKG.unitCode} ?code ; ?p ?o }} }}")
     body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
     parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
     return " ;\n".join(parts)
