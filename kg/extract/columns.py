@@ -20,6 +20,7 @@ from kg.tables import Row
 COLUMN_MEANINGS: dict[str, str] = {
     "total": "合计",
     "fiscal_appropriation": "财政拨款",
+    "non_fiscal": "非财政拨款",
     "general_budget": "一般公共预算",
     "general_budget_transfer": "上级一般公共预算转移支付",
     "government_fund": "政府性基金预算",
@@ -102,7 +103,7 @@ def _new_group_above(header: list[Row], depth: int, column: int) -> bool:
 
 def _group_continues(header: list[Row], depth: int, column: int) -> bool:
     """A group label spans an empty cell only if a lower row has a label under it."""
-    return any(row.cell(column).strip() for row in header[depth + 1:])
+    return any(row.cell(column).strip() for row in header[depth + 1 :])
 
 
 def column_meaning(path: list[str], family: Family = BUDGET) -> str:

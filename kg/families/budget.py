@@ -71,6 +71,9 @@ COLUMN_RULES = tuple(
         (r"上级国有资本|国有资本.*转移支付", "state_capital_transfer"),
         (r"非财政拨款.*结转", "non_fiscal_carryover"),
         (r"财政拨款.*结转", "fiscal_carryover"),
+        # Before 财政拨款, which its name contains: "非财政拨款/合计" (上年结转结余情况表,
+        # seed 004 line 437) is the money that is not appropriated.
+        (r"非财政拨款", "non_fiscal"),
         (r"上年结转|结转结余|上年结余", "carryover"),
         (r"一般公共预算|一般财力|公共财政", "general_budget"),
         (r"政府性基金|基金预算", "government_fund"),
