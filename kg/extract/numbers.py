@@ -43,7 +43,8 @@ def is_figure(text: str) -> bool:
     return parse_decimal(text) is not None
 
 
-def parse_amount(text: str, unit: MoneyUnit) -> Amount | None:
+def parse_amount(text: str, unit: MoneyUnit | None) -> Amount | None:
+    """The amount a cell prints; ``unit`` None for a column that is not money (数量)."""
     value = parse_decimal(text)
     if value is None:
         return None
