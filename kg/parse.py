@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kg.extract.activities import extract_activities
 from kg.extract.blank_rows import blank_subtotals
+from kg.extract.revenue_outline import revenue_subtotals
 from kg.extract.budget_tables import extract_budget_lines
 from kg.extract.class_shares import budget_class_shares
 from kg.extract.document import read_document_info
@@ -124,4 +125,5 @@ def _extract_table(document: ParsedDocument, table: RawTable, index: int, family
         budget_lines, warnings = extract_budget_lines(table, index, family)
         document.budget_lines.extend(budget_lines)
         document.blank_rows.extend(blank_subtotals(table, index))
+        document.subtotal_rows.extend(revenue_subtotals(table, index))
     document.warnings.extend(warnings)

@@ -258,6 +258,22 @@ class BlankRow:
 
 
 @dataclass(frozen=True)
+class SubtotalRow:
+    """A printed row of a summary table's revenue half that, by the table's outline, sums other rows.
+
+    The revenue half lists sources by label, not code (一、本年收入 / 1. 一般公共预算拨款 /
+    其中:一般财力 …), so no hierarchy reads it; kg.extract.revenue_outline finds the sums.
+    """
+
+    table: int  # TableInfo.index
+    label: str  # as printed, e.g. "1.一般公共预算拨款"
+    lines: Lines
+    parts: tuple[int, ...]  # first source line of each row it sums
+    side: Side | None
+    whole: bool  # the parts make up the row; False: a single 其中 part, only included in it
+
+
+@dataclass(frozen=True)
 class StaffingTotal:
     """The 合计 row of an organisation or staffing table: the counts it says its bodies add up to."""
 
@@ -332,6 +348,7 @@ class ParsedDocument:
     bodies: list[Body] = field(default_factory=list)
     staffing_totals: list[StaffingTotal] = field(default_factory=list)
     blank_rows: list[BlankRow] = field(default_factory=list)
+    subtotal_rows: list[SubtotalRow] = field(default_factory=list)
     narrative: list[NarrativeFigure] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)

@@ -65,6 +65,16 @@ COLUMN_MEANINGS: dict[str, str] = {
     "other": "其他",
 }
 
+# A revenue source and the sources it is made of (domain.md §4).
+SOURCE_PARTS: dict[str, tuple[str, ...]] = {
+    "fiscal_appropriation": ("general_budget", "government_fund", "state_capital"),
+    "general_budget": ("general_budget_transfer",),
+    "government_fund": ("government_fund_transfer",),
+    "state_capital": ("state_capital_transfer",),
+    "unit_funds": ("business_income", "operating_income", "superior_subsidy", "subordinate_remittance", "other_income"),
+    "carryover": ("fiscal_carryover", "non_fiscal_carryover"),
+}
+
 # Columns whose figures are not money.
 NON_MONEY_COLUMNS = {"quantity"}
 

@@ -33,7 +33,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from kg.extract.budget_tables import extract_budget_lines
-from kg.extract.columns import column_meaning
+from kg.extract.columns import SOURCE_PARTS, column_meaning
 from kg.extract.numbers import parse_decimal
 from kg.extract.spaced import EVERY_ROW, TOTAL_ROW, Bound, rebuild
 from kg.families import Family
@@ -48,16 +48,7 @@ _FUND_TABLES = (
     TableKind.state_capital_expenditure,
 )
 _SPLIT = ("basic", "project")
-# A revenue source and the sources it is made of (domain.md §4).
-_SOURCE_PARTS: dict[str, tuple[str, ...]] = {
-    "fiscal_appropriation": ("general_budget", "government_fund", "state_capital"),
-    "general_budget": ("general_budget_transfer",),
-    "government_fund": ("government_fund_transfer",),
-    "state_capital": ("state_capital_transfer",),
-    "unit_funds": ("business_income", "operating_income", "superior_subsidy", "subordinate_remittance", "other_income"),
-    "carryover": ("fiscal_carryover", "non_fiscal_carryover"),
-}
-_SOURCES = set(_SOURCE_PARTS) | {part for parts in _SOURCE_PARTS.values() for part in parts} | {"special_account"}
+_SOURCES = set(SOURCE_PARTS) | {part for parts in SOURCE_PARTS.values() for part in parts} | {"special_account"}
 
 
 def _reads_budget_lines(table: RawTable) -> bool:
@@ -146,7 +137,7 @@ def _revenue_bounds(summaries: list[RawTable], family: Family) -> Iterable[Bound
     for meaning in empty:
         yield Bound(TableKind.revenue, EVERY_ROW, meaning, Decimal(0), Decimal(0))
     stated = {m: value for m, found in values.items() if len(found) == 1 for value in found if value is not None}
-    for meaning, parts in _SOURCE_PARTS.items():
+    for meaning, parts in SOURCE_PARTS.items():
         # A source whose parts are each stated or blank is their sum (财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营).
         if meaning not in values and parts and all(p in stated or p in empty for p in parts) and any(p in stated for p in parts):
             stated[meaning] = sum((stated.get(p, Decimal(0)) for p in parts), Decimal(0))
@@ -157,7 +148,7 @@ def _revenue_bounds(summaries: list[RawTable], family: Family) -> Iterable[Bound
 
 def _parts_of(meaning: str) -> set[str]:
     found: set[str] = set()
-    for part in _SOURCE_PARTS.get(meaning, ()):
+    for part in SOURCE_PARTS.get(meaning, ()):
         found |= {part} | _parts_of(part)
     return found
 
