@@ -147,3 +147,44 @@ DOCUMENTS = [pytest.param(p, id=p.stem) for p in EXAMPLES + sorted(SEEDS.glob("*
 def test_both_engines_agree(path: Path):
     ours, theirs = _engine_results(path, "oxigraph"), _engine_results(path, "pyshacl")
     assert ours == theirs, {"only oxigraph": ours - theirs, "only pyshacl": theirs - ours}
+
+
+def _report_of_one_sparql_result(constraint: str, shape: str, message: str) -> rdflib.Graph:
+    """A report graph as pyshacl writes it for one result of a SPARQL-based constraint."""
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    graph = rdflib.Graph()
+    result = rdflib.BNode()
+    graph.add((result, rdflib.RDF.type, sh.ValidationResult))
+    graph.add((result, sh.resultSeverity, sh.Violation))
+    graph.add((result, sh.focusNode, rdflib.URIRef("https://example.org/figure/1")))
+    graph.add((result, sh.sourceConstraintComponent, sh.SPARQLConstraintComponent))
+    graph.add((result, sh.sourceShape, rdflib.URIRef(shape)))
+    graph.add((result, sh.sourceConstraint, rdflib.URIRef(constraint)))
+    graph.add((result, sh.resultMessage, rdflib.Literal(message)))
+    return graph
+
+
+def test_a_pyshacl_result_is_matched_to_its_compiled_constraint():
+    """A result names its constraint; the one the fast engine compiled from it gives the identity,
+    and the lines are read back out of the English message by its template."""
+    from kg.validation.pyshacl_results import pyshacl_results
+    from kg.validation.shapes import shapes_files
+
+    files = shapes_files()
+    c = next(c for c in compiled_shapes(files)[0] if c.identity and "{?lines}" in c.messages.get("en", ""))
+    message = c.messages["en"].replace("{?lines}", "12,14").replace("{$lines}", "12,14")
+    [result] = pyshacl_results(_report_of_one_sparql_result(c.constraint, c.shape, message), rdflib.Graph(), files)
+    assert (result.constraint, result.identity, result.severity) == (c.constraint, c.identity, Severity.VIOLATION)
+    assert result.lines == [12, 14]
+
+
+def test_a_pyshacl_result_of_an_unknown_sparql_constraint_is_refused():
+    """A SPARQL result whose constraint was not compiled reached the result builder as None (an
+    AttributeError deep inside); it is refused naming the shape and the constraint."""
+    from kg.validation.pyshacl_results import pyshacl_results
+    from kg.validation.shapes import shapes_files
+
+    unknown = CORE + "no-such-constraint"
+    graph = _report_of_one_sparql_result(unknown, CORE + "no-such-shape", "x")
+    with pytest.raises(ValueError, match="SPARQL constraint the fast engine does not run: .*no-such-shape .*no-such-constraint"):
+        pyshacl_results(graph, rdflib.Graph(), shapes_files())
