@@ -66,6 +66,8 @@ class SizeResult:
     triples: int
     store_mib: float
     validation_per_second: float
+    # Per validation thread CPU second: what the wall rate would be on a quiet machine.
+    validation_cpu_per_second: float
     validation_sample: int
     p50_ms: float
     p95_ms: float
@@ -73,6 +75,7 @@ class SizeResult:
     writer_peak_mib: float
     worker_peak_mib: float
     serve_peak_mib: float
+    query_medians_ms: dict[str, float]  # each query of the mix: which ones grow with the corpus
 
 
 def _free_port() -> int:
@@ -132,17 +135,18 @@ def _peak_mib(pid: int) -> float:
     return total
 
 
-def _query_mix(port: int, unit_iri: str, runs: int) -> list[float]:
+def _query_mix(port: int, unit_iri: str, runs: int) -> dict[str, list[float]]:
+    """Milliseconds of each query of the mix over HTTP, ``runs`` rounds of the whole mix."""
     url = f"http://127.0.0.1:{port}/sparql"
-    timings: list[float] = []
+    timings: dict[str, list[float]] = {name: [] for name in QUERY_MIX}
     with httpx.Client(timeout=120) as client:
         for _ in range(runs):
-            for query in QUERY_MIX.values():
+            for name, query in QUERY_MIX.items():
                 text = sparql_prefixes() + query.replace("{unit}", unit_iri)
                 started = time.perf_counter()
                 response = client.post(url, data={"query": text}, headers={"Accept": "application/sparql-results+json"})
                 response.raise_for_status()
-                timings.append((time.perf_counter() - started) * 1000)
+                timings[name].append((time.perf_counter() - started) * 1000)
     return timings
 
 
@@ -184,17 +188,18 @@ def measure(documents: int, work: Path, settings: Settings, *, workers: int, run
     ingest_seconds = time.perf_counter() - started
     writer_peak = _vm_hwm_mib("self")
     # Per-document time of the last 100 documents: flat costs keep it at the first 100's.
-    last = committed[-min(100, len(committed)):]
+    last = committed[-min(100, len(committed)) :]
     last_ms = (committed[-1] - (committed[-len(last) - 1] if len(committed) > len(last) else started)) * 1000 / len(last)
 
     from kg.validation import validate_stored_document
 
     # The last documents ingested: validating them reads a store that holds all the others.
-    sample = [document_id_for(p) for p in paths[-min(len(paths), 50):]]
-    started = time.perf_counter()
+    sample = [document_id_for(p) for p in paths[-min(len(paths), 50) :]]
+    started, cpu_started = time.perf_counter(), time.thread_time()
     for document_id in sample:
         validate_stored_document(store, document_id, settings)
     validation_rate = len(sample) / (time.perf_counter() - started)
+    validation_cpu_rate = len(sample) / (time.thread_time() - cpu_started)
     unit_iri = next(iter(store.query("SELECT ?u WHERE { ?u a <https://w3id.org/budgetkg/ontology#BudgetUnit> } LIMIT 1")))["u"].value
     del store  # closing the store folds its write-ahead log into the data files
     gc.collect()
@@ -204,11 +209,12 @@ def measure(documents: int, work: Path, settings: Settings, *, workers: int, run
     server = _serve(store_dir, port)
     try:
         _query_mix(port, unit_iri, 1)  # warm-up
-        timings = _query_mix(port, unit_iri, runs)
+        by_query = _query_mix(port, unit_iri, runs)
         serve_peak = _peak_mib(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    timings = [ms for times in by_query.values() for ms in times]
     quantiles = statistics.quantiles(timings, n=20)
     return SizeResult(
         documents=len(paths),
@@ -216,6 +222,7 @@ def measure(documents: int, work: Path, settings: Settings, *, workers: int, run
         triples=triples,
         store_mib=size,
         validation_per_second=validation_rate,
+        validation_cpu_per_second=validation_cpu_rate,
         validation_sample=len(sample),
         p50_ms=statistics.median(timings),
         p95_ms=quantiles[18],
@@ -223,6 +230,7 @@ def measure(documents: int, work: Path, settings: Settings, *, workers: int, run
         writer_peak_mib=writer_peak,
         worker_peak_mib=worker_peak,
         serve_peak_mib=serve_peak,
+        query_medians_ms={name: statistics.median(times) for name, times in by_query.items()},
     )
 
 
@@ -231,20 +239,26 @@ def run_scale_benchmark(settings: Settings, *, large: bool = False, workers: int
     workers = workers or os.cpu_count() or 1
     print(f"budgetkg scale benchmark: {workers} worker processes, query mix of {len(QUERY_MIX)} queries x {runs} runs")
     header = (
-        f"{'docs':>6} {'ingest s':>9} {'docs/s':>7} {'triples/s':>10} {'store MiB':>9} {'valid docs/s':>12} "
+        f"{'docs':>6} {'ingest s':>9} {'docs/s':>7} {'triples/s':>10} {'store MiB':>9} {'valid docs/s':>12} {'(CPU)':>6} "
         f"{'last100 ms/doc':>14} {'p50 ms':>7} {'p95 ms':>7} {'writer MiB':>10} {'worker MiB':>10} {'serve MiB':>9}"
     )
     print(header)
+    results: list[SizeResult] = []
     with tempfile.TemporaryDirectory(prefix="budgetkg-bench-") as tmp:
         for size in sizes:
             r = measure(size, Path(tmp), settings, workers=workers, runs=runs)
+            results.append(r)
             print(
                 f"{r.documents:6} {r.ingest_seconds:9.1f} {r.documents / r.ingest_seconds:7.1f} "
                 f"{r.triples / r.ingest_seconds:10,.0f} {r.store_mib:9.1f} {r.validation_per_second:12.1f} "
-                f"{r.last_ms_per_document:14.0f} {r.p50_ms:7.1f} {r.p95_ms:7.1f} {r.writer_peak_mib:10.0f} "
+                f"{r.validation_cpu_per_second:6.1f} {r.last_ms_per_document:14.0f} {r.p50_ms:7.1f} {r.p95_ms:7.1f} {r.writer_peak_mib:10.0f} "
                 f"{r.worker_peak_mib:10.0f} {r.serve_peak_mib:9.0f}",
                 flush=True,
             )
+    print(f"{'median ms':16}" + "".join(f"{r.documents:>9}" for r in results))
+    for name in QUERY_MIX:
+        print(f"{name:16}" + "".join(f"{r.query_medians_ms[name]:9.1f}" for r in results))
     print("ingest: parse + map + OWL RL reasoning, validation excluded; last100 ms/doc: wall time per document of the")
-    print("last 100 committed; valid docs/s on the last 50 documents, from the store; p50/p95 over HTTP for the whole mix;")
+    print("last 100 committed; valid docs/s on the last 50 documents, from the store, per wall second and (CPU) per")
+    print("second of the validating thread's CPU; p50/p95 over HTTP for the whole mix, then each query's median;")
     print("memory is peak resident size of this size's ingest: writer (this process), its largest worker, the server.")
