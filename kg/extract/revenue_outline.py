@@ -32,9 +32,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kg.extract.budget_tables import _Part, _parts, _Record, _records, _row_code
 from kg.extract.columns import SOURCE_PARTS, column_meaning, header_paths
 from kg.extract.numbers import NOT_APPLICABLE
+from kg.extract.table_layout import TablePart, TableRecord, row_code, table_parts, table_records
 from kg.records import CodeScheme, Lines, Side, SubtotalRow, TableKind
 from kg.tables import RawTable
 
@@ -71,8 +71,8 @@ def revenue_subtotals(table: RawTable, index: int) -> list[SubtotalRow]:
     if table.spaced or table.kind not in _SUMMARIES:
         return []
     width = max([len(row.cells) for row in table.header + table.body] or [0])
-    parts = _parts(table, header_paths(table.header, width), width)
-    records = _records(table.body, parts, width)
+    parts = table_parts(table, header_paths(table.header, width), width)
+    records = table_records(table.body, parts, width)
     found: list[SubtotalRow] = []
     for part in parts:
         if part.side is not Side.revenue:
@@ -88,11 +88,11 @@ def revenue_subtotals(table: RawTable, index: int) -> list[SubtotalRow]:
     return found
 
 
-def _outline(part: _Part, records: list[_Record]) -> list[_Row]:
+def _outline(part: TablePart, records: list[TableRecord]) -> list[_Row]:
     rows: list[_Row] = []
     for record in records:
         cells = record.cells
-        code, label, _ = _row_code(part, cells, CodeScheme.functional)
+        code, label, _ = row_code(part, cells, CodeScheme.functional)
         label = label.replace(" ", "")
         if not label or code is not None:
             continue
