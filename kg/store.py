@@ -282,9 +282,9 @@ class OxigraphStore:
         named_graphs: list[str] | None = None,
     ):
         if self.hidden:  # a half-written document's graphs: outside every graph a query can read
-            visible = self.graphs()
-            default_graphs = [g for g in default_graphs or visible if g not in self.hidden]
-            named_graphs = [g for g in named_graphs or visible if g not in self.hidden]
+            default, named = self._visible_dataset(sparql, default_graphs, named_graphs)
+            # Explicit lists, even empty (pyoxigraph reads [] as no graph, None as every graph).
+            return self._store.query(sparql, default_graph=[ox.NamedNode(g) for g in default], named_graphs=[ox.NamedNode(g) for g in named])
         if default_graphs:
             return self._store.query(
                 sparql,
@@ -295,6 +295,27 @@ class OxigraphStore:
             sparql,
             use_default_graph_as_union=True,
             named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
+        )
+
+    def _visible_dataset(self, sparql: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> tuple[list[str], list[str]]:
+        """The dataset a query reads in this view, without the hidden graphs: the one given, else
+        the query's own FROM / FROM NAMED (Oxigraph's dataset options replace it, so it is read
+        here: kg.query_dataset), else the union of the visible graphs; a list not given is every
+        visible graph, as every graph is when nothing is hidden."""
+        if default_graphs is None and named_graphs is None:
+            from kg.query_dataset import query_dataset  # rdflib's parser: loaded only in this window
+
+            try:
+                declared = query_dataset(sparql)
+            except ValueError as error:
+                # Answering a query whose dataset is unknown might read the half-written document.
+                raise StoreError(f"a document is being written and the query's FROM could not be read ({error}); try again") from None
+            if declared is not None:
+                default_graphs, named_graphs = list(declared.default_graphs), list(declared.named_graphs)
+        visible = self.graphs()
+        return (
+            [g for g in (visible if default_graphs is None else default_graphs) if g not in self.hidden],
+            [g for g in (visible if named_graphs is None else named_graphs) if g not in self.hidden],
         )
 
     def update(self, sparql: str) -> None:

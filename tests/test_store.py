@@ -364,6 +364,14 @@ def test_a_reader_opened_between_two_parts_sees_the_document_absent_and_then_who
         by_graph = reader.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), '/graph/unit')) } LIMIT 1")
         assert list(by_graph) == []
         assert b"/graph/unit" not in reader.export(ox.RdfFormat.N_QUADS)
+        # A query's own FROM is narrowed, not replaced by every visible graph.
+        counted = "SELECT (COUNT(*) AS ?n) FROM <{}> WHERE {{ ?s ?p ?o }}"
+        assert int(next(iter(reader.query(counted.format(EX + "other"))))["n"].value) == 1
+        assert int(next(iter(reader.query(counted.format("http://127.0.0.1:8000/graph/unit"))))["n"].value) == 0
+        named = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        from_named = f"SELECT DISTINCT ?g FROM NAMED <{EX}other> FROM NAMED <http://127.0.0.1:8000/graph/unit> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+        assert [row["g"].value for row in reader.query(from_named)] == [EX + "other"]
+        assert {row["g"].value for row in reader.query(named)} == set(reader.graphs())
         del reader
         # The server's query workers open their own view (api.executor): the same graphs are hidden.
         from api.executor import QueryJob, _open_read_only, execute, without_hidden
@@ -372,8 +380,12 @@ def test_a_reader_opened_between_two_parts_sees_the_document_absent_and_then_who
         assert hidden
         graphs = QueryJob(
             sparql="SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-            default_graphs=None, named_graphs=None, query_has_dataset=False, base_iri=None,
-            formats={"solutions": "csv"}, max_rows=10_000,
+            default_graphs=None,
+            named_graphs=None,
+            query_has_dataset=False,
+            base_iri=None,
+            formats={"solutions": "csv"},
+            max_rows=10_000,
         )
         answered = execute(worker_view, without_hidden(graphs, worker_view, hidden)).body.decode()
         assert EX + "other" in answered and "/graph/unit" not in answered
