@@ -224,7 +224,7 @@ def test_a_replace_in_parts_stores_exactly_the_quads_of_one_transaction(tmp_path
 
     prepared = prepare_document(seed("000"), Settings())
     assert sum(len(q) for q in prepared.graphs.values()) > 3 * 1000  # several parts
-    in_parts = OxigraphStore(tmp_path / "kg", part_quads=1000)
+    in_parts = OxigraphStore(tmp_path / "kg", part_quads=1000, bulk_part_quads=1000)
     in_parts.replace_graph(EX + "other", [quad("b", "1", "other")])
     stale = {graph: [quad("old", graph[-4:], "x")] for graph in prepared.graphs}
     in_parts.replace_graphs(stale)  # a previous version, replaced below
@@ -256,7 +256,7 @@ class KilledAt:
             os.kill(os.getpid(), signal.SIGKILL)
         self._store.bulk_extend(quads)
 
-store = OxigraphStore(sys.argv[1], part_quads=1000)
+store = OxigraphStore(sys.argv[1], part_quads=1000, bulk_part_quads=1000)
 store._store = KilledAt(store._store, sys.argv[3])
 ingest_file(sys.argv[2], store, Settings(validate=False))
 """
@@ -331,7 +331,7 @@ class PausedAt:
                 time.sleep(0.02)
         self._store.bulk_extend(quads)
 
-store = OxigraphStore(sys.argv[1], part_quads=1000)
+store = OxigraphStore(sys.argv[1], part_quads=1000, bulk_part_quads=1000)
 store._store = PausedAt(store._store, sys.argv[3])
 ingest_file(sys.argv[2], store, Settings(validate=False))
 """
