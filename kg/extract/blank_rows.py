@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.budget_tables import _parts, _records, _row_code
 from kg.extract.columns import header_paths
 from kg.extract.numbers import NOT_APPLICABLE
+from kg.extract.table_layout import row_code, table_parts, table_records
 from kg.records import BlankRow, CodeScheme, Lines, TableKind
 from kg.tables import RawTable
 
@@ -52,28 +52,25 @@ def blank_subtotals(table: RawTable, index: int) -> list[BlankRow]:
         # A procurement table's items are not its 合计's parts in every template (quantities, prices).
         return []
     width = max([len(row.cells) for row in table.header + table.body] or [0])
-    parts = _parts(table, header_paths(table.header, width), width)
+    parts = table_parts(table, header_paths(table.header, width), width)
     default_scheme = CodeScheme.economic if table.kind is TableKind.basic_expenditure else CodeScheme.functional
     found: list[BlankRow] = []
-    records = _records(table.body, parts, width)
+    records = table_records(table.body, parts, width)
     for part in parts:
         rows: list[_Row] = []
         for record in records:
             cells = record.cells
             if not any(cells[c] for c in part.keys):
                 continue
-            code, label, _ = _row_code(part, cells, default_scheme)
+            code, label, _ = row_code(part, cells, default_scheme)
             blank = not any(cells[c] and cells[c].strip() not in NOT_APPLICABLE for c in part.amounts)
-            rows.append(_Row(label.replace(" ", ""), code.notation if code else None, code.scheme if code else None,
-                             Lines(record.first_line, record.last_line), blank))
+            rows.append(_Row(label.replace(" ", ""), code.notation if code else None, code.scheme if code else None, Lines(record.first_line, record.last_line), blank))
         for position, row in enumerate(rows):
             if not row.blank or (not row.label and row.notation is None):
                 continue
             summed = _summed(rows, position)
             if summed:
-                found.append(
-                    BlankRow(index, row.label or (row.notation or ""), row.lines, summed, row.notation, row.scheme, part.side)
-                )
+                found.append(BlankRow(index, row.label or (row.notation or ""), row.lines, summed, row.notation, row.scheme, part.side))
     return found
 
 
@@ -81,11 +78,7 @@ def _summed(rows: list[_Row], position: int) -> tuple[int, ...]:
     """The first lines of the rows the row at ``position`` sums, by the table's layout."""
     row = rows[position]
     if row.notation is not None and len(row.notation) < 7:
-        return tuple(
-            other.lines.first for other in rows
-            if other.notation and other.scheme is row.scheme and len(other.notation) > len(row.notation)
-            and other.notation.startswith(row.notation)
-        )
+        return tuple(other.lines.first for other in rows if other.notation and other.scheme is row.scheme and len(other.notation) > len(row.notation) and other.notation.startswith(row.notation))
     after = rows[position + 1 :]
     if _SUBTOTAL.search(row.label):
         parts: list[int] = []
