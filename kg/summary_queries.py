@@ -36,7 +36,8 @@ WHERE {
   { SELECT ?unit ?year ?code (MAX(?budget) AS ?budgetYuan) (MAX(?actual) AS ?actualYuan)
     WHERE {
       { SELECT ?execution (MAX(?b) AS ?budget) (MAX(?a) AS ?actual)
-        WHERE { ?execution a bkg:ExecutionFigure ; bkg:initialBudgetAmount ?b ; bkg:finalAccountsAmount ?a . }
+        WHERE { { SELECT DISTINCT ?execution WHERE { ?execution a bkg:ExecutionFigure } }
+                ?execution bkg:initialBudgetAmount ?b ; bkg:finalAccountsAmount ?a . }
         GROUP BY ?execution }
       FILTER (?budget > 0 && ?actual >= 0)
       ?execution bkg:codeNotation ?code ; bkg:unit ?unit ; bkg:fiscalYear ?year .
