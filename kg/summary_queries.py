@@ -21,7 +21,8 @@ FIGURE_SELECTOR = """
       UNION { ?figure bkg:figureKind bkg:figure-general-budget-expenditure }"""
 # Execution rate for every code, and under-spends without the LIMIT (ties at the cut
 # could be ordered either way); the examples' own texts are compared too.
-FIGURES_RATE_ALL_CODES = """SELECT ?unitName ?year ?code ?budgetYuan ?actualYuan ((ROUND(?actualYuan / ?budgetYuan * 10000) / 100) AS ?ratePercent)
+FIGURES_RATE_ALL_CODES = (
+    """SELECT ?unitName ?year ?code ?budgetYuan ?actualYuan ((ROUND(?actualYuan / ?budgetYuan * 10000) / 100) AS ?ratePercent)
 WHERE {
   { SELECT ?unit ?year ?code
            (MAX(IF(?stage = bkg:stage-initial-budget, ?yuan, -1)) AS ?budgetYuan)
@@ -30,7 +31,9 @@ WHERE {
     GROUP BY ?unit ?year ?code }
   FILTER (?budgetYuan > 0 && ?actualYuan >= 0)
   ?unit skos:prefLabel ?unitName .
-}""" % FIGURE_SELECTOR
+}"""
+    % FIGURE_SELECTOR
+)
 SUMMARY_RATE_ALL_CODES = """SELECT ?unitName ?year ?code ?budgetYuan ?actualYuan ((ROUND(?actualYuan / ?budgetYuan * 10000) / 100) AS ?ratePercent)
 WHERE {
   { SELECT ?unit ?year ?code (MAX(?budget) AS ?budgetYuan) (MAX(?actual) AS ?actualYuan)
@@ -82,8 +85,6 @@ ORDER BY DESC(?underSpentYuan)
 LIMIT 20"""
 
 
-
-
 def example(prefix: str) -> str:
     return next(query for title, query in EXAMPLES if title.startswith(prefix))
 
@@ -95,6 +96,5 @@ def query_pairs() -> dict[str, tuple[str, str, bool]]:
         "execution rate, one code (2080505)": (FIGURES_RATE_BY_CODE, example("预算执行率"), True),
         "execution rate, all codes": (FIGURES_RATE_ALL_CODES, SUMMARY_RATE_ALL_CODES, False),
         "biggest under-spends": (FIGURES_UNDER_SPENDS, example("最大的预算结余"), False),
-        "under-spends, no LIMIT": (
-            FIGURES_UNDER_SPENDS.replace("LIMIT 20", ""), example("最大的预算结余").replace("LIMIT 20", ""), False),
+        "under-spends, no LIMIT": (FIGURES_UNDER_SPENDS.replace("LIMIT 20", ""), example("最大的预算结余").replace("LIMIT 20", ""), False),
     }
