@@ -15,11 +15,13 @@ Two parts behind one front door (``Server``):
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.datastructures import State
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import Receive, Scope, Send
 
 from api import cors, ui, validate
 from api.config import ServerConfig
@@ -64,7 +66,7 @@ class Server:
     def state(self) -> State:
         return self.pages.state
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] in self.sparql_paths:
             await self.sparql(scope, receive, send)
         elif scope["type"] == "http" and scope["path"] == HEALTH_PATH:
@@ -98,7 +100,7 @@ def create_app(config: ServerConfig, store: OxigraphStore | None = None) -> Serv
     service = SparqlService(config, store, runner, on_write=health.wrote)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI):
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
@@ -112,7 +114,5 @@ def create_app(config: ServerConfig, store: OxigraphStore | None = None) -> Serv
     pages.include_router(validate.router)
     pages.mount(ui.STATIC_PATH, ui.static_files(), name="static")
     pages.add_middleware(CORSMiddleware, **cors.middleware_options())
-    pages.add_middleware(
-        RequestLimits, max_bytes=config.max_request_bytes, max_header_bytes=config.max_header_bytes, read_timeout_s=config.read_timeout_s
-    )
+    pages.add_middleware(RequestLimits, max_bytes=config.max_request_bytes, max_header_bytes=config.max_header_bytes, read_timeout_s=config.read_timeout_s)
     return Server(service, health, pages)

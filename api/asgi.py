@@ -16,6 +16,8 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 
+from starlette.types import Message, Receive, Scope, Send
+
 
 @dataclass(frozen=True)
 class HttpRequest:
@@ -74,7 +76,7 @@ class TooLarge(RequestRefused):
 _HOST = re.compile(rb"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(?::[0-9]{0,5})?")
 
 
-def check_head(scope: dict, max_header_bytes: int) -> None:
+def check_head(scope: Scope, max_header_bytes: int) -> None:
     """431 for a request line and headers over ``max_header_bytes``; 400 for a bad or repeated Host.
 
     uvicorn's own limit (``api.http_protocol``) stops a long head while it is
@@ -95,7 +97,7 @@ def check_head(scope: dict, max_header_bytes: int) -> None:
         raise RequestRefused(400, "the Host header is not a host name or address with an optional port")
 
 
-def _origin(scope: dict) -> str:
+def _origin(scope: Scope) -> str:
     host = next((value.decode("latin-1") for name, value in scope.get("headers", ()) if name == b"host"), None)
     if not host:
         server = scope.get("server") or ("localhost", None)
@@ -103,7 +105,7 @@ def _origin(scope: dict) -> str:
     return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}"
 
 
-def declared_length(scope: dict) -> int | None:
+def declared_length(scope: Scope) -> int | None:
     """The Content-Length header's value (None without one); 400 when it is not a number."""
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
@@ -113,7 +115,7 @@ def declared_length(scope: dict) -> int | None:
     return None
 
 
-async def receive_within(receive, deadline: float) -> dict:
+async def receive_within(receive: Receive, deadline: float) -> Message:
     """The next ASGI message, or 408 once ``deadline`` (event-loop time) has passed.
 
     uvicorn times out idle keep-alive connections, not a body that stops
@@ -127,7 +129,7 @@ async def receive_within(receive, deadline: float) -> dict:
         raise RequestRefused(408, "the request body did not arrive in time", {"Connection": "close"}) from None
 
 
-async def read_request(scope: dict, receive, max_bytes: int, *, max_header_bytes: int = 65_536, read_timeout_s: float = 15.0) -> HttpRequest:
+async def read_request(scope: Scope, receive: Receive, max_bytes: int, *, max_header_bytes: int = 65_536, read_timeout_s: float = 15.0) -> HttpRequest:
     """The request in ``scope`` with its whole body.
 
     Raises ``RequestRefused``: 414/413 past ``max_bytes`` of URL or body, 431 past
@@ -166,7 +168,7 @@ async def read_request(scope: dict, receive, max_bytes: int, *, max_header_bytes
     )
 
 
-async def send_response(send, response: HttpResponse, *, head: bool = False) -> None:
+async def send_response(send: Send, response: HttpResponse, *, head: bool = False) -> None:
     """Send ``response`` (headers only for HEAD, with the Content-Length a GET would have)."""
     headers = [(b"content-length", str(len(response.body)).encode())]
     if response.content_type:

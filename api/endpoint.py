@@ -14,6 +14,8 @@ import re
 import threading
 from typing import Callable
 
+from starlette.types import Receive, Scope, Send
+
 from api import cors, lexer, lookups, negotiation, outbound, service_description, ui
 from api.asgi import HttpRequest, HttpResponse, RequestRefused, plain_text, read_request, send_response
 from api.config import ServerConfig
@@ -88,7 +90,7 @@ class SparqlService:
         self.on_write = on_write  # told after each update (api.health counts them)
         self._update_lock = threading.Lock()
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             request = await read_request(
                 scope,

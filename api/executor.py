@@ -42,6 +42,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields, replace
+from multiprocessing.context import SpawnContext
 from operator import attrgetter
 from pathlib import Path
 
@@ -409,7 +410,7 @@ class WorkerStartError(Exception):
 
 
 class _Worker:
-    def __init__(self, context, path: str) -> None:
+    def __init__(self, context: SpawnContext, path: str) -> None:
         self.sock, child = socket.socketpair()
         try:
             self.process = context.Process(target=_worker_main, args=(child, path), daemon=True, name="sparql-worker")

@@ -20,6 +20,8 @@ from __future__ import annotations
 import asyncio
 import json
 
+from starlette.types import Receive, Scope, Send
+
 from api.asgi import HttpResponse, send_response
 from api.executor import ThreadRunner, TieredRunner
 from kg.store import OxigraphStore
@@ -44,7 +46,7 @@ class Health:
             self._counted = (generation, count)
         return self._counted[1]
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ready = self.runner.ready
         body = {
             "status": "ready" if ready else "unavailable",

@@ -18,7 +18,13 @@ on 2 cores loaded by other work).
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache, wraps
+from collections.abc import Callable
+from functools import _CacheInfo, lru_cache, wraps
+from typing import Generic, ParamSpec, Protocol, TypeVar, cast
+
+P = ParamSpec("P")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
 
 # Longest argument text (in characters or bytes, all arguments together) kept.
 MAX_KEPT_CHARS = 16_384
@@ -56,20 +62,33 @@ def text_size(value: object) -> int:
     return size
 
 
-def text_cache(maxsize: int, max_chars: int = MAX_KEPT_CHARS):
+class TextCached(Protocol, Generic[P, R_co]):
+    """A function wrapped by ``text_cache``: called as the function, with ``lru_cache``'s two methods."""
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+
+    def cache_info(self) -> _CacheInfo: ...
+
+    def cache_clear(self) -> None: ...
+
+
+def text_cache(maxsize: int, max_chars: int = MAX_KEPT_CHARS) -> Callable[[Callable[P, R]], TextCached[P, R]]:
     """``functools.lru_cache(maxsize)`` for calls whose arguments hold at most ``max_chars`` of text."""
 
-    def decorate(function):
+    def decorate(function: Callable[P, R]) -> TextCached[P, R]:
         cached = lru_cache(maxsize=maxsize)(function)
 
         @wraps(function)
-        def call(*args):
-            if text_size(args) > max_chars:
-                return function(*args)
-            return cached(*args)
+        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            if text_size(args) + (text_size(tuple(kwargs.values())) if kwargs else 0) > max_chars:
+                return function(*args, **kwargs)
+            # lru_cache takes hashable arguments only, which a ParamSpec cannot say; an
+            # unhashable one raises TypeError here as it would with lru_cache itself.
+            return cached(*args, **kwargs)  # type: ignore[arg-type]
 
+        # mypy does not track attributes set on a function: the cast below says they are there.
         call.cache_info = cached.cache_info  # type: ignore[attr-defined]
         call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
-        return call
+        return cast(TextCached[P, R], call)
 
     return decorate

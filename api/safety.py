@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 from typing import Literal
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from api.asgi import RequestRefused, TooLarge, check_head, declared_length, receive_within, send_response
 from api.outbound import OutboundRefused, outbound_operations
 from api.sparql import ProtocolError
@@ -31,8 +33,7 @@ def refuse_outbound(text: str, form: Literal["query", "update"]) -> None:
     if found:
         raise ProtocolError(
             400,
-            f"{' and '.join(found)} is not allowed here: this server never makes requests to other "
-            "endpoints or URLs on a client's behalf. Query the other endpoint yourself.",
+            f"{' and '.join(found)} is not allowed here: this server never makes requests to other endpoints or URLs on a client's behalf. Query the other endpoint yourself.",
         )
 
 
@@ -44,13 +45,13 @@ class RequestLimits:
     for a body that has not arrived within ``read_timeout_s``.
     """
 
-    def __init__(self, app, max_bytes: int, max_header_bytes: int = 65_536, read_timeout_s: float = 15.0) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_header_bytes: int = 65_536, read_timeout_s: float = 15.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_header_bytes = max_header_bytes
         self.read_timeout_s = read_timeout_s
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         try:
@@ -66,7 +67,7 @@ class RequestLimits:
         max_bytes = self.max_bytes
         deadline = asyncio.get_running_loop().time() + self.read_timeout_s
 
-        async def limited_receive():
+        async def limited_receive() -> Message:
             nonlocal seen
             message = await receive_within(receive, deadline)
             if message["type"] == "http.request":
@@ -77,7 +78,7 @@ class RequestLimits:
 
         started = False
 
-        async def tracking_send(message):
+        async def tracking_send(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True

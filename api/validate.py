@@ -26,6 +26,7 @@ from api.validation_html import error_page, report_page, summary_page
 from kg.iris import Iris
 from kg.oxigraph_bytes import written
 from kg.settings import Settings
+from kg.store import GraphStore
 from kg.validation import (
     BKGR,
     Severity,
@@ -70,7 +71,7 @@ def _settings(request: Request) -> Settings:
     return Settings(base_iri=request.app.state.config.base_iri)
 
 
-def _store(request: Request):
+def _store(request: Request) -> GraphStore:
     return request.app.state.store
 
 
@@ -123,7 +124,7 @@ def _render(report: ValidationReport, fmt: str, settings: Settings) -> Response:
     return HTMLResponse(report_page(report, settings.base_iri), headers=_VARY)
 
 
-def _summary(store, settings: Settings, fmt: str) -> Response:
+def _summary(store: GraphStore, settings: Settings, fmt: str) -> Response:
     reports = [validation_report(store, doc, settings) for doc in document_ids(store, settings)]
     cross = cross_document_report(store, settings)
     if fmt == "json":

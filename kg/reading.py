@@ -25,7 +25,7 @@ class InputError(Exception):
             where += f":{line}"
         super().__init__(f"{where}: {message}")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, int | None, str, int | None]]:
         # Errors cross process boundaries in parallel ingestion.
         return (InputError, (self.path, self.line, self.message, self.page))
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence, TypedDict, Unpack
 from urllib.parse import urlencode
 
 import httpx
@@ -117,6 +117,14 @@ def _triple_line(quad: ox.Quad | ox.Triple) -> str:
     return f"{quad.subject} {quad.predicate} {quad.object} ."
 
 
+class _RequestParts(TypedDict, total=False):
+    """What ``RemoteStore._request``'s callers hand on to ``httpx.Client.request``."""
+
+    params: Mapping[str, str]
+    content: bytes | str
+    headers: Mapping[str, str]
+
+
 class RemoteStore:
     """A SPARQL 1.1 store over HTTP.
 
@@ -184,7 +192,7 @@ class RemoteStore:
         *,
         syntax_errors: bool = False,
         ok_statuses: tuple[int, ...] = (),
-        **kwargs,
+        **kwargs: Unpack[_RequestParts],
     ) -> httpx.Response:
         try:
             response = self._client.request(method, url, **kwargs)

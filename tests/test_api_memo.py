@@ -43,3 +43,19 @@ def test_the_endpoint_keeps_no_long_query():
     assert lexer.words.cache_info().currsize == 0
     lexer.words("ASK {}")
     assert lexer.words.cache_info().currsize == 1
+
+
+def test_keyword_arguments_are_counted_and_cached_like_positional_ones():
+    calls: list[str] = []
+
+    @text_cache(maxsize=8, max_chars=10)
+    def join(head: str, tail: str = "") -> str:
+        calls.append(head + tail)
+        return head + tail
+
+    assert join("ab", tail="cd") == join("ab", tail="cd") == "abcd"
+    assert calls == ["abcd"]
+    long = "y" * 11
+    assert join("a", tail=long) == join("a", tail=long)
+    assert calls == ["abcd", "a" + long, "a" + long]  # a long keyword argument is not kept either
+    assert join.cache_info().currsize == 1

@@ -20,7 +20,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -38,6 +38,9 @@ _NO_PAGES = "the PDF has no pages; expected a document with at least one page"
 _PAGE_COUNT = re.compile(rb"/Count\s+(\d+)")
 # Forms (XObjects) nest page content; deeper nesting than this is not a table.
 _FORM_DEPTH = 2
+
+# What holds page objects: a page (FPDF_PAGE) or a form object (FPDF_PAGEOBJECT).
+_Container = TypeVar("_Container")
 
 
 # pdfium keeps what it parsed (fonts, content streams) for as long as the
@@ -193,7 +196,14 @@ def _rulings(page: pdfium.PdfPage) -> list[Ruling]:
     return found
 
 
-def _collect_rulings(container, count, get, matrix: raw.FS_MATRIX | None, depth: int, found: list[Ruling]) -> None:
+def _collect_rulings(
+    container: _Container,
+    count: Callable[[_Container], int],
+    get: Callable[[_Container, int], raw.FPDF_PAGEOBJECT],
+    matrix: raw.FS_MATRIX | None,
+    depth: int,
+    found: list[Ruling],
+) -> None:
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     for index in range(count(container)):

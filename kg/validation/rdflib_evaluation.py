@@ -49,7 +49,8 @@ from rdflib.plugins.sparql.aggregates import Aggregator
 from rdflib.plugins.sparql.evalutils import _ebv, _eval
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.evaluate import evalLazyJoin, evalPart
-from rdflib.plugins.sparql.sparql import AlreadyBound, FrozenBindings, QueryContext, SPARQLError
+from rdflib.plugins.sparql.sparql import AlreadyBound, FrozenBindings, Query, QueryContext, SPARQLError
+from rdflib.query import Result
 from rdflib.term import BNode, Variable
 
 _PUSHED = "_bkg_pushed"  # the conjuncts copied onto a BGP node of the algebra
@@ -57,7 +58,7 @@ Conjunct = tuple[Any, frozenset]  # (expression, its variables)
 
 
 @lru_cache(maxsize=1024)
-def prepared_query(text: str):
+def prepared_query(text: str) -> Query:
     """A query text parsed once per process, its filters pushed into its patterns. pyshacl sends
     the same text for every focus node; rdflib's parser (pyparsing) takes ~0.1 s for one of the
     identities' queries, and parsing anew for each cost 300 s on the smallest example."""
@@ -77,7 +78,7 @@ class ValidationGraph(rdflib.Graph):
         self.mentioned: dict[int, tuple] = {}  # a sub-SELECT's variables, by id of its algebra node
         self.subquery_rows: dict[tuple, list] = {}  # a sub-SELECT's rows, by node and bound values
 
-    def query(self, query_object, *args, **kwargs):  # type: ignore[override]
+    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Result:
         if isinstance(query_object, str):
             query_object = prepared_query(query_object)
         return super().query(query_object, *args, **kwargs)
@@ -284,7 +285,7 @@ def _extend(ctx: QueryContext, extend: CompValue) -> Iterator:
             yield solution
 
 
-def evaluate(ctx: QueryContext, part: CompValue):
+def evaluate(ctx: QueryContext, part: CompValue) -> Iterator[FrozenBindings]:
     """rdflib custom evaluation (``CUSTOM_EVALS``) of a ``ValidationGraph``'s basic graph patterns
     and sub-SELECTs; declines (NotImplementedError) everything else and every other graph."""
     if not isinstance(ctx.graph, ValidationGraph):

@@ -7,6 +7,7 @@ report graph and every renderer build and read the same record.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -79,7 +80,7 @@ class ValidationReport:
         return sum(1 for r in self.results if r.severity == severity)
 
 
-def sorted_results(results) -> list[ValidationResult]:
+def sorted_results(results: Iterable[ValidationResult]) -> list[ValidationResult]:
     return sorted(results, key=ValidationResult.sort_key)
 
 
