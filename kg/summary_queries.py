@@ -40,7 +40,7 @@ WHERE {
     WHERE {
       { SELECT ?execution (MAX(?b) AS ?budget) (MAX(?a) AS ?actual)
         WHERE { { SELECT DISTINCT ?execution WHERE { ?execution a bkg:ExecutionFigure } }
-                ?execution bkg:initialBudgetAmount ?b ; bkg:finalAccountsAmount ?a . }
+                ?execution bkg:finalAccountsAmount ?a ; bkg:initialBudgetAmount ?b . }
         GROUP BY ?execution }
       FILTER (?budget > 0 && ?actual >= 0)
       ?execution bkg:codeNotation ?code ; bkg:unit ?unit ; bkg:fiscalYear ?year .
