@@ -238,6 +238,19 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
         out.add(node, PROV.wasDerivedFrom, doc)
         out.lines(node, row.lines)
 
+    for number, subtotal in enumerate(document.subtotal_rows, start=1):
+        node = iris.in_document(doc_id, "subtotal-row", number)
+        out.add(node, RDF.type, BKG.SubtotalRow)
+        out.add(node, RDFS.label, _zh(subtotal.label))
+        out.add(node, BKG.inTable, iris.in_document(doc_id, "table", subtotal.table))
+        for line in subtotal.parts:
+            out.add(node, BKG.partLine, _integer(line))
+        if subtotal.side is not None:
+            out.add(node, BKG.side, BKG.Revenue if subtotal.side is Side.revenue else BKG.Expenditure)
+        out.add(node, BKG.wholeSum, ox.Literal("true" if subtotal.whole else "false", datatype=XSD.boolean))
+        out.add(node, PROV.wasDerivedFrom, doc)
+        out.lines(node, subtotal.lines)
+
     for number, total in enumerate(document.staffing_totals, start=1):
         node = iris.in_document(doc_id, "staffing-total", number)
         out.add(node, RDF.type, BKG.StaffingTotal)

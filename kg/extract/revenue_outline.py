@@ -7,7 +7,7 @@ seed 004 prints "一、本年收入 2,103.50 / 1. 一般公共预算拨款 2,103
 一般公共预算 2103.50 / 政府性基金预算 / 国有资本经营预算" (232-235); seed 002 prints
 "年初财政拨款结转和结余 7.00 / 一、一般公共预算拨款 7.00 / 二、… / 三、…" (377-394). A careful
 reader adds them up. Each printed row that sums others by the layout is kept with the
-lines of its parts (``SubtotalRow``); ``shapes/tables.ttl`` (``outline-sum``) compares the
+lines of its parts (``SubtotalRow``); ``shapes/tables.ttl`` (``revenue-outline``) compares the
 figures. The layout, read on rows with a label and no code, in order:
 
 - a numbered row (一、 (一) 1. (1) ①) over rows numbered one level deeper: the sum of those,
