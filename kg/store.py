@@ -264,9 +264,9 @@ class OxigraphStore:
         _finish_interrupted_replace(self._store, self.path, self.part_quads)
         serial = _write_journal(self.path, graphs)
         try:
-            _drop_in_parts(self._store, graphs, self.part_quads)
-            for start in range(0, len(staged), self.bulk_part_quads):
-                self._store.bulk_extend(staged[start : start + self.bulk_part_quads])
+            added = _remove_what_changed(self._store, graphs, staged, self.part_quads)
+            for start in range(0, len(added), self.bulk_part_quads):
+                self._store.bulk_extend(added[start : start + self.bulk_part_quads])
         except BaseException:
             # A failed part (a full disk): undo it now, as opening the store after a crash
             # would, so that the graphs are absent rather than half written.
@@ -462,15 +462,79 @@ def _holds_more_than(store: ox.Store, graphs: list[str], limit: int) -> bool:
     return bool(store.query(f"ASK {{ {{ SELECT ?s WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} OFFSET {limit} LIMIT 1 }} }}"))
 
 
+def _filled(store: ox.Store, graphs: list[str]) -> list[ox.NamedNode]:
+    """Those of ``graphs`` that hold quads, in one query (a group of new documents holds none)."""
+    if not graphs:
+        return []
+    values = " ".join(str(ox.NamedNode(g)) for g in graphs)
+    rows = store.query(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}")
+    return [row["g"] for row in rows if isinstance(row["g"], ox.NamedNode)]
+
+
+# A stored graph is compared with its new version when at least this share of a sample of the
+# new quads is already stored; otherwise it is dropped whole (_remove_what_changed says why).
+_KEEP_WHEN_STORED = 0.5
+_SAMPLE_QUADS = 1_000
+
+
+def _remove_what_changed(store: ox.Store, graphs: list[str], staged: list[ox.Quad], part_quads: int) -> list[ox.Quad]:
+    """Remove from ``graphs`` every stored quad their new version (in ``staged``) lacks, and return
+    the quads still to write: those of ``staged`` not stored already.
+
+    Why not drop and write everything. Deleting is the dearest thing the engine does (about
+    20 µs of CPU a quad by SPARQL DELETE, 100,000 a transaction; 48 µs in one transaction of 2.5
+    million), and writing a quad back costs about 10 µs; asking whether a quad is stored costs
+    about 5, counting a graph's quads 0.4, reading one back 8, removing one alone 16 (machine
+    loaded 7-8, 2,000-row table). A re-ingest (``--force``, a new budgetkg, other settings)
+    mostly writes what is there. When a sample of a graph's new quads shows it mostly changed,
+    the graph is dropped in parts instead, as before. The result is the same either way: each
+    graph then holds exactly its new quads; a crash midway is undone by the journal.
+
+    The new version is compared as the engine stores it, through an in-memory store: Oxigraph
+    keeps a typed literal by its value ("3.00" and "3.0" as one xsd:decimal), so comparing the
+    Python quads would take a stored "3.0" for a quad the new version lacks.
+    """
+    filled = _filled(store, graphs)
+    new: dict[ox.NamedNode, list[ox.Quad]] = {graph: [] for graph in filled}
+    for quad in staged if filled else ():
+        quads = new.get(quad.graph_name)  # type: ignore[call-overload]
+        if quads is not None:
+            quads.append(quad)
+    # Graphs that hold nothing are dropped too, as a replace always did (an empty graph's name goes).
+    dropped = [g for g in graphs if ox.NamedNode(g) not in new]
+    missing: dict[ox.NamedNode, list[ox.Quad]] = {}
+    holds = store.__contains__  # called by name: test doubles wrap the store with __getattr__
+    for graph, quads in new.items():
+        sample = quads[:: max(1, len(quads) // _SAMPLE_QUADS)]
+        if not sample or sum(map(holds, sample)) < _KEEP_WHEN_STORED * len(sample):
+            dropped.append(graph.value)
+            continue
+        version = ox.Store()
+        version.extend(quads)
+        missing[graph] = [q for q in version if not holds(q)]
+        if _count(store, graph) > len(version) - len(missing[graph]):  # stored quads the new version lacks
+            for old in [q for q in store.quads_for_pattern(None, None, None, graph) if q not in version]:
+                store.remove(old)
+    _drop_in_parts(store, dropped, part_quads)
+    if not missing:
+        return staged
+    # In the order of ``staged``, the first graph last (its last quad is the ingest marker).
+    order = [ox.NamedNode(g) for g in graphs[1:] + graphs[:1]]
+    return [q for q in staged if q.graph_name not in missing] + [q for graph in order for q in missing.get(graph, ())]
+
+
+def _count(store: ox.Store, graph: ox.NamedNode) -> int:
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    return int(next(iter(rows))["n"].value)
+
+
 def _drop_in_parts(store: ox.Store, graphs: list[str], part_quads: int) -> None:
     """Empty and drop ``graphs``, at most ``part_quads`` quads per transaction."""
     if not graphs:
         return
     # Only the graphs that hold quads are emptied part by part; then one update drops them all
     # (a group of new documents holds none: one small transaction, not one per graph).
-    values = " ".join(str(ox.NamedNode(g)) for g in graphs)
-    filled = [row["g"] for row in store.query(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}")]
-    for node in filled:
+    for node in _filled(store, graphs):
         while store.query(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}"):
             store.update(f"DELETE {{ GRAPH {node} {{ ?s ?p ?o }} }} WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }} LIMIT {part_quads} }} }}")
     store.update(" ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(graph)}" for graph in graphs))

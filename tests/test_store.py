@@ -237,8 +237,9 @@ def test_a_replace_in_parts_stores_exactly_the_quads_of_one_transaction(tmp_path
     assert list(tmp_path.joinpath("kg").glob("budgetkg-replacing*")) == []
 
 
-# Writes seed 000 (re-ingested) in parts of 1,000 quads and is killed with SIGKILL as the
-# ``when``-th part goes in, or after its old graphs were dropped and before any part.
+# Writes seed 000 (re-ingested, edited) in parts and is killed with SIGKILL as the ``when``-th
+# part of new quads goes in (parts of 10: the quads not stored already, kg.store._remove_what_changed),
+# or as the first stored quad the new version lacks is removed.
 _KILLED_PARTS = """
 import os, signal, sys
 from kg.ingest import ingest_file
@@ -247,22 +248,29 @@ from kg.store import OxigraphStore
 
 class KilledAt:
     def __init__(self, store, when):
-        self._store, self._parts = store, int(when)
+        self._store, self._when = store, when
+        self._parts = int(when) if when.isdigit() else -1
     def __getattr__(self, name):
         return getattr(self._store, name)
+    def __contains__(self, quad):
+        return quad in self._store
+    def remove(self, quad):
+        if self._when == "remove":
+            os.kill(os.getpid(), signal.SIGKILL)
+        self._store.remove(quad)
     def bulk_extend(self, quads):
         self._parts -= 1
         if self._parts == 0:
             os.kill(os.getpid(), signal.SIGKILL)
         self._store.bulk_extend(quads)
 
-store = OxigraphStore(sys.argv[1], part_quads=1000, bulk_part_quads=1000)
+store = OxigraphStore(sys.argv[1], part_quads=1000, bulk_part_quads=10)
 store._store = KilledAt(store._store, sys.argv[3])
 ingest_file(sys.argv[2], store, Settings(validate=False))
 """
 
 
-@pytest.mark.parametrize("when", ["1", "3"])
+@pytest.mark.parametrize("when", ["remove", "1", "3"])
 @pytest.mark.parametrize("reopen", ["read-write", "read-only"])
 def test_a_replace_in_parts_killed_midway_leaves_the_document_absent_and_a_rerun_completes_it(tmp_path, when, reopen):
     import gc
@@ -279,9 +287,10 @@ def test_a_replace_in_parts_killed_midway_leaves_the_document_absent_and_a_rerun
     killed = subprocess.run([sys.executable, "-c", _KILLED_PARTS, str(tmp_path / "kg"), str(path), when], check=False)
     assert killed.returncode == -signal.SIGKILL
     assert (tmp_path / "kg" / "budgetkg-replacing.json").is_file()
-    if when == "3":  # two parts went in: opened raw, the store holds part of the new version
+    if when == "3":  # two parts went in: opened raw, the store holds neither version of the document
         raw = ox.Store.read_only(str(tmp_path / "kg"))
-        assert 0 < sum(1 for q in raw if q.graph_name.value == "http://127.0.0.1:8000/graph/unit") < 1000 * 3
+        unit = {q for q in raw if q.graph_name.value == "http://127.0.0.1:8000/graph/unit"}
+        assert unit and unit != {q for q in expected.oxigraph if q.graph_name.value == "http://127.0.0.1:8000/graph/unit"}
         del raw
         gc.collect()
 
@@ -331,7 +340,7 @@ class PausedAt:
                 time.sleep(0.02)
         self._store.bulk_extend(quads)
 
-store = OxigraphStore(sys.argv[1], part_quads=1000, bulk_part_quads=1000)
+store = OxigraphStore(sys.argv[1], part_quads=1000, bulk_part_quads=10)
 store._store = PausedAt(store._store, sys.argv[3])
 ingest_file(sys.argv[2], store, Settings(validate=False))
 """
@@ -353,7 +362,8 @@ def test_a_reader_opened_between_two_parts_sees_the_document_absent_and_then_who
             assert writer.poll() is None and time.monotonic() < deadline, "the writer never reached its third part"
             time.sleep(0.05)
         raw, _ = open_snapshot(tmp_path / "kg")  # the view itself holds part of the new version
-        assert 0 < sum(1 for q in raw if q.graph_name.value == "http://127.0.0.1:8000/graph/unit") < 3000
+        unit = {q for q in raw if q.graph_name.value == "http://127.0.0.1:8000/graph/unit"}
+        assert unit and unit != {q for q in expected.oxigraph if q.graph_name.value == "http://127.0.0.1:8000/graph/unit"}
         del raw
         reader = OxigraphStore(tmp_path / "kg", read_only=True)
         assert reader.hidden  # the graphs of the journal
@@ -433,6 +443,52 @@ def test_a_small_new_version_of_a_large_document_drops_the_old_in_parts(tmp_path
     expected.replace_graph(EX + "other", [quad("b", "1", "other")])
     commit(prepared, expected)
     expected.replace_graphs(small)
+    assert set(spy._store) == set(expected.oxigraph)
+    assert list(tmp_path.joinpath("kg").glob("budgetkg-replacing*")) == []
+
+
+class _Writes:
+    """A pyoxigraph store that records the quads written in parts and removed one by one."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store, self.written, self.removed = store, [], []
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def bulk_extend(self, quads) -> None:
+        quads = list(quads)
+        self.written.extend(quads)
+        self._store.bulk_extend(quads)
+
+    def remove(self, quad: ox.Quad) -> None:
+        self.removed.append(quad)
+        self._store.remove(quad)
+
+
+def test_a_replace_in_parts_writes_only_what_changed_comparing_literals_as_stored(tmp_path):
+    decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+    kept = [quad(f"s{n}", str(n), "doc") for n in range(50)]
+    figure = ox.Quad(ox.NamedNode(EX + "figure"), ox.NamedNode(EX + "p"), ox.Literal("3.0", datatype=decimal), ox.NamedNode(EX + "doc"))
+    # The same figure printed "3.00": one xsd:decimal as stored, though not one Python quad.
+    reprinted = ox.Quad(figure.subject, figure.predicate, ox.Literal("3.00", datatype=decimal), figure.graph_name)
+    old = [*kept, figure, quad("stale", "x", "doc")]
+    new = [*kept, reprinted, quad("added", "y", "doc")]
+    store = OxigraphStore(tmp_path / "kg", part_quads=10)
+    store.replace_graph(EX + "other", [quad("b", "1", "other")])
+    store.replace_graph(EX + "doc", old)
+    spy = _Writes(store.oxigraph)
+    store._store = spy
+    store.replace_graph(EX + "doc", new)
+    assert spy.written == [quad("added", "y", "doc")]
+    assert [q.subject for q in spy.removed] == [ox.NamedNode(EX + "stale")]
+    expected = OxigraphStore()
+    expected.replace_graph(EX + "other", [quad("b", "1", "other")])
+    expected.replace_graph(EX + "doc", old)
+    expected.replace_graph(EX + "doc", new)
+    assert set(spy._store) == set(expected.oxigraph)
+    store.replace_graph(EX + "doc", new)  # the same version again: nothing to write or remove
+    assert len(spy.written) == 1 and len(spy.removed) == 1
     assert set(spy._store) == set(expected.oxigraph)
     assert list(tmp_path.joinpath("kg").glob("budgetkg-replacing*")) == []
 
