@@ -583,3 +583,13 @@ def test_operating_costs_are_not_compared_with_the_public_expenditure_column(tmp
     # with the 公用经费 column and reported any other amount as a Violation.
     _, report = _report(_mutate_seed(tmp_path, "001", [(611, "安排 165.64 万元", "安排 160.64 万元")]))
     assert not [r for r in report.results if 611 in r.lines and r.severity == "Violation"]
+
+
+def test_a_revenue_table_figure_changed_is_caught_against_the_expenditure_table():
+    """tables-agree reads from the 收入总表's figures to the 支出总表's by code (shapes/identities.ttl):
+    001 line 84 (收入总表, 204 公共安全支出 合计 240.00) changed to 243.40 disagrees with line 180
+    (支出总表, 204 合计 240.00); the result's focus is the expenditure figure."""
+    report = mutation.validate(mutation.changed(seed("001"), 84, "240.00\t240.00\t240.00", "243.40\t240.00\t240.00"))
+    found = [r for r in report.results if r.identity == SHAPES + "tables-agree"]
+    assert [(r.severity, r.lines, r.difference) for r in found] == [("Violation", [84, 180], "-34000")]
+    assert "/figure/180/" in found[0].focus
