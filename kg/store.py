@@ -45,13 +45,31 @@ survives a crash):
 
 1. a journal, ``budgetkg-replacing.json`` in the store's directory, names the graphs
    being replaced; written, synced and renamed into place before anything else;
-2. the old graphs are emptied, ``PART_QUADS`` quads a transaction, and dropped;
-3. the new quads go in ``PART_QUADS`` at a time with ``bulk_extend``, which writes
-   sorted files and adds them to the store (about 6.5 µs a quad, 3.5 times less than a
-   transaction, and memory bounded by the part), the document graph last, so the
-   ingest marker is the last quad written;
+2. what the old graphs hold and their new version lacks is removed, and what they hold
+   already is kept rather than written again (``_remove_what_changed``: deleting is the
+   engine's dearest step); a graph that mostly changed is emptied, ``PART_QUADS`` quads a
+   transaction, and dropped;
+3. the new quads not stored yet go in ``BULK_PART_QUADS`` at a time with ``bulk_extend``,
+   which writes sorted files and adds them to the store (3.5 times less CPU a quad than a
+   transaction, and memory bounded by the part), the document graph last, so the ingest
+   marker is the last quad written;
 4. the serial number of the journal is written to ``budgetkg-replaced`` and the journal
    removed.
+
+What the write of one large document costs (session 13; a prepared document committed into a
+store on disk and flushed, then committed again as ``ingest --force`` does; CPU seconds of the
+process, all threads, machine loaded 6-8 by other work). Nearly all of it is the engine's: perf
+puts a new document's write in pyoxigraph's bulk loader (sorting keys, memcmp 28%; allocating
+them, 20%; the sorted files), about 10 µs a quad, the Python side (staging, handing quads over)
+under 1 µs. So a new document costs what its quads cost. The 20,000-row table of ``budgetkg
+bench --stress`` (2.9 million quads staged, 2.66 million distinct): parts of 100,000 made RocksDB
+write 3.2 GiB during and just after the write, parts of a million 1.2 GiB; through
+``kg.stress_bench.measure`` at load 6-8, side by side, the whole case 71.2 -> 56.3 CPU s and its
+write 63.2 -> 45.6 s wall, peak 2,328 -> 2,758 MiB (a million quads in the loader at once). A
+re-ingest deleted every old quad first, by SPARQL DELETE, 100,000 a transaction: 68 CPU s for
+the 20,000-row table's 2.5 million (27 µs a quad; one transaction for all, 120 CPU s). Kept when
+unchanged, the 5,000-row table (725,000 quads) re-ingests in 4.6 CPU s instead of 18.4, writing
+8 MiB instead of 1,109; the 2,000-row table 1.8 instead of 7.5.
 
 Opening the store (read-write, or read-only when no writer holds it) after a crash in
 steps 1-4 finds the journal and finishes the job the other way: it drops those graphs
@@ -515,7 +533,7 @@ def _remove_what_changed(store: ox.Store, graphs: list[str], staged: list[ox.Qua
         if _count(store, graph) > len(version) - len(missing[graph]):  # stored quads the new version lacks
             for old in [q for q in store.quads_for_pattern(None, None, None, graph) if q not in version]:
                 store.remove(old)
-    _drop_in_parts(store, dropped, part_quads)
+    _drop_in_parts(store, dropped, part_quads, [g for g in filled if g not in missing])
     if not missing:
         return staged
     # In the order of ``staged``, the first graph last (its last quad is the ingest marker).
@@ -528,13 +546,14 @@ def _count(store: ox.Store, graph: ox.NamedNode) -> int:
     return int(next(iter(rows))["n"].value)
 
 
-def _drop_in_parts(store: ox.Store, graphs: list[str], part_quads: int) -> None:
-    """Empty and drop ``graphs``, at most ``part_quads`` quads per transaction."""
+def _drop_in_parts(store: ox.Store, graphs: list[str], part_quads: int, filled: list[ox.NamedNode] | None = None) -> None:
+    """Empty and drop ``graphs``, at most ``part_quads`` quads per transaction (``filled``: those
+    of them that hold quads, when the caller knows)."""
     if not graphs:
         return
     # Only the graphs that hold quads are emptied part by part; then one update drops them all
     # (a group of new documents holds none: one small transaction, not one per graph).
-    for node in _filled(store, graphs):
+    for node in _filled(store, graphs) if filled is None else filled:
         while store.query(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}"):
             store.update(f"DELETE {{ GRAPH {node} {{ ?s ?p ?o }} }} WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }} LIMIT {part_quads} }} }}")
     store.update(" ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(graph)}" for graph in graphs))

@@ -47,6 +47,17 @@ cells' labels of a row, narrative-three-public-blank read every printed line per
 10,000-cell row exhausted memory (killed at 21 GB) and the 200-table document took 196 CPU s.
 Linear since 70a298f: at that commit, case by case (load 3-6), the 10,000-cell row 5.0 CPU s /
 351 MiB, 200 tables 8.6 CPU s / 217 MiB, the 20,000-row table 80.4 CPU s / 2,327 MiB.
+
+The write (session 13, kg/store.py says more). Nearly all of it is the engine's bulk loader,
+about 10 µs of CPU a quad (perf: sorting and allocating keys, writing sorted files); the Python
+side is under 1 µs. Written in parts of a million quads instead of 100,000 (fewer sorted files
+for RocksDB to merge), the 20,000-row table, side by side with the previous commit through
+``measure`` at load 6-8: 71.2 -> 56.3 CPU s for the case, its write 63.2 -> 45.6 s wall, peak
+2,328 -> 2,758 MiB. Its 2.9 million quads cannot be written in seconds on this engine: about
+27 CPU s at 10 µs a quad, half that in wall time on two idle cores; fewer quads (the summary is
+920,000 of them, a third) is what would bring it down. A re-ingest (``--force``) deleted every
+old quad first (68 CPU s for this table, by SPARQL DELETE in transactions of 100,000); it now
+removes and writes only what changed: the 5,000-row table re-ingested 18.4 -> 4.6 CPU s.
 """
 
 from __future__ import annotations
