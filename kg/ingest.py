@@ -287,6 +287,8 @@ def ingest_many(
             unflushed = 0
     # Links between documents (a 决算 and its budget), for what this batch touched: kg.links.
     relink(store, settings, committed)
+    if committed and isinstance(store, OxigraphStore):
+        store.optimize_when_fragmented()  # reads slow down with unmerged files (kg.store)
 
 
 def _commit_in_groups(prepared: Iterable[tuple[Path, Outcome[PreparedDocument]]], store: GraphStore) -> Iterator[list[IngestResult]]:

@@ -624,3 +624,27 @@ def test_a_group_killed_while_written_leaves_every_document_of_it_absent_and_a_r
     relink(expected, settings, [r.report.document_id for r in results if r.report])
     # The reference graph's quads written before the kill stay; they are the ones any ingest writes.
     assert set(store.oxigraph) == set(expected.oxigraph)
+
+
+def test_a_store_whose_sorted_files_doubled_is_merged_once_and_keeps_its_quads(tmp_path):
+    store = OxigraphStore(tmp_path / "kg")
+    assert store.optimize_when_fragmented() is False  # a fresh store: nothing to merge
+
+    def sorted_files() -> int:
+        return len(list((tmp_path / "kg").glob("*.sst")))
+
+    # As if the last merge had left 5 files: merged again past 10 (a store never merged counts 16).
+    (tmp_path / "kg" / "budgetkg-optimized").write_text("5", encoding="utf-8")
+    group = 0
+    while True:  # each group written in parts adds its own sorted files, which RocksDB merges only in part
+        graphs = {EX + f"g{group}-{n}": [quad(f"s{k}", str(k), f"g{group}-{n}") for k in range(50)] for n in range(3)}
+        store.replace_graphs(graphs, group=True)
+        before, files_before = set(store.oxigraph), sorted_files()
+        if store.optimize_when_fragmented():
+            break
+        group += 1
+        assert group < 50, "the groups never added more than 10 sorted files"
+    assert files_before > 10 and sorted_files() < files_before
+    assert int((tmp_path / "kg" / "budgetkg-optimized").read_text(encoding="utf-8")) == sorted_files()
+    assert set(store.oxigraph) == before
+    assert store.optimize_when_fragmented() is False  # merged: not again until the files double
