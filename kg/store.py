@@ -114,6 +114,11 @@ from typing import Iterable, Iterator, Mapping, Protocol
 
 import pyoxigraph as ox
 
+from kg.oxigraph_bytes import written
+from kg.solutions import literal, solutions
+
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
 EXPORT_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG,
@@ -359,17 +364,19 @@ class OxigraphStore:
         if self.hidden:
             quads = (q for q in self._store if q.graph_name.value not in self.hidden)
             if graph is not None:
-                return ox.serialize((q for q in quads if q.graph_name.value == graph), format=fmt)
+                return written(ox.serialize((q for q in quads if q.graph_name.value == graph), format=fmt))
             if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-                return ox.serialize(quads, format=fmt)
-            return ox.serialize({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, format=fmt)
+                return written(ox.serialize(quads, format=fmt))
+            return written(ox.serialize({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, format=fmt))
         if graph is not None:
-            return self._store.dump(format=fmt, from_graph=ox.NamedNode(graph))
+            return written(self._store.dump(format=fmt, from_graph=ox.NamedNode(graph)))
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            return self._store.dump(format=fmt)
+            return written(self._store.dump(format=fmt))
         # Triple formats get the union of all documents, as queries see it.
         union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-        return union.serialize(format=fmt)
+        if not isinstance(union, ox.QueryTriples):
+            raise TypeError(f"a CONSTRUCT answered {type(union).__name__}")
+        return written(union.serialize(format=fmt))
 
     def flush(self) -> None:
         if self.path is not None:
@@ -521,7 +528,7 @@ def _filled(store: ox.Store, graphs: list[str]) -> list[ox.NamedNode]:
     if not graphs:
         return []
     values = " ".join(str(ox.NamedNode(g)) for g in graphs)
-    rows = store.query(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}")
+    rows = solutions(store.query(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"))
     return [row["g"] for row in rows if isinstance(row["g"], ox.NamedNode)]
 
 
@@ -549,16 +556,17 @@ def _remove_what_changed(store: ox.Store, graphs: list[str], staged: list[ox.Qua
     Python quads would take a stored "3.0" for a quad the new version lacks.
     """
     filled = _filled(store, graphs)
-    new: dict[ox.NamedNode, list[ox.Quad]] = {graph: [] for graph in filled}
+    new: dict[GraphName, list[ox.Quad]] = {graph: [] for graph in filled}
     for quad in staged if filled else ():
-        quads = new.get(quad.graph_name)  # type: ignore[call-overload]
+        quads = new.get(quad.graph_name)
         if quads is not None:
             quads.append(quad)
     # Graphs that hold nothing are dropped too, as a replace always did (an empty graph's name goes).
     dropped = [g for g in graphs if ox.NamedNode(g) not in new]
-    missing: dict[ox.NamedNode, list[ox.Quad]] = {}
+    missing: dict[GraphName, list[ox.Quad]] = {}
     holds = store.__contains__  # called by name: test doubles wrap the store with __getattr__
-    for graph, quads in new.items():
+    for graph in filled:
+        quads = new[graph]
         sample = quads[:: max(1, len(quads) // _SAMPLE_QUADS)]
         if not sample or sum(map(holds, sample)) < _KEEP_WHEN_STORED * len(sample):
             dropped.append(graph.value)
@@ -578,8 +586,8 @@ def _remove_what_changed(store: ox.Store, graphs: list[str], staged: list[ox.Qua
 
 
 def _count(store: ox.Store, graph: ox.NamedNode) -> int:
-    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
-    return int(next(iter(rows))["n"].value)
+    rows = solutions(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
+    return int(literal(next(iter(rows)), "n").value)
 
 
 def _drop_in_parts(store: ox.Store, graphs: list[str], part_quads: int, filled: list[ox.NamedNode] | None = None) -> None:
