@@ -17,8 +17,8 @@ figures. The layout, read on rows with a label and no code, in order:
   included in it (≤), since "其中" may name one part of several;
 - a numbered row followed by unnumbered rows that name its sources (财政拨款 over
   一般公共预算, 政府性基金预算, 国有资本经营预算: ``columns.SOURCE_PARTS``);
-- an unnumbered row or a total followed by numbered rows: the sum of that run
-  (年初财政拨款结转和结余 = 一、 + 二、 + 三、);
+- an unnumbered row followed by numbered rows: the sum of that run
+  (年初财政拨款结转和结余 = 一、 + 二、 + 三、); a total sums what is above it, never what follows;
 - a total (合计 / 总计) after a run of numbered rows that no row heads: the sum of the
   run's top level (本年收入合计 = 一、 + 二、 + …, 收入总计 = 一、本年收入 + 二、上年结转结余).
 
@@ -123,7 +123,7 @@ def _summed(rows: list[_Row], position: int) -> tuple[tuple[int, ...], bool] | N
         if sources and named and all(column_meaning([r.label]) in sources for r in named):
             return tuple(r.lines.first for r in named), True
         return None
-    if (row.plain and not row.continued or row.total) and following.level is not None:
+    if row.plain and not row.continued and following.level is not None:
         return _numbered_run(after, following.level, stop_at=following.level - 1), True
     return _run_before(rows, position) if row.total else None
 
