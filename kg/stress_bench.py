@@ -58,6 +58,30 @@ for RocksDB to merge), the 20,000-row table, side by side with the previous comm
 920,000 of them, a third) is what would bring it down. A re-ingest (``--force``) deleted every
 old quad first (68 CPU s for this table, by SPARQL DELETE in transactions of 100,000); it now
 removes and writes only what changed: the 5,000-row table re-ingested 18.4 -> 4.6 CPU s.
+
+Validation (session 13). ``validate_quads`` alone on the long table, best of 2-3 in one process,
+side by side with 27bb7c8 at load 5-11: 2,000 / 5,000 / 20,000 rows 1.16 / 2.93 / 12.46 ->
+0.94 / 2.73 / 10.97 CPU s; building its dataset 0.34 / 1.03 / 4.21 of that (about 2 µs a quad,
+as before), the shapes 0.81 / 2.06 / 8.28 -> 0.59 / 1.70 / 6.75, now 4.0x for 4x the rows from
+5,000 to 20,000 (4.25x before). Two shapes read every figure to find nothing on a table of 项
+rows: hierarchy starts from the codes some code has for skos:broader, so a table without a
+parent row never reads its child side (1.9 -> 0.08 CPU s at 20,000 rows), and tables-agree
+from the revenue tables (0.45 -> 0.07; 5.6 -> 0.03 on the 1,000-table document). Same results
+and messages on the seeds, examples, the four PDFs and 18 mutated seeds. Each step of
+``prepare_document`` timed in one process at 20,000 rows (load 8-11): parse 1.1, map 3.5,
+reasoning 3.8, validation 13.1, the summary 4.6 CPU s, from 5,000 rows 4.2x, 4.5x, 4.6x, 3.8x
+and 3.5x for 4x the rows (one run each: ±15% at that load). What is left is a cost per quad held or stored (a pyoxigraph.Quad made
+in mapping, reasoning and the summary, about 1 µs; a quad inserted into the dataset, about
+2 µs), and in validation code-parent (1.9 CPU s: five passes over the figures, its "first
+figure of the code" subquery alone 45%), the count proofs (1.2) and row-total (1.1).
+Not kept: the messages' text of row-total made only for totals that are off (two copies of
+its join; 0.25 -> 0.18 s at 5,000 rows but 2-3 ms slower on every seed), a FILTER NOT EXISTS
+for code-parent's "parent not printed" (Oxigraph scanned the table per figure: a 5,000-row
+tree of 类/款/项 rows took 90 s), the dataset without the predicates no shape reads (16% of
+the quads, 10-15% of its build). The example repeated 200 times (1,000 tables) is the case
+that still grows with the square of its size: validation 144 CPU s, nearly all shapes that
+compare every prose statement with every copy's tables (narrative-three-public-parts 42,
+-blank 28, narrative-restated 16, class-name 12).
 """
 
 from __future__ import annotations
