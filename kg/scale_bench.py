@@ -19,7 +19,9 @@ generated budgets (load 6-8; README, "What grows with the store"): validation 18
 165 / 195 after ``pyoxigraph.Store.optimize()``; the mix over HTTP p50 15.6 / 116 / 410 ms
 and p95 72 / 217 / 1,110 ms as ingested, 6.9 / 31 / 56 and 35 / 93 / 232 compacted. The
 sum by unit, label search and execution rate stay linear in the corpus when compacted (their
-answers are); the code prefix and optional join, cut by their LIMITs, stay flat.
+answers are); the code prefix and optional join, cut by their LIMITs, stay flat. The
+ingest measured here includes the merge ``ingest_many`` makes at the end of a batch when the
+store's files have multiplied (``OxigraphStore.optimize_when_fragmented``).
 """
 
 from __future__ import annotations
