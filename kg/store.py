@@ -61,11 +61,16 @@ store on disk and flushed, then committed again as ``ingest --force`` does; CPU 
 process, all threads, machine loaded 6-8 by other work). Nearly all of it is the engine's: perf
 puts a new document's write in pyoxigraph's bulk loader (sorting keys, memcmp 28%; allocating
 them, 20%; the sorted files), about 10 µs a quad, the Python side (staging, handing quads over)
-under 1 µs. So a new document costs what its quads cost. The 20,000-row table of ``budgetkg
-bench --stress`` (2.9 million quads staged, 2.66 million distinct): parts of 100,000 made RocksDB
-write 3.2 GiB during and just after the write, parts of a million 1.2 GiB; through
-``kg.stress_bench.measure`` at load 6-8, side by side, the whole case 71.2 -> 56.3 CPU s and its
-write 63.2 -> 45.6 s wall, peak 2,328 -> 2,758 MiB (a million quads in the loader at once). A
+under 1 µs. So a new document costs what its quads cost, and the part size trades CPU and disk
+writes against memory (each quad of a part holds about 600 bytes in the loader). The 20,000-row
+table of ``budgetkg bench --stress`` (2.9 million quads staged, 2.66 million distinct), its write
+alone, side by side at load 2.5 (CPU s during the write + in the 10 s after, RocksDB merging the
+parts' files; bytes written): parts of 100,000 28.6 + 4.4, 3.3 GiB; of 500,000 26.3 + 2.0, 1.8
+GiB; of a million 22.4 + 5.0, 1.4 GiB. Through ``kg.stress_bench.measure`` (load 1.3-3): 100,000
+a part, the case 68.2 CPU s, its write 21.7 s wall, peak 2,325 MiB; 500,000, 65.4 CPU s, 33.1 s,
+2,393 MiB; a million, 52.7 CPU s, 24.5 s, 2,695 MiB. The wall time of the write hardly moves
+(with small parts RocksDB merges on the second core while the next part is sorted); the 5,000-row
+table's peak goes 630 -> 946 MiB with parts of 500,000 (1,104 with a million). 500,000 it is. A
 re-ingest deleted every old quad first, by SPARQL DELETE, 100,000 a transaction: 68 CPU s for
 the 20,000-row table's 2.5 million (27 µs a quad; one transaction for all, 120 CPU s). Kept when
 unchanged, the 5,000-row table (725,000 quads) re-ingests in 4.6 CPU s instead of 18.4, writing
@@ -137,11 +142,11 @@ class StoreError(Exception):
 # holds every key it writes in memory (about 1.4 KB a quad), and writes each quad several
 # times slower than ``bulk_extend`` does. Old quads are deleted this many a transaction.
 PART_QUADS = 100_000
-# New quads go in ``bulk_extend`` calls of this many: pyoxigraph's bulk loader sorts up to a
-# million quads in memory per batch anyway, and each call adds its own sorted files to the
-# store, which its compactions then merge (module docstring: parts of 100,000 made RocksDB
-# write 3.3 GB for the 20,000-row table's 2.9 million quads, parts of a million 1.2 GB).
-BULK_PART_QUADS = 1_000_000
+# New quads go in ``bulk_extend`` calls of this many: each call adds its own sorted files to the
+# store, which its compactions then merge, and holds its part in memory (module docstring: for
+# the 20,000-row table's 2.9 million quads, parts of 100,000 made RocksDB write 3.3 GiB, of
+# 500,000 1.8 GiB, with 2 CPU s less merging; a million saved little more and cost 300 MiB more).
+BULK_PART_QUADS = 500_000
 # In a store's directory while a replace in parts runs: the graphs it drops and writes.
 _JOURNAL = "budgetkg-replacing.json"
 # The serial number of the last replace in parts that ended (finished, or undone after a

@@ -50,12 +50,13 @@ Linear since 70a298f: at that commit, case by case (load 3-6), the 10,000-cell r
 
 The write (session 13, kg/store.py says more). Nearly all of it is the engine's bulk loader,
 about 10 µs of CPU a quad (perf: sorting and allocating keys, writing sorted files); the Python
-side is under 1 µs. Written in parts of a million quads instead of 100,000 (fewer sorted files
-for RocksDB to merge), the 20,000-row table, side by side with the previous commit through
-``measure`` at load 6-8: 71.2 -> 56.3 CPU s for the case, its write 63.2 -> 45.6 s wall, peak
-2,328 -> 2,758 MiB. Its 2.9 million quads cannot be written in seconds on this engine: about
-27 CPU s at 10 µs a quad, half that in wall time on two idle cores; fewer quads (the summary is
-920,000 of them, a third) is what would bring it down. A re-ingest (``--force``) deleted every
+side is under 1 µs. Written in parts of 500,000 quads instead of 100,000 (fewer sorted files
+for RocksDB to merge), the 20,000-row table's write alone took 28.3 CPU s instead of 33.0 and
+wrote 1.8 GiB instead of 3.3 (load 2.5); the whole case through ``measure`` (load 1.3-3) 65.4 CPU s
+instead of 68.2, peak 2,393 MiB instead of 2,325, the write's wall time about the same.
+Its 2.9 million quads cannot be written in seconds on this engine: about
+27 CPU s at 10 µs a quad; fewer quads (the summary is 920,000 of them, a third) is what would
+bring it down. A re-ingest (``--force``) deleted every
 old quad first (68 CPU s for this table, by SPARQL DELETE in transactions of 100,000); it now
 removes and writes only what changed: the 5,000-row table re-ingested 18.4 -> 4.6 CPU s.
 
