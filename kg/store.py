@@ -61,20 +61,22 @@ store on disk and flushed, then committed again as ``ingest --force`` does; CPU 
 process, all threads, machine loaded 6-8 by other work). Nearly all of it is the engine's: perf
 puts a new document's write in pyoxigraph's bulk loader (sorting keys, memcmp 28%; allocating
 them, 20%; the sorted files), about 10 µs a quad, the Python side (staging, handing quads over)
-under 1 µs. So a new document costs what its quads cost, and the part size trades CPU and disk
-writes against memory (each quad of a part holds about 600 bytes in the loader). The 20,000-row
-table of ``budgetkg bench --stress`` (2.9 million quads staged, 2.66 million distinct), its write
-alone, side by side at load 2.5 (CPU s during the write + in the 10 s after, RocksDB merging the
-parts' files; bytes written): parts of 100,000 28.6 + 4.4, 3.3 GiB; of 500,000 26.3 + 2.0, 1.8
-GiB; of a million 22.4 + 5.0, 1.4 GiB. Through ``kg.stress_bench.measure`` (load 1.3-3): 100,000
-a part, the case 68.2 CPU s, its write 21.7 s wall, peak 2,325 MiB; 500,000, 65.4 CPU s, 33.1 s,
-2,393 MiB; a million, 52.7 CPU s, 24.5 s, 2,695 MiB. The wall time of the write hardly moves
-(with small parts RocksDB merges on the second core while the next part is sorted); the 5,000-row
-table's peak goes 630 -> 946 MiB with parts of 500,000 (1,104 with a million). 500,000 it is. A
+under 1 µs. So a new document costs what its quads cost. The size of the parts trades the wall
+time against CPU, disk writes and memory: each part holds about 600 bytes a quad in the loader,
+and while the main thread sorts the next part RocksDB merges the files of the last ones on the
+second core. Side by side on an idle machine (load 0.3-1), the 5,000-row table's write (725,000
+quads) in parts of 100,000: 3.5-3.9 s wall, 4.6-5.1 CPU s + 1.1 merging in the next 10 s, 0.6
+GiB written; in parts of 500,000: 4.4-4.6 s wall, 4.3-4.5 CPU s, 0.17 GiB, peak +312 MiB. The
+20,000-row table's (2.9 million quads staged): parts of 100,000 13.1-14.5 s wall, 22.1-24.6 CPU
+s; of 500,000 21.6 s wall, 25.3 CPU s (under load 6-8 larger parts saved 4-15 CPU s of the case, but
+not here). Parts stay at 100,000: the wall time is the target and the memory is lower. A
 re-ingest deleted every old quad first, by SPARQL DELETE, 100,000 a transaction: 68 CPU s for
 the 20,000-row table's 2.5 million (27 µs a quad; one transaction for all, 120 CPU s). Kept when
 unchanged, the 5,000-row table (725,000 quads) re-ingests in 4.6 CPU s instead of 18.4, writing
-8 MiB instead of 1,109; the 2,000-row table 1.8 instead of 7.5.
+8 MiB instead of 1,109; the 2,000-row table 1.8 instead of 7.5. On an idle machine: the 5,000-row
+table 13.6 -> 4.5 s wall (17.1 -> 4.5 CPU s), the 20,000-row table 63.4 -> 16.7 s wall (79.9 ->
+21.1 CPU s, 4.6 -> 0.7 GiB written, peak 3,123 -> 2,335 MiB; the main thread asking the store
+for each quad is most of what is left).
 
 Opening the store (read-write, or read-only when no writer holds it) after a crash in
 steps 1-4 finds the journal and finishes the job the other way: it drops those graphs
@@ -142,11 +144,10 @@ class StoreError(Exception):
 # holds every key it writes in memory (about 1.4 KB a quad), and writes each quad several
 # times slower than ``bulk_extend`` does. Old quads are deleted this many a transaction.
 PART_QUADS = 100_000
-# New quads go in ``bulk_extend`` calls of this many: each call adds its own sorted files to the
-# store, which its compactions then merge, and holds its part in memory (module docstring: for
-# the 20,000-row table's 2.9 million quads, parts of 100,000 made RocksDB write 3.3 GiB, of
-# 500,000 1.8 GiB, with 2 CPU s less merging; a million saved little more and cost 300 MiB more).
-BULK_PART_QUADS = 500_000
+# New quads go in ``bulk_extend`` calls of this many. Larger parts write fewer sorted files for
+# RocksDB to merge (a third of the bytes at 500,000) but hold more memory and leave the second
+# core idle while a part is sorted: slower on an idle machine (module docstring).
+BULK_PART_QUADS = PART_QUADS
 # In a store's directory while a replace in parts runs: the graphs it drops and writes.
 _JOURNAL = "budgetkg-replacing.json"
 # The serial number of the last replace in parts that ended (finished, or undone after a

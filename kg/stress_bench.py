@@ -50,15 +50,16 @@ Linear since 70a298f: at that commit, case by case (load 3-6), the 10,000-cell r
 
 The write (session 13, kg/store.py says more). Nearly all of it is the engine's bulk loader,
 about 10 µs of CPU a quad (perf: sorting and allocating keys, writing sorted files); the Python
-side is under 1 µs. Written in parts of 500,000 quads instead of 100,000 (fewer sorted files
-for RocksDB to merge), the 20,000-row table's write alone took 28.3 CPU s instead of 33.0 and
-wrote 1.8 GiB instead of 3.3 (load 2.5); the whole case through ``measure`` (load 1.3-3) 65.4 CPU s
-instead of 68.2, peak 2,393 MiB instead of 2,325, the write's wall time about the same.
-Its 2.9 million quads cannot be written in seconds on this engine: about
-27 CPU s at 10 µs a quad; fewer quads (the summary is 920,000 of them, a third) is what would
+side is under 1 µs. Parts of 500,000 quads instead of 100,000 wrote a third of the bytes and
+used less CPU under load, but on an idle machine the table's write took 21.6 s wall and 25.3
+CPU s instead of 13.1-14.5 and 22.1-24.6 (small parts let RocksDB merge on the second core), with more
+memory: the parts stay at 100,000.
+Its 2.9 million quads cannot be written in seconds on this engine: 22-25 CPU s
+on an idle machine, about 8 µs a quad; fewer quads (the summary is 920,000 of them, a third) is what would
 bring it down. A re-ingest (``--force``) deleted every
 old quad first (68 CPU s for this table, by SPARQL DELETE in transactions of 100,000); it now
-removes and writes only what changed: the 5,000-row table re-ingested 18.4 -> 4.6 CPU s.
+removes and writes only what changed: on an idle machine the table re-ingests in 16.7 s wall
+instead of 63.4 (21.1 CPU s instead of 79.9), the 5,000-row table in 4.5 s instead of 13.6.
 
 Validation (session 13). ``validate_quads`` alone on the long table, best of 2-3 in one process,
 side by side with 27bb7c8 at load 5-11: 2,000 / 5,000 / 20,000 rows 1.16 / 2.93 / 12.46 ->
