@@ -122,6 +122,7 @@ from typing import Iterable, Iterator, Mapping, Protocol
 import pyoxigraph as ox
 
 from kg.oxigraph_bytes import written
+from kg.query_dataset import query_dataset
 from kg.solutions import literal, solutions
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
@@ -342,8 +343,6 @@ class OxigraphStore:
         here: kg.query_dataset), else the union of the visible graphs; a list not given is every
         visible graph, as every graph is when nothing is hidden."""
         if default_graphs is None and named_graphs is None:
-            from kg.query_dataset import query_dataset  # rdflib's parser: loaded only in this window
-
             try:
                 declared = query_dataset(sparql)
             except ValueError as error:
@@ -394,7 +393,7 @@ class OxigraphStore:
 
         Why. Groups written with ``bulk_extend`` each add sorted files, and RocksDB's own
         compactions leave many unmerged; reads slow down with their count, not the store's size
-        (H3, session 13, load 6-8: 1,000 generated documents, 57 files -> 32 after optimize: one
+        (session 13, load 6-8: 1,000 generated documents, 57 files -> 32 after optimize: one
         document's quads read in 17-22 ms instead of 44-50; 3,000 documents: the bench's HTTP mix
         p50 410 -> 56 ms). A merge rewrites the whole store (3,000 documents: 24 CPU s), so it is
         done when the files have doubled, not after every batch: its cost stays proportional to
@@ -584,11 +583,18 @@ def _remove_what_changed(store: ox.Store, graphs: list[str], staged: list[ox.Qua
             for old in [q for q in store.quads_for_pattern(None, None, None, graph) if q not in version]:
                 store.remove(old)
     _drop_in_parts(store, dropped, part_quads, [g for g in filled if g not in missing])
+    compared = set(missing)
     if not missing:
         return staged
-    # In the order of ``staged``, the first graph last (its last quad is the ingest marker).
-    order = [ox.NamedNode(g) for g in graphs[1:] + graphs[:1]]
-    return [q for q in staged if q.graph_name not in missing] + [q for graph in order for q in missing.get(graph, ())]
+    # Graph by graph in the order of ``staged`` (the first graph last: its last quad is the ingest
+    # marker), a compared graph's missing quads where its quads were.
+    added: list[ox.Quad] = []
+    for quad in staged:
+        if quad.graph_name not in compared:
+            added.append(quad)
+        elif quad.graph_name in missing:
+            added.extend(missing.pop(quad.graph_name))
+    return added
 
 
 def _count(store: ox.Store, graph: ox.NamedNode) -> int:

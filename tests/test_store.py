@@ -648,3 +648,18 @@ def test_a_store_whose_sorted_files_doubled_is_merged_once_and_keeps_its_quads(t
     assert int((tmp_path / "kg" / "budgetkg-optimized").read_text(encoding="utf-8")) == sorted_files()
     assert set(store.oxigraph) == before
     assert store.optimize_when_fragmented() is False  # merged: not again until the files double
+
+
+def test_the_first_graph_is_still_written_last_when_another_graph_is_only_compared(tmp_path):
+    """The document graph (first) mostly changed and is dropped; its inferred graph (second) is
+    compared and gains one quad: the document's last quad, its ingest marker, still goes in last."""
+    inferred = [quad(f"i{n}", str(n), "inferred") for n in range(50)]
+    store = OxigraphStore(tmp_path / "kg", part_quads=10)
+    store.replace_graphs({EX + "doc": [quad(f"old{n}", "x", "doc") for n in range(50)], EX + "inferred": inferred})
+    spy = _Writes(store.oxigraph)
+    store._store = spy
+    new_doc = [quad(f"new{n}", "y", "doc") for n in range(50)] + [quad("marker", "ingested", "doc")]
+    store.replace_graphs({EX + "doc": new_doc, EX + "inferred": [*inferred, quad("i-added", "z", "inferred")]})
+    assert spy.written[-1] == quad("marker", "ingested", "doc")
+    assert [q for q in spy.written if q.graph_name.value == EX + "inferred"] == [quad("i-added", "z", "inferred")]
+    assert {q for q in spy._store if q.graph_name.value == EX + "doc"} == set(new_doc)
