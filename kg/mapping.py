@@ -24,6 +24,7 @@ from kg.units import unit_key
 from kg.records import (
     Activity,
     Amount,
+    BlankRow,
     BudgetLine,
     ClassificationCode,
     CodeScheme,
@@ -32,6 +33,7 @@ from kg.records import (
     ParsedDocument,
     PerformanceTarget,
     Side,
+    SubtotalRow,
     Target,
     TableKind,
 )
@@ -225,31 +227,13 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
         out.lines(node, body.lines)
 
     for number, row in enumerate(document.blank_rows, start=1):
-        node = iris.in_document(doc_id, "blank-row", number)
-        out.add(node, RDF.type, BKG.BlankRow)
-        out.add(node, RDFS.label, _zh(row.label))
-        out.add(node, BKG.inTable, iris.in_document(doc_id, "table", row.table))
-        for line in row.parts:
-            out.add(node, BKG.partLine, _integer(line))
+        node = _map_summing_row(out, iris.in_document(doc_id, "blank-row", number), BKG.BlankRow, row, iris.in_document(doc_id, "table", row.table), doc)
         if row.notation is not None and row.scheme is not None:
             out.add(node, _CODE_PREDICATES[row.scheme], iris.code(row.scheme, row.notation))
-        if row.side is not None:
-            out.add(node, BKG.side, BKG.Revenue if row.side is Side.revenue else BKG.Expenditure)
-        out.add(node, PROV.wasDerivedFrom, doc)
-        out.lines(node, row.lines)
 
     for number, subtotal in enumerate(document.subtotal_rows, start=1):
-        node = iris.in_document(doc_id, "subtotal-row", number)
-        out.add(node, RDF.type, BKG.SubtotalRow)
-        out.add(node, RDFS.label, _zh(subtotal.label))
-        out.add(node, BKG.inTable, iris.in_document(doc_id, "table", subtotal.table))
-        for line in subtotal.parts:
-            out.add(node, BKG.partLine, _integer(line))
-        if subtotal.side is not None:
-            out.add(node, BKG.side, BKG.Revenue if subtotal.side is Side.revenue else BKG.Expenditure)
+        node = _map_summing_row(out, iris.in_document(doc_id, "subtotal-row", number), BKG.SubtotalRow, subtotal, iris.in_document(doc_id, "table", subtotal.table), doc)
         out.add(node, BKG.wholeSum, ox.Literal("true" if subtotal.whole else "false", datatype=XSD.boolean))
-        out.add(node, PROV.wasDerivedFrom, doc)
-        out.lines(node, subtotal.lines)
 
     for number, total in enumerate(document.staffing_totals, start=1):
         node = iris.in_document(doc_id, "staffing-total", number)
@@ -319,6 +303,21 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
         out.add(node, BKG.message, ox.Literal(warning.message))
         out.lines(node, warning.lines)
     return MappedDocument(out.graph, out.quads, out.reference_quads)
+
+
+def _map_summing_row(out: _Graph, node: ox.NamedNode, kind: ox.NamedNode, row: BlankRow | SubtotalRow, table: ox.NamedNode, doc: ox.NamedNode) -> ox.NamedNode:
+    """A table row that sums other rows of its table (bkg:SummingRow: a blank 小计 or a printed
+    subtotal), with the first lines of its parts."""
+    out.add(node, RDF.type, kind)
+    out.add(node, RDFS.label, _zh(row.label))
+    out.add(node, BKG.inTable, table)
+    for line in row.parts:
+        out.add(node, BKG.partLine, _integer(line))
+    if row.side is not None:
+        out.add(node, BKG.side, BKG.Revenue if row.side is Side.revenue else BKG.Expenditure)
+    out.add(node, PROV.wasDerivedFrom, doc)
+    out.lines(node, row.lines)
+    return node
 
 
 def _map_staffing_counts(
