@@ -270,7 +270,7 @@ class SubtotalRow:
     lines: Lines
     parts: tuple[int, ...]  # first source line of each row it sums
     side: Side | None
-    whole: bool  # the parts make up the row; False: a single 其中 part, only included in it
+    whole: bool  # the parts make up the row; False: a 其中 list, only included in it
 
 
 @dataclass(frozen=True)

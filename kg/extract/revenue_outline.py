@@ -12,9 +12,9 @@ figures. The layout, read on rows with a label and no code, in order:
 
 - a numbered row (一、 (一) 1. (1) ①) over rows numbered one level deeper: the sum of those,
   up to the next row numbered at its level or above, or a total (一、本年收入 = 1. + … + 5.);
-- a row followed by 其中 rows: the 其中 row and the unnumbered rows after it. Two parts or
-  more make up the row (一般公共预算拨款 = 一般财力 + 上级转移支付); one part alone is only
-  included in it (≤), since "其中" may name one part of several;
+- a row followed by 其中 rows: the 其中 row and the unnumbered rows after it, included in the
+  row (≤), however many: "其中" ("of which") may name some parts of several, and a template
+  that lists every part (004: 一般公共预算拨款 = 一般财力 + 上级转移支付) does not say so;
 - a numbered row followed by unnumbered rows that name its sources (财政拨款 over
   一般公共预算, 政府性基金预算, 国有资本经营预算: ``columns.SOURCE_PARTS``);
 - an unnumbered row followed by numbered rows: the sum of that run
@@ -116,7 +116,7 @@ def _summed(rows: list[_Row], position: int) -> tuple[tuple[int, ...], bool] | N
         return _numbered_run(after, following.level, stop_at=row.level), True
     if row.level is not None and following.of_which:
         listed = [following.lines.first] + [r.lines.first for r in _take_while(after[1:], lambda r: r.continued)]
-        return tuple(listed), len(listed) > 1
+        return tuple(listed), False
     if row.level is not None and following.plain:
         sources = SOURCE_PARTS.get(column_meaning([row.label]), ())
         named = _take_while(after, lambda r: r.plain and not r.continued)
