@@ -135,8 +135,15 @@ class _Graph:
     def source_line(self, subject: ox.NamedNode, line: int) -> None:
         """Where a thing was read: its line, and its page when the document has pages."""
         self.add(subject, BKG.sourceLine, _integer(line))
+        page = self.page(line)
+        if page is not None:
+            self.add(subject, BKG.sourcePage, _integer(page))
+
+    def page(self, line: int) -> int | None:
+        """The page a source line is printed on, when the document has pages."""
         if self.pages is not None and 0 < line <= len(self.pages):
-            self.add(subject, BKG.sourcePage, _integer(self.pages[line - 1]))
+            return self.pages[line - 1]
+        return None
 
     def amount(self, subject: ox.NamedNode, predicate: ox.NamedNode, amount: Amount | None) -> None:
         if amount is not None and amount.yuan is not None:
@@ -198,11 +205,12 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
 
     codes_seen: dict[tuple[CodeScheme, str], ClassificationCode] = {}
     names = _FigureNames()
+    code_names = _CodeNames(out, iris, doc_id, doc)
     for line in document.budget_lines:
         _map_budget_line(out, iris, doc_id, doc, unit, year, line, names, family.default_stage)
         if line.code is not None:
             codes_seen.setdefault((line.code.scheme, line.code.notation), line.code)
-            _map_code_name(out, iris, doc_id, doc, line.code, line.lines)
+            code_names.printed(line.code, line.lines.first)
     for figure in document.narrative:
         if figure.code is not None:
             codes_seen.setdefault((figure.code.scheme, figure.code.notation), figure.code)
@@ -321,8 +329,13 @@ def _map_summing_row(out: _Graph, node: ox.NamedNode, kind: ox.NamedNode, row: B
 
 
 def _map_staffing_counts(
-    out: _Graph, iris: Iris, node: ox.NamedNode, doc_id: str, path: tuple[str | int, ...],
-    counts: tuple[tuple[str, Decimal], ...], link: ox.NamedNode,
+    out: _Graph,
+    iris: Iris,
+    node: ox.NamedNode,
+    doc_id: str,
+    path: tuple[str | int, ...],
+    counts: tuple[tuple[str, Decimal], ...],
+    link: ox.NamedNode,
 ) -> None:
     """A staffing row's counts (编制人数/行政 …), one node each: an internal body's
     (bkg:staffingCount) and the 合计 row's (bkg:totalCount) alike, so the shapes compare them."""
@@ -417,20 +430,48 @@ def _map_budget_line(
     out.lines(node, line.lines)
 
 
-def _map_code_name(
-    out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, code: ClassificationCode, lines: Lines
-) -> None:
-    if not code.name:
-        return
-    scheme = "function" if code.scheme is CodeScheme.functional else "economic"
-    node = iris.in_document(doc_id, "code-name", scheme, code.notation, code.name)
-    concept = iris.code(code.scheme, code.notation)
-    out.add(node, RDF.type, BKG.CodeName)
-    out.add(node, RDFS.label, _zh(code.name))
-    out.add(node, BKG.ofCode, concept)
-    out.add(concept, BKG.codeName, node)
-    out.add(node, PROV.wasDerivedFrom, doc)
-    out.source_line(node, lines.first)
+class _CodeNames:
+    """A ``bkg:CodeName`` per code and name the document prints, with each line printing it.
+
+    Every figure of a row carries the row's code, and a code is printed in several tables:
+    mapped once per figure, the node's quads were made again for each (a 2,000-row table
+    of three columns: 24,000 duplicates of its 163,000 mapped quads).
+    """
+
+    def __init__(self, out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode) -> None:
+        self._out, self._iris, self._doc_id, self._doc = out, iris, doc_id, doc
+        self._nodes: dict[tuple[CodeScheme, str, str], ox.NamedNode] = {}
+        # What each node has been given: names (two spellings may mint one IRI), lines, pages.
+        self._stated: dict[str, tuple[set[str], set[int], set[int]]] = {}
+
+    def printed(self, code: ClassificationCode, line: int) -> None:
+        if not code.name:
+            return
+        out = self._out
+        key = (code.scheme, code.notation, code.name)
+        node = self._nodes.get(key)
+        if node is None:
+            scheme = "function" if code.scheme is CodeScheme.functional else "economic"
+            node = self._nodes[key] = self._iris.in_document(self._doc_id, "code-name", scheme, code.notation, code.name)
+        stated = self._stated.get(node.value)
+        if stated is None:
+            stated = self._stated[node.value] = (set(), set(), set())
+            concept = self._iris.code(code.scheme, code.notation)
+            out.add(node, RDF.type, BKG.CodeName)
+            out.add(node, BKG.ofCode, concept)
+            out.add(concept, BKG.codeName, node)
+            out.add(node, PROV.wasDerivedFrom, self._doc)
+        names, lines, pages = stated
+        if code.name not in names:
+            names.add(code.name)
+            out.add(node, RDFS.label, _zh(code.name))
+        if line not in lines:
+            lines.add(line)
+            out.add(node, BKG.sourceLine, _integer(line))
+            page = out.page(line)
+            if page is not None and page not in pages:
+                pages.add(page)
+                out.add(node, BKG.sourcePage, _integer(page))
 
 
 def _map_codes(out: _Graph, iris: Iris, codes: dict[tuple[CodeScheme, str], ClassificationCode]) -> None:
@@ -507,9 +548,7 @@ def _map_indicator(out: _Graph, node: ox.NamedNode, indicator: Indicator, doc: o
     out.lines(node, indicator.lines)
 
 
-def _map_performance(
-    out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, unit: ox.NamedNode, target: PerformanceTarget
-) -> None:
+def _map_performance(out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, unit: ox.NamedNode, target: PerformanceTarget) -> None:
     node = iris.in_document(doc_id, "performance", target.table)
     department = target.kind is TableKind.department_performance
     out.add(node, RDF.type, BKG.DepartmentPerformanceTarget if department else BKG.ProjectPerformanceTarget)
@@ -548,9 +587,7 @@ def _map_performance(
     out.lines(node, target.lines)
 
 
-def _map_activities(
-    out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, unit: ox.NamedNode, activities: list[Activity]
-) -> None:
+def _map_activities(out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, unit: ox.NamedNode, activities: list[Activity]) -> None:
     parents: dict[tuple[int, str], ox.NamedNode] = {}
     for number, activity in enumerate(activities, start=1):
         node = iris.in_document(doc_id, "activity", number)
