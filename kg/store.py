@@ -155,9 +155,13 @@ _JOURNAL = "budgetkg-replacing.json"
 # crash): a reader compares it before and after opening (``open_snapshot``).
 _DONE = "budgetkg-replaced"
 # Written after the store's sorted files were all merged (``optimize_when_fragmented``): how many
-# files it then had. A store never merged counts as having had _MERGED_FILES.
+# files it then had and their bytes. A store never merged counts as having had _MERGED_FILES.
 _OPTIMIZED = "budgetkg-optimized"
 _MERGED_FILES = 16
+# A merge rewrites the whole store, so it also waits until the files have grown by this share
+# of their bytes at the last merge: each merge is then paid for by that much new data, a
+# constant per document written, whatever the store's size.
+_MERGE_GROWTH = 0.25
 # How often a read-only open tries again for a view no replace in parts began or ended
 # during: each try takes milliseconds, and a replace in parts begins or ends a few times a second at most.
 _SNAPSHOT_TRIES = 20
@@ -389,23 +393,30 @@ class OxigraphStore:
 
     def optimize_when_fragmented(self) -> bool:
         """Merge the store's sorted files (Oxigraph's ``optimize``, a full compaction) when they
-        number more than twice what they did after the last merge; whether it merged.
+        number more than twice what they did after the last merge and their bytes have grown by
+        a quarter (``_MERGE_GROWTH``) since; whether it merged.
 
         Why. Groups written with ``bulk_extend`` each add sorted files, and RocksDB's own
         compactions leave many unmerged; reads slow down with their count, not the store's size
         (session 13, load 6-8: 1,000 generated documents, 57 files -> 32 after optimize: one
         document's quads read in 17-22 ms instead of 44-50; 3,000 documents: the bench's HTTP mix
-        p50 410 -> 56 ms). A merge rewrites the whole store (3,000 documents: 24 CPU s), so it is
-        done when the files have doubled, not after every batch: its cost stays proportional to
-        what was written.
+        p50 410 -> 56 ms). A merge rewrites the whole store (3,000 documents: 24 CPU s) and leaves
+        about the same number of files at any size, so counting files alone merged every few
+        groups, and a store fed in small batches paid for rewriting all of itself each time
+        (session 14, ``bench/bench_flat_costs.py --sizes 100,500 --workers 1``, batches of 100:
+        the writer's CPU 47 -> 119 ms a document from 100 to 500 documents; 88 without merging).
+        Waiting for a quarter more bytes as well bounds each document's share of the merges by a
+        constant, and leaves at most a fifth of the data unmerged.
         """
         if self.path is None:
             return False
-        merged = _read_count(self.path / _OPTIMIZED) or _MERGED_FILES
-        if _sorted_files(self.path) <= 2 * merged:
+        merged_files, merged_bytes = _read_merged(self.path / _OPTIMIZED)
+        files, size = _sorted_files(self.path)
+        if files <= 2 * merged_files or size < (1 + _MERGE_GROWTH) * merged_bytes:
             return False
         self._store.optimize()
-        (self.path / _OPTIMIZED).write_text(str(_sorted_files(self.path)), encoding="utf-8")
+        files, size = _sorted_files(self.path)
+        (self.path / _OPTIMIZED).write_text(f"{files} {size}", encoding="utf-8")
         return True
 
     def __len__(self) -> int:
@@ -414,15 +425,27 @@ class OxigraphStore:
         return len(self._store)
 
 
-def _sorted_files(path: Path) -> int:
-    return sum(1 for entry in os.scandir(path) if entry.name.endswith(".sst"))
+def _sorted_files(path: Path) -> tuple[int, int]:
+    """How many sorted files the store's directory holds, and their bytes."""
+    count = size = 0
+    for entry in os.scandir(path):
+        if entry.name.endswith(".sst"):
+            count += 1
+            try:
+                size += entry.stat().st_size
+            except FileNotFoundError:  # merged away by a compaction while listed
+                pass
+    return count, size
 
 
-def _read_count(path: Path) -> int | None:
+def _read_merged(path: Path) -> tuple[int, int]:
+    """What the last merge left (files, bytes). A store never merged, or merged by a version
+    that wrote only the count, counts as _MERGED_FILES files or that count, of no bytes."""
     try:
-        return int(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+        fields = path.read_text(encoding="utf-8").split()
+        return int(fields[0]), int(fields[1]) if len(fields) > 1 else 0
+    except (OSError, ValueError, IndexError):
+        return _MERGED_FILES, 0
 
 
 def _write_journal(path: Path, graphs: list[str]) -> int:

@@ -626,28 +626,51 @@ def test_a_group_killed_while_written_leaves_every_document_of_it_absent_and_a_r
     assert set(store.oxigraph) == set(expected.oxigraph)
 
 
-def test_a_store_whose_sorted_files_doubled_is_merged_once_and_keeps_its_quads(tmp_path):
-    store = OxigraphStore(tmp_path / "kg")
-    assert store.optimize_when_fragmented() is False  # a fresh store: nothing to merge
-
-    def sorted_files() -> int:
-        return len(list((tmp_path / "kg").glob("*.sst")))
-
-    # As if the last merge had left 5 files: merged again past 10 (a store never merged counts 16).
-    (tmp_path / "kg" / "budgetkg-optimized").write_text("5", encoding="utf-8")
+def _write_groups_until_merged(store: OxigraphStore, directory: Path) -> tuple[int, int]:
+    """Write groups of graphs (each adds its own sorted files, which RocksDB merges only in part)
+    until ``optimize_when_fragmented`` merges; the sorted files and groups written before it did."""
     group = 0
-    while True:  # each group written in parts adds its own sorted files, which RocksDB merges only in part
+    while True:
         graphs = {EX + f"g{group}-{n}": [quad(f"s{k}", str(k), f"g{group}-{n}") for k in range(50)] for n in range(3)}
         store.replace_graphs(graphs, group=True)
-        before, files_before = set(store.oxigraph), sorted_files()
+        before, files_before = set(store.oxigraph), len(list(directory.glob("*.sst")))
         if store.optimize_when_fragmented():
-            break
+            assert set(store.oxigraph) == before
+            return files_before, group + 1
         group += 1
-        assert group < 50, "the groups never added more than 10 sorted files"
-    assert files_before > 10 and sorted_files() < files_before
-    assert int((tmp_path / "kg" / "budgetkg-optimized").read_text(encoding="utf-8")) == sorted_files()
-    assert set(store.oxigraph) == before
+        assert group < 60, "the groups never added enough sorted files"
+
+
+def test_a_store_whose_sorted_files_doubled_is_merged_once_and_keeps_its_quads(tmp_path):
+    directory = tmp_path / "kg"
+    store = OxigraphStore(directory)
+    assert store.optimize_when_fragmented() is False  # a fresh store: nothing to merge
+    # As if the last merge had left 5 files (of no bytes, as before merges recorded bytes):
+    # merged again past 10 (a store never merged counts 16).
+    (directory / "budgetkg-optimized").write_text("5", encoding="utf-8")
+    files_before, _ = _write_groups_until_merged(store, directory)
+    files, size = (int(field) for field in (directory / "budgetkg-optimized").read_text(encoding="utf-8").split())
+    assert files_before > 10 and files < files_before
+    assert files == len(list(directory.glob("*.sst")))
+    assert size == sum(path.stat().st_size for path in directory.glob("*.sst"))
     assert store.optimize_when_fragmented() is False  # merged: not again until the files double
+
+
+def test_a_large_store_is_merged_only_when_its_bytes_grew_by_a_quarter(tmp_path):
+    """Files double after a few groups at any size; a merge rewrites the whole store, so a large
+    one waits for a quarter more bytes too (else small batches into a big store rewrite it all)."""
+    directory = tmp_path / "kg"
+    store = OxigraphStore(directory)
+    (directory / "budgetkg-optimized").write_text("5", encoding="utf-8")
+    _, groups_small = _write_groups_until_merged(store, directory)
+    files, size = (int(field) for field in (directory / "budgetkg-optimized").read_text(encoding="utf-8").split())
+    # The same store as if its last merge had left ten times the bytes it holds.
+    (directory / "budgetkg-optimized").write_text(f"{files} {size * 10}", encoding="utf-8")
+    for group in range(2 * groups_small + 4):
+        graphs = {EX + f"h{group}-{n}": [quad(f"s{k}", str(k), f"h{group}-{n}") for k in range(50)] for n in range(3)}
+        store.replace_graphs(graphs, group=True)
+        assert store.optimize_when_fragmented() is False
+    assert len(list(directory.glob("*.sst"))) > 2 * files  # fragmented, yet not merged
 
 
 def test_the_first_graph_is_still_written_last_when_another_graph_is_only_compared(tmp_path):
