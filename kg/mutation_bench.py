@@ -37,7 +37,8 @@ from kg.parse import parse_source
 from kg.readers import read_document
 from kg.reading import InputError, SourceText
 from kg.settings import Settings
-from kg.validation import Severity, ValidationReport, validate_quads
+from kg.solutions import Term
+from kg.validation import Severity, ValidationReport, ValidationResult, validate_quads
 from kg.vocabulary import BKG, RDF
 
 KINDS = ("last-digit+1", "x10", "digit-swap")
@@ -89,7 +90,7 @@ def _validate(text: SourceText, settings: Settings) -> ValidationReport:
     return validate_quads(mapped.quads + mapped.reference_quads, document.document_id, settings)
 
 
-def _lexical(term) -> str:
+def _lexical(term: Term) -> str:
     """An IRI's or a literal's text (a quoted triple has none here)."""
     return term.value if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)) else ""
 
@@ -102,13 +103,13 @@ def printed_figures(text: SourceText, settings: Settings) -> list[PrintedFigure]
     more often than it holds such figures (a "0" of "0人次", a "1.5" in a date), an occurrence may be
     no figure, and changing it would count a non-figure as missed, so the figure is not drawn."""
     mapped = map_document(parse_source(text, "mutant"), settings)
-    facts: dict[str, dict] = {}
+    facts: dict[str, dict[str, str]] = {}  # node → predicate IRI or its class → lexical value
     for q in mapped.quads:
         if q.predicate in (BKG.printedAmount, BKG.sourceLine) or (q.predicate == RDF.type and q.object in (BKG.BudgetFigure, BKG.NarrativeFigure)):
             entry = facts.setdefault(_lexical(q.subject), {})
             entry[q.predicate.value if q.predicate != RDF.type else _lexical(q.object)] = _lexical(q.object)
     read: Counter[tuple[int, str]] = Counter()
-    out = set()
+    out: set[PrintedFigure] = set()
     for entry in facts.values():
         printed, line = entry.get(BKG.printedAmount.value), entry.get(BKG.sourceLine.value)
         kind = BKG.NarrativeFigure.value in entry or BKG.BudgetFigure.value in entry
@@ -174,7 +175,10 @@ def _changed(text: SourceText, figure: PrintedFigure, after: str, rng: random.Ra
     return replace(text, lines=tuple(lines))
 
 
-def _key(r) -> tuple:
+ResultKey = tuple[str, str, tuple[int, ...], str | None]  # constraint, focus, lines, figures
+
+
+def _key(r: ValidationResult) -> ResultKey:
     return (r.constraint, r.focus, tuple(r.lines), r.figures)
 
 
@@ -248,7 +252,7 @@ def report_lines(score: DocumentScore, shown: int | None = 20) -> list[str]:
 
 
 def run_mutation_benchmark(paths: list[Path], n: int, seed: int, settings: Settings, shown: int | None = 20) -> list[DocumentScore]:
-    scores = []
+    scores: list[DocumentScore] = []
     for path in paths:
         score = score_document(path, n, seed, settings)
         scores.append(score)

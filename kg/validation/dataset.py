@@ -16,7 +16,9 @@ the same 20 documents take 253 ms of CPU each at 100 and 279 ms at 1,000
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Protocol
 from urllib.parse import unquote
 
 import pyoxigraph as ox
@@ -24,6 +26,7 @@ import pyoxigraph as ox
 from kg.iris import Iris
 from kg.ontology import ontology_triples
 from kg.settings import Settings
+from kg.solutions import Answer, solutions
 from kg.validation.categories import classification_quads
 
 
@@ -32,20 +35,21 @@ def ontology_quads() -> tuple[ox.Quad, ...]:
     return tuple(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in ontology_triples())
 
 
-def build_dataset(quads) -> ox.Store:
+def build_dataset(quads: Iterable[ox.Quad | ox.Triple]) -> ox.Store:
     """The ontology, the official 类 names and ``quads`` in one in-memory store whose union
     default graph (what every validation query reads) holds each triple once.
 
     The quads stay in their graphs (rewriting 20 000 of them into the default graph costs
     more than building the store): the union is then the RDF merge unless a triple is in
     two graphs, which Oxigraph's union would count twice (COUNT, SUM); ``_in_two_graphs``
-    finds that case, and then everything is copied into the default graph."""
-    quads = quads if isinstance(quads, (list, tuple)) else list(quads)
+    finds that case, and then everything is copied into the default graph (a triple,
+    having no graph, goes into the default graph)."""
+    listed = quads if isinstance(quads, (list, tuple)) else list(quads)
     data = ox.Store()
     data.extend(ontology_quads())
     data.extend(classification_quads())
-    data.extend(q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
-    if _in_two_graphs(data, quads):
+    data.extend(q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in listed)
+    if _in_two_graphs(data, listed):
         data.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } ; DROP NAMED")
     return data
 
@@ -55,7 +59,7 @@ def build_dataset(quads) -> ox.Store:
 _SAMPLE_STRIDE = 64
 
 
-def _in_two_graphs(data: ox.Store, quads: list | tuple) -> bool:
+def _in_two_graphs(data: ox.Store, quads: Sequence[ox.Quad | ox.Triple]) -> bool:
     """Whether a triple of ``data`` is in two of its graphs: the default graph against the
     named ones, then each named graph against the others, except the largest, whose every
     shared triple is found from the other side. One query joining every graph with every
@@ -68,6 +72,15 @@ def _in_two_graphs(data: ox.Store, quads: list | tuple) -> bool:
     return any(data.query(query, substitutions={ox.Variable("g"): g}) for g in data.named_graphs() if g != largest)
 
 
+class ReadableStore(Protocol):
+    """The two methods of kg.store.GraphStore that validation reads a store through: every
+    GraphStore (Oxigraph on disk, a remote SPARQL store) has them, and so does ``OxStore``."""
+
+    def graphs(self) -> list[str]: ...
+
+    def query(self, sparql: str, *, default_graphs: list[str] | None = None) -> Answer: ...
+
+
 class OxStore:
     """A raw ``pyoxigraph.Store`` seen through the two methods of kg.store.GraphStore used here
     (the linked-data pages hold the pyoxigraph store, the CLI and the API an OxigraphStore)."""
@@ -78,17 +91,17 @@ class OxStore:
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def query(self, sparql: str, *, default_graphs: list[str] | None = None):
+    def query(self, sparql: str, *, default_graphs: list[str] | None = None) -> Answer:
         if default_graphs:
             return self._store.query(sparql, default_graph=[ox.NamedNode(g) for g in default_graphs])
         return self._store.query(sparql, use_default_graph_as_union=True)
 
 
-def graph_store(store):
+def graph_store(store: ReadableStore | ox.Store) -> ReadableStore:
     return OxStore(store) if isinstance(store, ox.Store) else store
 
 
-def document_ids(store, settings: Settings) -> list[str]:
+def document_ids(store: ReadableStore | ox.Store, settings: Settings) -> list[str]:
     """The documents in a store: the file stems of its ``{base}graph/{doc}`` graphs."""
     prefix = f"{settings.base_iri}graph/"
     return sorted(
@@ -97,7 +110,7 @@ def document_ids(store, settings: Settings) -> list[str]:
     )
 
 
-def has_graph(store, graph: str) -> bool:
+def has_graph(store: ReadableStore | ox.Store, graph: str) -> bool:
     """Whether ``store`` holds a non-empty named graph: one lookup, where listing every graph
     grows with the store (five graphs a document)."""
     return bool(graph_store(store).query(f"ASK {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"))
@@ -108,7 +121,14 @@ def has_graph(store, graph: str) -> bool:
 _LOOKUP_CHUNK = 2000
 
 
-def _reference_about(store, quads: list[ox.Quad], reference: str) -> list[ox.Quad]:
+def _triples(answer: Answer) -> ox.QueryTriples:
+    """The triples of a CONSTRUCT's answer."""
+    if not isinstance(answer, ox.QueryTriples):
+        raise TypeError(f"expected the triples of a CONSTRUCT, got {type(answer).__name__}")
+    return answer
+
+
+def _reference_about(store: ReadableStore, quads: list[ox.Quad], reference: str) -> list[ox.Quad]:
     """What the reference graph says about the nodes of ``quads``, and about the nodes that
     says something about (a code's ancestors, its scheme, a project's unit), to the end.
 
@@ -124,30 +144,29 @@ def _reference_about(store, quads: list[ox.Quad], reference: str) -> list[ox.Qua
         new: list[ox.Quad] = []
         for start in range(0, len(nodes), _LOOKUP_CHUNK):
             values = " ".join(str(n) for n in nodes[start:start + _LOOKUP_CHUNK])
-            result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}",
-                                 default_graphs=[reference])
+            result = _triples(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}", default_graphs=[reference]))
             new.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result)
         found.extend(new)
         frontier = {q.object for q in new if isinstance(q.object, ox.NamedNode)} - seen
     return found
 
 
-def stored_document_quads(store, document_id: str, settings: Settings) -> list[ox.Quad]:
+def stored_document_quads(store: ReadableStore | ox.Store, document_id: str, settings: Settings) -> list[ox.Quad]:
     """A stored document's graph, inferred graph and what the reference graph says about its
     codes, units and projects, in the default graph; the inferred graph computed now if the
     document was ingested without reasoning. LookupError if the store does not hold the document."""
-    store = graph_store(store)
+    readable = graph_store(store)
     iris = Iris(settings.base_iri)
     graph, inferred_graph = iris.graph(document_id).value, iris.inferred_graph(document_id).value
-    if not has_graph(store, graph):
+    if not has_graph(readable, graph):
         raise LookupError(f"{document_id}: no such document in the store")
-    reasoned = has_graph(store, inferred_graph)
+    reasoned = has_graph(readable, inferred_graph)
     # Each graph by a GRAPH-bound pattern, not both as one default graph under a CONSTRUCT:
     # the same quads (the same multiset) in 13-15% less CPU (2,700 quads: 76 -> 66 ms on a
     # store of 1,000 generated documents, 42 -> 36 ms on the same store compacted).
     parts = " UNION ".join(f"{{ GRAPH {ox.NamedNode(g)} {{ ?s ?p ?o }} }}" for g in ([graph, inferred_graph] if reasoned else [graph]))
-    quads = [ox.Quad(row[0], row[1], row[2]) for row in store.query(f"SELECT ?s ?p ?o WHERE {{ {parts} }}")]
-    quads += _reference_about(store, quads, iris.reference_graph().value)
+    quads = [ox.Quad(row[0], row[1], row[2]) for row in solutions(readable.query(f"SELECT ?s ?p ?o WHERE {{ {parts} }}"))]
+    quads += _reference_about(readable, quads, iris.reference_graph().value)
     if not reasoned:
         from kg.reasoning import infer
 

@@ -33,11 +33,12 @@ import pyoxigraph as ox
 
 from kg.iris import Iris
 from kg.settings import Settings
+from kg.solutions import solutions
+from kg.validation.constraints import ParamValue
 from kg.validation.family import document_family
 from kg.validation.results import Severity, ValidationReport, ValidationResult, lines_of, sorted_results
 from kg.validation.shapes import PropertyConstraint, SparqlConstraint, SparqlGroup, Targets, compiled_groups, compiled_shapes, shapes_files
 from kg.vocabulary import BKG, RDF, RDFS, SH
-
 
 
 class FocusNodes:
@@ -62,7 +63,7 @@ class FocusNodes:
 
     def nodes(self, targets: Targets) -> set[str]:
         if targets not in self._nodes:
-            rows = self._data.query(f"SELECT DISTINCT ?this WHERE {{ {focus_pattern(targets)} }}", use_default_graph_as_union=True)
+            rows = solutions(self._data.query(f"SELECT DISTINCT ?this WHERE {{ {focus_pattern(targets)} }}", use_default_graph_as_union=True))
             self._nodes[targets] = {r["this"].value for r in rows}
         return self._nodes[targets]
 
@@ -87,7 +88,7 @@ def fill(template: str, row: dict[str, str]) -> str:
     return re.sub(r"\{[?$](\w+)\}", lambda m: row.get(m.group(1), ""), template)
 
 
-def _core_condition(key: str, value) -> str | None:
+def _core_condition(key: str, value: ParamValue) -> str | None:
     if key == "datatype":
         return f"!(isLiteral(?v) && DATATYPE(?v) = {value})"
     if key == "class":
@@ -99,16 +100,35 @@ def _core_condition(key: str, value) -> str | None:
     if key == "maxInclusive":
         return f"!(?v <= {value})"
     if key == "in":
-        return f"!(?v IN ({', '.join(str(v) for v in value)}))"
+        members = value if isinstance(value, tuple) else (value,)
+        return f"!(?v IN ({', '.join(str(v) for v in members)}))"
     return None
 
 
 _COUNTS = ("minCount", "maxCount")
+
+
+def _count(key: str, value: ParamValue) -> int:
+    """The value of a property shape's sh:minCount or sh:maxCount: one integer literal."""
+    if not isinstance(value, ox.Literal):
+        raise TypeError(f"sh:{key}: expected an integer literal, got {value}")
+    return int(value.value)
+
+
+def _bounds(prop: PropertyConstraint) -> tuple[int, int]:
+    """(sh:minCount, sh:maxCount) of a property shape: 0 where it sets no minimum, -1 where
+    it sets no maximum (the grouping query's VALUES rows read -1 so)."""
+    params = dict(prop.params)
+    low = _count("minCount", params["minCount"]) if "minCount" in params else 0
+    high = _count("maxCount", params["maxCount"]) if "maxCount" in params else -1
+    return low, high
+
+
 CountResults = dict[tuple[PropertyConstraint, str], list[ValidationResult]]
 ScannedPaths = dict[str, list[dict[str, str]]]  # a value filter's query -> its solutions
 
 
-def _core_query(prop: PropertyConstraint, key: str, value) -> tuple[str, str, str] | None:
+def _core_query(prop: PropertyConstraint, key: str, value: ParamValue) -> tuple[str, str, str] | None:
     """(query, zh message, en message) for one value-filter parameter of a property shape;
     None if not checked this way (counts are ``count_results``'s). The query finds every
     subject's failing values, focus node or not (``core_results`` keeps the focus nodes'):
@@ -153,21 +173,19 @@ def count_results(data: ox.Store, props: tuple[PropertyConstraint, ...]) -> Coun
             continue
         rows = []
         for number, prop in numbered:
-            params = dict(prop.params)
-            low = int(params["minCount"].value) if "minCount" in params else 0
-            high = int(params["maxCount"].value) if "maxCount" in params else -1
+            low, high = _bounds(prop)
             rows.append(f"({number} <{prop.path}> {low} {high})")
         query = (
             f"SELECT ?k ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {focus_pattern(targets)} }} }} "
             f"VALUES (?k ?path ?low ?high) {{ {' '.join(rows)} }} OPTIONAL {{ ?this ?path ?v }} }} "
             "GROUP BY ?k ?this ?low ?high HAVING (COUNT(DISTINCT ?v) < ?low || (?high >= 0 && COUNT(DISTINCT ?v) > ?high))"
         )
-        for row in data.query(query, use_default_graph_as_union=True):
+        for row in solutions(data.query(query, use_default_graph_as_union=True)):
             prop = props[int(row["k"].value)]
             n = int(row["n"].value)
             values = {"this": row["this"].value, "n": row["n"].value}
             for key, value in prop.params:
-                limit = int(value.value) if key in _COUNTS else 0
+                limit = _count(key, value) if key in _COUNTS else 0
                 if (key == "minCount" and n < limit) or (key == "maxCount" and n > limit):
                     zh, en = f"{key} {limit} 不满足：{{?n}} 个值", f"{key} {limit} not met: {{?n}} values"
                     out.setdefault((prop, key), []).append(_core_result(prop, key, zh, en, values))
@@ -186,29 +204,28 @@ def _unproven_counts(data: ox.Store, targets: Targets, numbered: list[tuple[int,
     single: set[str] = set()  # paths with a sh:maxCount >= 1
     required: set[str] = set()  # paths with a sh:minCount 1
     for _, prop in numbered:
-        params = dict(prop.params)
-        if "maxCount" in params and int(params["maxCount"].value) >= 1:
+        low, high = _bounds(prop)
+        if high >= 1:
             single.add(prop.path)
-        if "minCount" in params and int(params["minCount"].value) == 1:
+        if low == 1:
             required.add(prop.path)
     several: set[str] = set()  # paths some subject has two values of
     if single:
         paths = " ".join(f"<{path}>" for path in sorted(single))
-        several = {row["path"].value for row in data.query(
+        several = {row["path"].value for row in solutions(data.query(
             f"SELECT ?path WHERE {{ VALUES ?path {{ {paths} }} ?s ?path ?o }} GROUP BY ?path HAVING (COUNT(*) > COUNT(DISTINCT ?s))",
-            use_default_graph_as_union=True)}
+            use_default_graph_as_union=True))}
     missing: set[str] = set()  # paths some focus node lacks
     if required:
         paths = " ".join(f"<{path}>" for path in sorted(required))
-        missing = {row["path"].value for row in data.query(
+        missing = {row["path"].value for row in solutions(data.query(
             f"SELECT DISTINCT ?path WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {focus_pattern(targets)} }} }} "
             f"VALUES ?path {{ {paths} }} FILTER NOT EXISTS {{ ?this ?path ?v }} }}",
-            use_default_graph_as_union=True)}
+            use_default_graph_as_union=True))}
 
     def proven(prop: PropertyConstraint) -> bool:
-        params = dict(prop.params)
-        low = int(params["minCount"].value) if "minCount" in params else 0
-        high_met = "maxCount" not in params or (prop.path in single and prop.path not in several)
+        low, high = _bounds(prop)
+        high_met = high < 0 or (prop.path in single and prop.path not in several)
         low_met = low <= 0 or (low == 1 and prop.path not in missing)
         return high_met and low_met
 
@@ -225,7 +242,7 @@ def core_results(data: ox.Store, prop: PropertyConstraint, counts: CountResults 
         counts = count_results(data, (prop,))
     focus = focus or FocusNodes(data)
     scanned = {} if scanned is None else scanned
-    results = []
+    results: list[ValidationResult] = []
     for key, value in prop.params:
         if key in _COUNTS:
             results.extend(counts.get((prop, key), ()))
@@ -235,9 +252,9 @@ def core_results(data: ox.Store, prop: PropertyConstraint, counts: CountResults 
             continue
         query, zh, en = compiled
         if query not in scanned:
-            solutions = data.query(query, use_default_graph_as_union=True)
-            names = [v.value for v in solutions.variables]
-            scanned[query] = [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
+            answer = solutions(data.query(query, use_default_graph_as_union=True))
+            names = [v.value for v in answer.variables]
+            scanned[query] = [{n: row[n].value for n in names if row[n] is not None} for row in answer]
         for values in scanned[query]:
             if values["this"] in focus.nodes(prop.targets):
                 results.append(_core_result(prop, key, zh, en, values))
@@ -258,9 +275,9 @@ def sparql_result(c: SparqlConstraint, values: dict[str, str]) -> ValidationResu
 
 
 def _solutions(data: ox.Store, select: str) -> list[dict[str, str]]:
-    solutions = data.query(select, use_default_graph_as_union=True)
-    names = [v.value for v in solutions.variables]
-    return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in solutions]
+    answer = solutions(data.query(select, use_default_graph_as_union=True))
+    names = [v.value for v in answer.variables]
+    return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in answer]
 
 
 def sparql_results(data: ox.Store, c: SparqlConstraint, focus: FocusNodes) -> list[ValidationResult]:
@@ -276,7 +293,7 @@ def group_results(data: ox.Store, group: SparqlGroup, focus: FocusNodes) -> list
     if not focus.exist(targets):
         return []
     rows = _solutions(data, group.select)
-    results = []
+    results: list[ValidationResult] = []
     for i, c in enumerate(group.constraints):
         flag = f"_bkgFilter{i}"
         results.extend(sparql_result(c, values) for values in rows if values[flag] == "1" and values.get("this") in focus.nodes(targets))
@@ -288,8 +305,7 @@ def with_pages(data: ox.Store, results: list[ValidationResult]) -> list[Validati
     pages), so both engines give a PDF's results their page the same way."""
     if not results:
         return results
-    rows = data.query(f"SELECT ?f (MIN(?p) AS ?page) WHERE {{ ?f <{BKG.sourcePage.value}> ?p }} GROUP BY ?f",
-                      use_default_graph_as_union=True)
+    rows = solutions(data.query(f"SELECT ?f (MIN(?p) AS ?page) WHERE {{ ?f <{BKG.sourcePage.value}> ?p }} GROUP BY ?f", use_default_graph_as_union=True))
     pages = {row["f"].value: int(row["page"].value) for row in rows if row["page"] is not None}
     return [replace(r, page=pages.get(r.focus)) for r in results]
 

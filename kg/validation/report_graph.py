@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from kg.iris import Iris
 from kg.settings import Settings
 from kg.solutions import Term, required_text, solutions, text
-from kg.store import GraphStore
+from kg.validation.dataset import ReadableStore
 from kg.validation.results import Severity, ValidationReport, ValidationResult, lines_of, sorted_results
 from kg.validation.shapes import BKGR, compiled_shapes
 from kg.vocabulary import RDF, SH, XSD
@@ -91,7 +91,7 @@ _READ = (
 )
 
 
-def read_report(store: GraphStore, document_id: str, graph: str, settings: Settings) -> ValidationReport:
+def read_report(store: ReadableStore, document_id: str, graph: str, settings: Settings) -> ValidationReport:
     """A report graph read back into a ValidationReport."""
     labels = {c.identity: c.labels for c in compiled_shapes()[0] if c.identity}
     results = []
