@@ -49,7 +49,7 @@ class _Row:
 
 
 def _short(label: str, most: int = 20) -> str:
-    return label if len(label) <= most else label[:most - 1] + "…"
+    return label if len(label) <= most else label[: most - 1] + "…"
 
 
 def _length(yuan: Decimal | None, peak: Decimal, plot_w: int) -> float:
@@ -64,12 +64,8 @@ def bar_chart(bars: list[Bar], *, title: str, width: int = 760) -> str:
         return ""
     plot_w = width - _LABEL_W - _VALUE_W
     peak = max(b.yuan for b in bars) or Decimal(1)
-    rows = [
-        _Row(4 + i * _ROW, 14 * b.level, _short(b.label), b.label, b.href, b.level, (_length(b.yuan, peak, plot_w),), (b.yuan,), None)
-        for i, b in enumerate(bars)
-    ]
-    return render("charts/bars.svg", title=title, width=width, height=_ROW * len(bars) + 8, rows=rows,
-                  label_w=_LABEL_W, row_h=_ROW)
+    rows = [_Row(4 + i * _ROW, 14 * b.level, _short(b.label), b.label, b.href, b.level, (_length(b.yuan, peak, plot_w),), (b.yuan,), None) for i, b in enumerate(bars)]
+    return render("charts/bars.svg", title=title, width=width, height=_ROW * len(bars) + 8, rows=rows, label_w=_LABEL_W, row_h=_ROW)
 
 
 def paired_chart(bars: list[PairedBar], *, title: str, legend: tuple[str, str], width: int = 560) -> str:
@@ -81,9 +77,17 @@ def paired_chart(bars: list[PairedBar], *, title: str, legend: tuple[str, str], 
     plot_w = width - _PAIR_LABEL_W - _PAIR_VALUE_W
     peak = max(max(b.budget or Decimal(0), b.actual or Decimal(0)) for b in bars) or Decimal(1)
     rows = [
-        _Row(_LEGEND_H + i * _PAIR_ROW, 12 * min(b.level, 2), _short(b.label, 17), b.label, b.href, b.level,
-             (_length(b.budget, peak, plot_w), _length(b.actual, peak, plot_w)), (b.budget, b.actual), b.rate)
+        _Row(
+            _LEGEND_H + i * _PAIR_ROW,
+            12 * min(b.level, 2),
+            _short(b.label, 17),
+            b.label,
+            b.href,
+            b.level,
+            (_length(b.budget, peak, plot_w), _length(b.actual, peak, plot_w)),
+            (b.budget, b.actual),
+            b.rate,
+        )
         for i, b in enumerate(bars)
     ]
-    return render("charts/paired.svg", title=title, legend=legend, width=width,
-                  height=_LEGEND_H + _PAIR_ROW * len(bars) + 6, rows=rows, label_w=_PAIR_LABEL_W, row_h=_PAIR_ROW)
+    return render("charts/paired.svg", title=title, legend=legend, width=width, height=_LEGEND_H + _PAIR_ROW * len(bars) + 6, rows=rows, label_w=_PAIR_LABEL_W, row_h=_PAIR_ROW)

@@ -112,11 +112,11 @@ def related(graph: Graph, code: ox.NamedNode) -> tuple[list[Related], list[Relat
 def rates(graph: Graph, code: ox.NamedNode, notation: str, offset: int, rows: RatesSource = execution.code_execution) -> Rates:
     found = rows(graph, code, notation)
     offset = min(offset, max(0, len(found) - 1))
-    page = execution.shown(graph, found[offset:offset + RATES_PAGE])
+    page = execution.shown(graph, found[offset : offset + RATES_PAGE])
     if page is None:  # a shown row's figures disagree with its execution figure: order by every figure
         exact = execution.code_execution_from_figures(graph, code, notation)
         offset = min(offset, max(0, len(exact) - 1))
-        return Rates(tuple(execution.with_details(graph, exact[offset:offset + RATES_PAGE])), offset, len(exact))
+        return Rates(tuple(execution.with_details(graph, exact[offset : offset + RATES_PAGE])), offset, len(exact))
     return Rates(tuple(page), offset, len(found))
 
 
@@ -139,8 +139,7 @@ def amount_tables(graph: Graph, code: ox.NamedNode) -> tuple[list[AmountTable], 
     by_class: dict[str, list[Amount]] = {}
     for r in sorted(rows[:AMOUNTS_LIMIT], key=lambda r: (cell(r, "cls"), -int(cell(r, "year") or 0), cell(r, "unit"), int(cell(r, "line") or 0))):
         src = files.get(cell(r, "d")) or []
-        by_class.setdefault(cell(r, "cls"), []).append(
-            Amount(cell(r, "f"), cell(r, "year"), cell(r, "unit"), Decimal(cell(r, "amt")), cell(r, "line"), src[0].value if src else ""))
+        by_class.setdefault(cell(r, "cls"), []).append(Amount(cell(r, "f"), cell(r, "year"), cell(r, "unit"), Decimal(cell(r, "amt")), cell(r, "line"), src[0].value if src else ""))
     out = []
     for cls, amounts in by_class.items():
         sums: dict[str, Decimal] = {}
@@ -150,8 +149,7 @@ def amount_tables(graph: Graph, code: ox.NamedNode) -> tuple[list[AmountTable], 
     return out, complete
 
 
-def sections(graph: Graph, site: Site, desc: Description, rates_offset: int = 0,
-             rates_source: RatesSource = execution.code_execution) -> str:
+def sections(graph: Graph, site: Site, desc: Description, rates_offset: int = 0, rates_source: RatesSource = execution.code_execution) -> str:
     code = desc.resource
     notation = desc.value(SKOS.notation)
     names = printed_names(graph, code)
@@ -159,13 +157,26 @@ def sections(graph: Graph, site: Site, desc: Description, rates_offset: int = 0,
     page = rates(graph, code, notation.value if notation is not None else "", rates_offset, rates_source)
     tables, complete = amount_tables(graph, code)
     labels = graph.labels(
-        [ox.NamedNode(i) for i in {r.iri for r in parents + children} | {n.document for n in names}
-         | {e.unit for e in page.rows} | {a.unit for t in tables for a in t.amounts} | {t.table_class for t in tables}],
+        [
+            ox.NamedNode(i)
+            for i in {r.iri for r in parents + children} | {n.document for n in names} | {e.unit for e in page.rows} | {a.unit for t in tables for a in t.amounts} | {t.table_class for t in tables}
+        ],
         site.langs,
     )
     pref = [v.value for v in desc.values(SKOS.prefLabel) if isinstance(v, ox.Literal)]
     href = site.href(code.value)
     return render(
-        "pages/code.html", site=site, zh=site.lang != "en", pref=pref, parents=parents, children=children,
-        names=names, rates=page, tables=tables, complete=complete, limit=AMOUNTS_LIMIT, labels=labels, page_href=href + ("&" if "?" in href else "?"),
+        "pages/code.html",
+        site=site,
+        zh=site.lang != "en",
+        pref=pref,
+        parents=parents,
+        children=children,
+        names=names,
+        rates=page,
+        tables=tables,
+        complete=complete,
+        limit=AMOUNTS_LIMIT,
+        labels=labels,
+        page_href=href + ("&" if "?" in href else "?"),
     )

@@ -58,10 +58,14 @@ _DETAILS = """
   OPTIONAL {{ ?f qb:dataSet ?t . ?t a ?cls . FILTER(?cls IN (bkg:ExpenditureTable, bkg:GeneralBudgetExpenditureTable)) }}
   OPTIONAL {{ ?f bkg:sourceLine ?line }} OPTIONAL {{ ?f bkg:sourcePage ?page }} OPTIONAL {{ ?f bkg:rowLabel ?row }}
 """
-UNIT_QUERY = """SELECT ?f ?year ?code ?n ?stage ?yuan ?d ?col ?kind ?cls ?line ?page ?row WHERE {{
+UNIT_QUERY = (
+    """SELECT ?f ?year ?code ?n ?stage ?yuan ?d ?col ?kind ?cls ?line ?page ?row WHERE {{
   ?f bkg:unit {unit} ; bkg:functionalClassification ?code ; bkg:stage ?stage ; bkg:amount ?yuan ;
      bkg:fiscalYear ?year ; prov:wasDerivedFrom ?d .
-  OPTIONAL {{ ?code skos:notation ?n }}""" + _DETAILS + "}}"
+  OPTIONAL {{ ?code skos:notation ?n }}"""
+    + _DETAILS
+    + "}}"
+)
 # A common code has thousands of figures (2080505: 14,000 on 2,000 documents), so this asks
 # only what choosing needs; the table's class is looked up once per table, and the page and
 # row label only for the figures a page shows (with_details): 25% less time than _DETAILS.
@@ -156,7 +160,7 @@ def sources(graph: Graph, documents: Iterable[str]) -> dict[str, Source]:
     iris = sorted(set(documents))
     found: dict[str, Source] = {}
     for start in range(0, len(iris), 400):
-        values = " ".join(str(ox.NamedNode(i)) for i in iris[start:start + 400])
+        values = " ".join(str(ox.NamedNode(i)) for i in iris[start : start + 400])
         rows = graph.select(
             f"""SELECT ?d (SAMPLE(?src) AS ?file) (MAX(?fa) AS ?final) WHERE {{ VALUES ?d {{ {values} }}
                   ?d a ?k . BIND(?k IN ({", ".join(str(ox.NamedNode(k)) for k in _FINAL_ACCOUNTS)}) AS ?fa)
@@ -180,8 +184,13 @@ def _origin(row: Row) -> str | None:
 def _figure(row: Row, origin: str, docs: dict[str, Source]) -> StageFigure:
     doc = _text(row, "d")
     return StageFigure(
-        _text(row, "f"), Decimal(_text(row, "yuan")), docs.get(doc, Source(doc, "", False)),
-        origin, _int(row, "line"), _int(row, "page"), _text(row, "row"),
+        _text(row, "f"),
+        Decimal(_text(row, "yuan")),
+        docs.get(doc, Source(doc, "", False)),
+        origin,
+        _int(row, "line"),
+        _int(row, "page"),
+        _text(row, "row"),
     )
 
 
@@ -212,7 +221,7 @@ def _choose(year: str, code: str, notation: str, unit: str, found: list[tuple[st
 def _group(rows: list[Row], docs: dict[str, Source], key_names: tuple[str, str, str, str]) -> list[Execution]:
     grouped: dict[tuple[str, str, str, str], list[tuple[str, StageFigure]]] = {}
     for row in rows:
-        stage, origin = _text(row, "stage")[len(_B):], _origin(row)
+        stage, origin = _text(row, "stage")[len(_B) :], _origin(row)
         if stage not in STAGES or origin is None:
             continue
         key = (_text(row, "year"), *(_text(row, name) for name in key_names[1:]))
@@ -266,10 +275,7 @@ def _detailed(graph: Graph, figure: StageFigure | None) -> StageFigure | None:
 
 def with_details(graph: Graph, rows: Iterable[Execution]) -> list[Execution]:
     """``rows`` (from code_execution_from_figures) with each figure's page and row label, looked up per figure."""
-    return [
-        replace(e, initial=_detailed(graph, e.initial), adjusted=_detailed(graph, e.adjusted), final=_detailed(graph, e.final))
-        for e in rows
-    ]
+    return [replace(e, initial=_detailed(graph, e.initial), adjusted=_detailed(graph, e.adjusted), final=_detailed(graph, e.final)) for e in rows]
 
 
 # -- a code's rows from the execution figures ---------------------------------------------
@@ -331,8 +337,7 @@ def _rate(actual: Decimal, budget: Decimal) -> Decimal:
 
 def _final_accounts_documents(graph: Graph) -> set[str]:
     # A scan of three classes' members: cheaper than a lookup per document of the code.
-    return {q.subject.value for k in _FINAL_ACCOUNTS for q in graph.store.quads_for_pattern(None, RDF.type, ox.NamedNode(k), None)
-            if isinstance(q.subject, ox.NamedNode)}
+    return {q.subject.value for k in _FINAL_ACCOUNTS for q in graph.store.quads_for_pattern(None, RDF.type, ox.NamedNode(k), None) if isinstance(q.subject, ox.NamedNode)}
 
 
 def _parts(graph: Graph, node: ox.NamedNode, iris: Iris, final_accounts: set[str]) -> tuple[str, str, list[_Part]]:
@@ -348,10 +353,14 @@ def _parts(graph: Graph, node: ox.NamedNode, iris: Iris, final_accounts: set[str
     parts = []
     for summary, found in sorted(amounts.items()):
         document_id = summary.removeprefix(graph_prefix).removesuffix("/summary")  # kg.summary.summary_graph
-        parts.append(_Part(
-            graph_prefix + document_id, iris.document("").value + document_id in final_accounts,
-            found.get(BKG.initialBudgetAmount.value), found.get(BKG.finalAccountsAmount.value),
-        ))
+        parts.append(
+            _Part(
+                graph_prefix + document_id,
+                iris.document("").value + document_id in final_accounts,
+                found.get(BKG.initialBudgetAmount.value),
+                found.get(BKG.finalAccountsAmount.value),
+            )
+        )
     return unit, year, parts
 
 
@@ -375,9 +384,13 @@ def code_execution(graph: Graph, code: ox.NamedNode, notation: str) -> list[Rate
     prefix = ox.Literal(iris.execution(iris.unit(""), "", "").value.removesuffix("//"))  # {base}id/execution/
     # The code's summary figures carry its notation too (8 times as many): left out in the query,
     # which took half the time of the same filter in Python over the matching quads.
-    nodes = {row["e"] for row in graph.select(
-        f"""SELECT DISTINCT ?e WHERE {{ ?e bkg:codeNotation {ox.Literal(notation)} FILTER(STRSTARTS(STR(?e), {prefix}))
-              ?e bkg:functionalClassification {code} }}""")}
+    nodes = {
+        row["e"]
+        for row in graph.select(
+            f"""SELECT DISTINCT ?e WHERE {{ ?e bkg:codeNotation {ox.Literal(notation)} FILTER(STRSTARTS(STR(?e), {prefix}))
+              ?e bkg:functionalClassification {code} }}"""
+        )
+    }
     final_accounts = _final_accounts_documents(graph) if nodes else set()
     rated: list[RateRow] = []
     unsure: list[tuple[str, str, tuple[str, ...]]] = []
@@ -406,14 +419,21 @@ def _keyed(rows: list[Row], code: ox.NamedNode, notation: str, unit: str) -> lis
 
 
 _ROW_PREDICATES = {  # a figure's predicate -> the name the choosing above reads it by
-    BKG.stage: "stage", BKG.amount: "yuan", BKG.fiscalYear: "year", BKG.unit: "u", PROV.wasDerivedFrom: "d",
-    BKG.column: "col", BKG.figureKind: "kind", QB.dataSet: "t", BKG.sourceLine: "line", BKG.sourcePage: "page",
+    BKG.stage: "stage",
+    BKG.amount: "yuan",
+    BKG.fiscalYear: "year",
+    BKG.unit: "u",
+    PROV.wasDerivedFrom: "d",
+    BKG.column: "col",
+    BKG.figureKind: "kind",
+    QB.dataSet: "t",
+    BKG.sourceLine: "line",
+    BKG.sourcePage: "page",
     BKG.rowLabel: "row",
 }
 
 
-def _document_rows(graph: Graph, code: ox.NamedNode, unit: str, year: str, graphs: Iterable[str],
-                   classes: dict[str, ox.NamedNode | None] | None = None) -> list[Row]:
+def _document_rows(graph: Graph, code: ox.NamedNode, unit: str, year: str, graphs: Iterable[str], classes: dict[str, ox.NamedNode | None] | None = None) -> list[Row]:
     """The figures of ``code`` for one unit and year that count (``_origin``), read from the
     given document graphs by index lookup: each graph's figures of the code, then each figure's
     own triples, and each table's class once."""
@@ -445,8 +465,7 @@ def shown(graph: Graph, rows: Iterable[RateRow]) -> list[Execution] | None:
     label; None if a row's figures do not give the rate it was ordered by (see above)."""
     rows = list(rows)
     classes: dict[str, ox.NamedNode | None] = {}
-    read = [(row, _keyed(_document_rows(graph, ox.NamedNode(row.code), row.unit, row.year, row.graphs, classes),
-                         ox.NamedNode(row.code), row.notation, row.unit)) for row in rows if row.exact is None]
+    read = [(row, _keyed(_document_rows(graph, ox.NamedNode(row.code), row.unit, row.year, row.graphs, classes), ox.NamedNode(row.code), row.notation, row.unit)) for row in rows if row.exact is None]
     docs = sources(graph, (_text(r, "d") for _, found in read for r in found))
     chosen = {(row.unit, row.year): _group(found, docs, ("year", "code", "n", "unit")) for row, found in read}
     out = []

@@ -75,7 +75,7 @@ class Site:
     def local_path(self, iri: str, kind: str = "page") -> str | None:
         """``/page/…`` (or ``/data/…``) for an IRI minted under the base; None otherwise."""
         if iri.startswith(self.base_iri + "id/"):
-            return f"/{kind}/" + iri[len(self.base_iri) + 3:]
+            return f"/{kind}/" + iri[len(self.base_iri) + 3 :]
         return None
 
     def href(self, iri: str) -> str:
@@ -84,13 +84,13 @@ class Site:
         if path is not None:
             return path
         if iri.startswith(ONTOLOGY_NS):
-            return "/ontology/" + quote(iri[len(ONTOLOGY_NS):], safe="")
+            return "/ontology/" + quote(iri[len(ONTOLOGY_NS) :], safe="")
         return "/page?" + urlencode({"iri": iri})
 
     def short(self, iri: str) -> str:
         """A readable stand-in for an IRI without a label."""
         if iri.startswith(self.base_iri):
-            return unquote(iri[len(self.base_iri):])
+            return unquote(iri[len(self.base_iri) :])
         return curie(iri)
 
     def curie(self, iri: str) -> str:
@@ -100,7 +100,7 @@ class Site:
 def curie(iri: str) -> str:
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 
@@ -125,13 +125,23 @@ def decimal(value: object) -> Decimal | None:
         return None
 
 
-def page(template: str, site: Site, title: str, *, iri: str | None = None, data_path: str | None = None, query: str = "",
-         **context: object) -> str:
+def page(template: str, site: Site, title: str, *, iri: str | None = None, data_path: str | None = None, query: str = "", **context: object) -> str:
     """A whole page: ``template`` extends ``pages/layout.html`` (header with search, title, the IRI, links to the RDF)."""
-    return str(render(
-        template, site=site, zh=site.zh, title=title, iri=iri, shown_iri=unquote(iri) if iri else "",
-        data_path=data_path, query=query, formats=RDF_FORMATS, alternates=_ALTERNATES, **context,
-    ))
+    return str(
+        render(
+            template,
+            site=site,
+            zh=site.zh,
+            title=title,
+            iri=iri,
+            shown_iri=unquote(iri) if iri else "",
+            data_path=data_path,
+            query=query,
+            formats=RDF_FORMATS,
+            alternates=_ALTERNATES,
+            **context,
+        )
+    )
 
 
 def fragment(template: str, site: Site, **context: object) -> Markup:

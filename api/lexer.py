@@ -41,9 +41,7 @@ _TOKEN = re.compile(
 )
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
-UPDATE_FORMS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-)
+UPDATE_FORMS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
 
 @dataclass(frozen=True)
@@ -113,11 +111,7 @@ def add_using_clauses(text: str, using: list[str], using_named: list[str]) -> st
     clause = "".join(f" USING <{g}>" for g in using) + "".join(f" USING NAMED <{g}>" for g in using_named)
     if not clause:
         return text
-    inserts = [
-        word.start
-        for word in words(text)
-        if word.text == "WHERE" and word.depth == 0 and word.previous != "DELETE"
-    ]
+    inserts = [word.start for word in words(text) if word.text == "WHERE" and word.depth == 0 and word.previous != "DELETE"]
     for position in reversed(inserts):
         text = text[:position] + clause.lstrip() + " " + text[position:]
     return text

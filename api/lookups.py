@@ -122,13 +122,7 @@ def is_lookup(text: str) -> bool:
     tail = tokens[close + 1 :]
     if not tail:
         return True
-    return (
-        len(tail) == 2
-        and tail[0].kind == "word"
-        and tail[0].text.upper() == "LIMIT"
-        and tail[1].kind == "number"
-        and tail[1].text.isdigit()
-    )
+    return len(tail) == 2 and tail[0].kind == "word" and tail[0].text.upper() == "LIMIT" and tail[1].kind == "number" and tail[1].text.isdigit()
 
 
 def can_answer(job: QueryJob, max_rows: int) -> bool:
@@ -138,12 +132,7 @@ def can_answer(job: QueryJob, max_rows: int) -> bool:
     the budget has at most ``BUDGET_BYTES`` rows: the row cap cannot cut it when
     it is at least that.
     """
-    return (
-        job.default_graphs is None
-        and job.named_graphs is None
-        and max_rows >= BUDGET_BYTES
-        and is_lookup(job.sparql)
-    )
+    return job.default_graphs is None and job.named_graphs is None and max_rows >= BUDGET_BYTES and is_lookup(job.sparql)
 
 
 def run_in_loop(store: ox.Store, job: QueryJob) -> Outcome | None:

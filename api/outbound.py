@@ -60,10 +60,7 @@ def outbound_operations(text: str, form: Literal["query", "update"]) -> list[str
     try:
         tree = parse(text)
     except (ParseBaseException, ValueError, TypeError) as error:
-        raise OutboundRefused(
-            f"this {form} could not be checked for SERVICE or LOAD, which the server refuses: "
-            f"it is not SPARQL 1.1 the checker can read ({_first_line(error)})"
-        ) from None
+        raise OutboundRefused(f"this {form} could not be checked for SERVICE or LOAD, which the server refuses: it is not SPARQL 1.1 the checker can read ({_first_line(error)})") from None
     return sorted(_found(tree))
 
 

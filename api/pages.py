@@ -70,31 +70,30 @@ def home(graph: Graph, site: Site) -> str:
              OPTIONAL { ?d bkg:fiscalYear ?y } OPTIONAL { ?d bkg:unit ?u }
              OPTIONAL { ?d dcterms:source ?src } } GROUP BY ?d ORDER BY DESC(?year) ?title"""
     )
-    figures = {
-        cell(r, "d"): cell(r, "n")
-        for r in graph.select(
-            "SELECT ?d (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a bkg:BudgetFigure ; prov:wasDerivedFrom ?d } GROUP BY ?d"
-        )
-    }
-    units = graph.select(
-        "SELECT ?u (COUNT(DISTINCT ?d) AS ?n) WHERE { ?u a bkg:BudgetUnit . OPTIONAL { ?d a bkg:BudgetDocument ; bkg:unit ?u } } GROUP BY ?u"
-    )
+    figures = {cell(r, "d"): cell(r, "n") for r in graph.select("SELECT ?d (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a bkg:BudgetFigure ; prov:wasDerivedFrom ?d } GROUP BY ?d")}
+    units = graph.select("SELECT ?u (COUNT(DISTINCT ?d) AS ?n) WHERE { ?u a bkg:BudgetUnit . OPTIONAL { ?d a bkg:BudgetDocument ; bkg:unit ?u } } GROUP BY ?u")
     labels = graph.labels([r["unit"] for r in docs if r.get("unit") is not None] + [r["u"] for r in units] + [r["kind"] for r in docs], site.langs)
-    documents = [
-        HomeDocument(cell(r, "d"), cell(r, "title"), cell(r, "year"), cell(r, "unit"), cell(r, "kind"), cell(r, "file"), figures.get(cell(r, "d"), "0"))
-        for r in docs
-    ]
+    documents = [HomeDocument(cell(r, "d"), cell(r, "title"), cell(r, "year"), cell(r, "unit"), cell(r, "kind"), cell(r, "file"), figures.get(cell(r, "d"), "0")) for r in docs]
     years: dict[str, int] = {}
     for d in documents:
         years[d.year] = years.get(d.year, 0) + 1
-    counts = Counts(len(docs), len(units), _count(graph, "bkg:BudgetFigure"), _count(graph, "bkg:BudgetTable"), _count(graph, "bkg:Project"),
-                    _count(graph, "bkg:Indicator"), _count(graph, "skos:Concept"))
+    counts = Counts(
+        len(docs), len(units), _count(graph, "bkg:BudgetFigure"), _count(graph, "bkg:BudgetTable"), _count(graph, "bkg:Project"), _count(graph, "bkg:Indicator"), _count(graph, "skos:Concept")
+    )
     # In the order of their links' addresses, as the page has always listed them.
     by_unit = sorted((HomeUnit(cell(r, "u"), cell(r, "n")) for r in units), key=lambda u: (site.href(u.iri), u.iri))
     return page(
-        "pages/home.html", site, "预算公开知识图谱" if site.zh else "Budget disclosures knowledge graph",
-        counts=counts, years=sorted(years.items(), reverse=True), documents=documents, units=by_unit, labels=labels,
-        ontology=ONTOLOGY_IRI, figure_class=BKG.BudgetFigure.value, unit_class=BKG.BudgetUnit.value,
+        "pages/home.html",
+        site,
+        "预算公开知识图谱" if site.zh else "Budget disclosures knowledge graph",
+        counts=counts,
+        years=sorted(years.items(), reverse=True),
+        documents=documents,
+        units=by_unit,
+        labels=labels,
+        ontology=ONTOLOGY_IRI,
+        figure_class=BKG.BudgetFigure.value,
+        unit_class=BKG.BudgetUnit.value,
     )
 
 
@@ -143,8 +142,17 @@ class IncomingPage:
     next_href: str | None
 
 
-def resource_page(graph: Graph, site: Site, resource: ox.NamedNode, *, predicate: str | None = None, offset: int = 0, data_path: str | None = None,
-                  rates_offset: int = 0, rates_source: code_page.RatesSource = execution.code_execution) -> str:
+def resource_page(
+    graph: Graph,
+    site: Site,
+    resource: ox.NamedNode,
+    *,
+    predicate: str | None = None,
+    offset: int = 0,
+    data_path: str | None = None,
+    rates_offset: int = 0,
+    rates_source: code_page.RatesSource = execution.code_execution,
+) -> str:
     desc = describe(graph, resource, site.langs)
     types = desc.types()
     title = desc.labels.get(resource.value) or site.short(resource.value)
@@ -158,9 +166,7 @@ def resource_page(graph: Graph, site: Site, resource: ox.NamedNode, *, predicate
         elif SKOS.Concept.value in types and desc.value(SKOS.notation) is not None:
             sections.append(code_page.sections(graph, site, desc, rates_offset, rates_source))
             if title == site.short(resource.value):
-                printed = graph.select(
-                    f"SELECT ?l (COUNT(*) AS ?n) WHERE {{ ?cn bkg:ofCode {resource} ; rdfs:label ?l }} GROUP BY ?l ORDER BY DESC(?n) LIMIT 1"
-                )
+                printed = graph.select(f"SELECT ?l (COUNT(*) AS ?n) WHERE {{ ?cn bkg:ofCode {resource} ; rdfs:label ?l }} GROUP BY ?l ORDER BY DESC(?n) LIMIT 1")
                 title = cell(printed[0], "l") if printed else ""
             title = f"{desc.value(SKOS.notation).value} {title}".strip()  # type: ignore[union-attr]
         elif _B + "Project" in types:
@@ -183,9 +189,19 @@ def resource_page(graph: Graph, site: Site, resource: ox.NamedNode, *, predicate
     else:
         incoming_blocks = incoming_preview(graph, site, desc)
     return page(
-        "pages/resource.html", site, title, iri=resource.value, data_path=data_path, sections=[s for s in sections if s],
-        outgoing=outgoing, incoming_page=incoming_page, incoming_blocks=incoming_blocks, incoming_total=desc.incoming_total(),
-        labels=desc.labels, subject_labels=_subject_labels(graph, site, incoming_page, incoming_blocks), page_href=site.href(resource.value),
+        "pages/resource.html",
+        site,
+        title,
+        iri=resource.value,
+        data_path=data_path,
+        sections=[s for s in sections if s],
+        outgoing=outgoing,
+        incoming_page=incoming_page,
+        incoming_blocks=incoming_blocks,
+        incoming_total=desc.incoming_total(),
+        labels=desc.labels,
+        subject_labels=_subject_labels(graph, site, incoming_page, incoming_blocks),
+        page_href=site.href(resource.value),
     )
 
 
@@ -219,8 +235,7 @@ def incoming(graph: Graph, site: Site, desc: Description, predicate: ox.NamedNod
 
 def incoming_preview(graph: Graph, site: Site, desc: Description) -> list[IncomingBlock]:
     return [
-        IncomingBlock(pred.value, count, tuple(graph.incoming(desc.resource, pred, 0, INCOMING_PREVIEW)),
-                      _paged(site, desc, pred.value, 0) if count > INCOMING_PREVIEW else None)
+        IncomingBlock(pred.value, count, tuple(graph.incoming(desc.resource, pred, 0, INCOMING_PREVIEW)), _paged(site, desc, pred.value, 0) if count > INCOMING_PREVIEW else None)
         for pred, count in desc.incoming_counts
     ]
 
@@ -240,6 +255,4 @@ def ontology_sections(graph: Graph, site: Site, desc: Description) -> Markup | s
         return ""
     count = graph.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {desc.resource} }}")
     n = cell(count[0], "n") if count else "0"
-    return fragment("pages/ontology.html", site, names=labels, definitions=definitions, instances=n,
-                    instances_href=_paged(site, desc, RDF.type.value, 0))
-
+    return fragment("pages/ontology.html", site, names=labels, definitions=definitions, instances=n, instances_href=_paged(site, desc, RDF.type.value, 0))

@@ -112,11 +112,7 @@ def document_targets(graph: Graph, doc: ox.NamedNode) -> list[DocumentTarget]:
     by_target: dict[str, list[IndicatorRow]] = {}
     for r in indicators:
         by_target.setdefault(cell(r, "p"), []).append(_indicator(r))
-    return [
-        DocumentTarget(cell(t, "p"), cell(t, "label"), cell(t, "project"), cell(t, "code"), _amount(cell(t, "total")), cell(t, "line"),
-                       tuple(by_target.get(cell(t, "p"), [])))
-        for t in targets
-    ]
+    return [DocumentTarget(cell(t, "p"), cell(t, "label"), cell(t, "project"), cell(t, "code"), _amount(cell(t, "total")), cell(t, "line"), tuple(by_target.get(cell(t, "p"), []))) for t in targets]
 
 
 def target_sections(graph: Graph, site: Site, target: ox.NamedNode) -> Markup | str:
@@ -135,8 +131,7 @@ def project_sections(graph: Graph, site: Site, desc: Description) -> Markup:
     )
     labels = graph.labels([r["d"] for r in targets], site.langs)
     found = [
-        ProjectTarget(cell(t, "t"), cell(t, "d"), cell(t, "src"), _amount(cell(t, "total")), _amount(cell(t, "fiscal")), cell(t, "line"),
-                      tuple(indicator_rows(graph, ox.NamedNode(cell(t, "t")))))
+        ProjectTarget(cell(t, "t"), cell(t, "d"), cell(t, "src"), _amount(cell(t, "total")), _amount(cell(t, "fiscal")), cell(t, "line"), tuple(indicator_rows(graph, ox.NamedNode(cell(t, "t")))))
         for t in targets
     ]
     return fragment("pages/project.html", site, targets=found, labels=labels)
@@ -174,8 +169,13 @@ def indicator_sections(graph: Graph, site: Site, desc: Description) -> Markup:
     labels = graph.labels([r["p"] for r in parent] + [r["d"] for r in parent], site.langs)
     line = desc.value(BKG.sourceLine)
     return fragment(
-        "pages/indicator.html", site, facts=facts(desc, _INDICATOR_FACTS), labels={**labels, **desc.labels},
-        parents=[Parent(cell(r, "p"), cell(r, "d")) for r in parent], line=line.value if line is not None else None,
-        file_name=cell(parent[0], "src") if parent else None, targets=[_threshold(r) for r in targets],
+        "pages/indicator.html",
+        site,
+        facts=facts(desc, _INDICATOR_FACTS),
+        labels={**labels, **desc.labels},
+        parents=[Parent(cell(r, "p"), cell(r, "d")) for r in parent],
+        line=line.value if line is not None else None,
+        file_name=cell(parent[0], "src") if parent else None,
+        targets=[_threshold(r) for r in targets],
         grades=[Grade(key, name, _threshold(by_grade[key])) for key, name in _GRADES if key in by_grade],
     )

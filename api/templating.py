@@ -30,8 +30,7 @@ def percent(rate: Decimal | None) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(loader=PackageLoader("api", "templates"), autoescape=select_autoescape(default=True),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=PackageLoader("api", "templates"), autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
     env.filters.update(wan=wan, yuan=yuan, percent=percent)
     # RDF terms reach the resource pages as they come out of the store; the macro that shows
     # one ("term" in pages/_macros.html) links an IRI, marks a blank node and tags a literal.

@@ -73,8 +73,7 @@ def documents(graph: Graph, unit: ox.NamedNode) -> list[DocumentRow]:
         )
     }
     return [
-        DocumentRow(cell(d, "d"), cell(d, "title"), cell(d, "year"), cell(d, "file"),
-                    *(_amount(totals.get((cell(d, "d"), _B + c), "")) for c in ("column-total", "column-basic", "column-project")))
+        DocumentRow(cell(d, "d"), cell(d, "title"), cell(d, "year"), cell(d, "file"), *(_amount(totals.get((cell(d, "d"), _B + c), "")) for c in ("column-total", "column-basic", "column-project")))
         for d in docs
     ]
 
@@ -106,8 +105,7 @@ def years(site: Site, found: list[Execution], names: dict[str, str]) -> list[Yea
     out = []
     for year, rows in by_year.items():
         bars = [
-            charts.PairedBar(f"{e.notation} {names.get(e.code) or e.row_label}", e.budget.yuan if e.budget else None,
-                             e.final.yuan if e.final else None, e.rate, e.level, site.href(e.code))
+            charts.PairedBar(f"{e.notation} {names.get(e.code) or e.row_label}", e.budget.yuan if e.budget else None, e.final.yuan if e.final else None, e.rate, e.level, site.href(e.code))
             for e in chart_rows(rows)
         ]
         title = f"{year} 年预算与决算（万元）" if zh else f"{year} budget and actual (10k yuan)"
@@ -123,6 +121,11 @@ def sections(graph: Graph, site: Site, desc: Description) -> str:
     names = graph.labels([ox.NamedNode(e.code) for e in found], site.langs)
     found_years = years(site, found, names)
     return render(
-        "pages/unit.html", site=site, zh=site.lang != "en", documents=docs, years=found_years, names=names,
+        "pages/unit.html",
+        site=site,
+        zh=site.lang != "en",
+        documents=docs,
+        years=found_years,
+        names=names,
         projects=projects(graph, unit),
     )

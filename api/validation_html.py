@@ -24,7 +24,7 @@ FocusLinks = dict[str, tuple[str | None, str]]  # focus IRI → (href or None, t
 def focus_href(focus: str, base_iri: str | None) -> str | None:
     """The linked-data page of a focus node minted under ``base_iri`` (``/page/…``)."""
     if base_iri and focus.startswith(base_iri + "id/"):
-        return "/page/" + focus[len(base_iri) + 3:]
+        return "/page/" + focus[len(base_iri) + 3 :]
     if base_iri and "://" in focus:
         return "/page?" + urlencode({"iri": focus})
     return None

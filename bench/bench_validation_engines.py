@@ -48,8 +48,7 @@ def measure(path: Path, repeat: int) -> str:
     fast = [_timed(quads, document.document_id, settings, "oxigraph") for _ in range(repeat)]
     first = _timed(quads, document.document_id, settings, "pyshacl")
     second = _timed(quads, document.document_id, settings, "pyshacl")
-    return (f"| {path.stem} | {len(quads):,} | {min(t for t, _ in fast):.2f} | {first[0]:.1f} | {second[0]:.1f} "
-            f"| {fast[0][1]} / {first[1]} |")
+    return f"| {path.stem} | {len(quads):,} | {min(t for t, _ in fast):.2f} | {first[0]:.1f} | {second[0]:.1f} | {fast[0][1]} / {first[1]} |"
 
 
 def main() -> int:

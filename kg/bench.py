@@ -40,8 +40,7 @@ def _ingest_once(path: Path, settings: Settings) -> tuple[float, int, int, int, 
     validate_quads(mapped.quads + mapped.reference_quads + inferred, document.document_id, settings)
     validation = time.perf_counter() - t
     pages = str(document.pages[-1]) if document.pages else "-"
-    return (seconds, len(document.tables), record_count(document), len(mapped.quads) + len(mapped.reference_quads),
-            len(document.warnings), reasoning, validation, pages)
+    return (seconds, len(document.tables), record_count(document), len(mapped.quads) + len(mapped.reference_quads), len(document.warnings), reasoning, validation, pages)
 
 
 def run_ingest_benchmark(paths: list[str], settings: Settings, *, repeat: int = 3) -> None:
@@ -62,7 +61,5 @@ def run_ingest_benchmark(paths: list[str], settings: Settings, *, repeat: int = 
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if total_seconds > 0:
         out.write(
-            f"\n{len(documents)} documents in {total_seconds:.3f} s: "
-            f"{len(documents) / total_seconds:.1f} documents/s, {total_triples / total_seconds:,.0f} triples/s, "
-            f"peak memory {peak_mib:.0f} MiB\n"
+            f"\n{len(documents)} documents in {total_seconds:.3f} s: {len(documents) / total_seconds:.1f} documents/s, {total_triples / total_seconds:,.0f} triples/s, peak memory {peak_mib:.0f} MiB\n"
         )

@@ -105,7 +105,7 @@ def split_leading_code(cell: str) -> tuple[str | None, str]:
     match = _LEADING_CODE.match(cell.strip())
     if not match or len(match.group(1).replace(" ", "")) not in (3, 5, 7):
         return None, cell
-    return match.group(1).replace(" ", ""), cell.strip()[match.end():]
+    return match.group(1).replace(" ", ""), cell.strip()[match.end() :]
 
 
 def category_by_name(name: str) -> str | None:

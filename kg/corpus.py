@@ -28,34 +28,77 @@ from kg.classification import FUNCTIONAL_CATEGORIES
 
 # 款 and 项 names for the codes the writer uses (支出功能分类科目).
 CODE_NAMES: dict[str, str] = {
-    "20103": "政府办公厅(室)及相关机构事务", "2010301": "行政运行", "2010302": "一般行政管理事务", "2010350": "事业运行",
-    "20402": "公安", "2040201": "行政运行", "2040219": "信息化建设",
-    "20501": "教育管理事务", "2050101": "行政运行", "20502": "普通教育", "2050201": "学前教育",
-    "2050202": "小学教育", "2050203": "初中教育",
-    "20701": "文化和旅游", "2070109": "群众文化",
-    "20801": "人力资源和社会保障管理事务", "2080101": "行政运行", "2080199": "其他人力资源和社会保障管理事务支出",
-    "20805": "行政事业单位养老支出", "2080501": "行政单位离退休", "2080505": "机关事业单位基本养老保险缴费支出",
-    "2080506": "机关事业单位职业年金缴费支出", "20807": "就业补助", "2080704": "社会保险补贴",
-    "20810": "社会福利", "2081002": "老年福利",
-    "21004": "公共卫生", "2100409": "重大公共卫生服务",
-    "21011": "行政事业单位医疗", "2101101": "行政单位医疗", "2101102": "事业单位医疗",
-    "21103": "污染防治", "2110302": "水体",
-    "21202": "城乡社区规划与管理", "2120201": "城乡社区规划与管理", "21205": "城乡社区环境卫生", "2120501": "城乡社区环境卫生",
-    "21301": "农业农村", "2130104": "事业运行", "2130126": "农村社会事业",
-    "21307": "农村综合改革", "2130705": "对村民委员会和村党支部的补助",
-    "22102": "住房改革支出", "2210201": "住房公积金",
-    "22401": "应急管理事务", "2240106": "安全监管",
+    "20103": "政府办公厅(室)及相关机构事务",
+    "2010301": "行政运行",
+    "2010302": "一般行政管理事务",
+    "2010350": "事业运行",
+    "20402": "公安",
+    "2040201": "行政运行",
+    "2040219": "信息化建设",
+    "20501": "教育管理事务",
+    "2050101": "行政运行",
+    "20502": "普通教育",
+    "2050201": "学前教育",
+    "2050202": "小学教育",
+    "2050203": "初中教育",
+    "20701": "文化和旅游",
+    "2070109": "群众文化",
+    "20801": "人力资源和社会保障管理事务",
+    "2080101": "行政运行",
+    "2080199": "其他人力资源和社会保障管理事务支出",
+    "20805": "行政事业单位养老支出",
+    "2080501": "行政单位离退休",
+    "2080505": "机关事业单位基本养老保险缴费支出",
+    "2080506": "机关事业单位职业年金缴费支出",
+    "20807": "就业补助",
+    "2080704": "社会保险补贴",
+    "20810": "社会福利",
+    "2081002": "老年福利",
+    "21004": "公共卫生",
+    "2100409": "重大公共卫生服务",
+    "21011": "行政事业单位医疗",
+    "2101101": "行政单位医疗",
+    "2101102": "事业单位医疗",
+    "21103": "污染防治",
+    "2110302": "水体",
+    "21202": "城乡社区规划与管理",
+    "2120201": "城乡社区规划与管理",
+    "21205": "城乡社区环境卫生",
+    "2120501": "城乡社区环境卫生",
+    "21301": "农业农村",
+    "2130104": "事业运行",
+    "2130126": "农村社会事业",
+    "21307": "农村综合改革",
+    "2130705": "对村民委员会和村党支部的补助",
+    "22102": "住房改革支出",
+    "2210201": "住房公积金",
+    "22401": "应急管理事务",
+    "2240106": "安全监管",
 }
 # Codes whose whole amount is basic expenditure, with the economic code it must agree with.
 PAIRED_ECONOMIC: dict[str, str] = {
-    "2080505": "30108", "2080506": "30109", "2101101": "30110", "2101102": "30110",
-    "2210201": "30113", "2080501": "30302",
+    "2080505": "30108",
+    "2080506": "30109",
+    "2101101": "30110",
+    "2101102": "30110",
+    "2210201": "30113",
+    "2080501": "30302",
 }
 ECONOMIC_NAMES: dict[str, str] = {
-    "301": "工资福利支出", "30101": "基本工资", "30102": "津贴补贴", "30108": "机关事业单位基本养老保险缴费",
-    "30109": "职业年金缴费", "30110": "职工基本医疗保险缴费", "30113": "住房公积金",
-    "302": "商品和服务支出", "30201": "办公费", "30211": "差旅费", "30217": "公务接待费", "30231": "公务用车运行维护费",
-    "303": "对个人和家庭的补助", "30302": "退休费",
+    "301": "工资福利支出",
+    "30101": "基本工资",
+    "30102": "津贴补贴",
+    "30108": "机关事业单位基本养老保险缴费",
+    "30109": "职业年金缴费",
+    "30110": "职工基本医疗保险缴费",
+    "30113": "住房公积金",
+    "302": "商品和服务支出",
+    "30201": "办公费",
+    "30211": "差旅费",
+    "30217": "公务接待费",
+    "30231": "公务用车运行维护费",
+    "303": "对个人和家庭的补助",
+    "30302": "退休费",
 }
 _D = Decimal
 _CENT = Decimal("0.01")
@@ -111,7 +154,6 @@ class DocumentSpec:
     rows_per_page: int = 12
     graded_activities: bool = False
     previous_total: Decimal | None = None  # last year's total, for 比上年增减
-
 
 
 # --- the document model -------------------------------------------------------
@@ -181,10 +223,7 @@ def hierarchy(leaves: tuple[LeafLine, ...]) -> list[tuple[str, str, Decimal, Dec
             total = sums.setdefault(leaf.code[:length], [_D(0), _D(0)])
             total[0] += leaf.basic
             total[1] += leaf.project
-    return [
-        (code, FUNCTIONAL_CATEGORIES.get(code) or CODE_NAMES[code], basic, project)
-        for code, (basic, project) in sorted(sums.items())
-    ]
+    return [(code, FUNCTIONAL_CATEGORIES.get(code) or CODE_NAMES[code], basic, project) for code, (basic, project) in sorted(sums.items())]
 
 
 def economic_lines(spec: DocumentSpec) -> list[tuple[str, Decimal, Decimal]]:
@@ -206,9 +245,12 @@ def economic_lines(spec: DocumentSpec) -> list[tuple[str, Decimal, Decimal]]:
     salaries = rest - public
     basic_pay = (salaries * _D("0.6")).quantize(_CENT)
     items = {
-        "30101": (basic_pay, _D(0)), "30102": (salaries - basic_pay, _D(0)),
-        "30201": (_D(0), office), "30211": (_D(0), travel),
-        "30217": (_D(0), spec.reception), "30231": (_D(0), spec.vehicles),
+        "30101": (basic_pay, _D(0)),
+        "30102": (salaries - basic_pay, _D(0)),
+        "30201": (_D(0), office),
+        "30211": (_D(0), travel),
+        "30217": (_D(0), spec.reception),
+        "30231": (_D(0), spec.vehicles),
     }
     for key, amount in paired.items():
         items[key] = (amount, _D(0))
@@ -247,56 +289,66 @@ def compose(spec: DocumentSpec) -> tuple[Block, ...]:
     for i in range(max(len(categories), len(revenue))):
         label, amount = revenue[i] if i < len(revenue) else ("", _D(0))
         right = categories[i] if i < len(categories) else None
-        summary.append(TableRow((label, Money(amount) if label else "", f"{right[0]} {right[1]}" if right else "",
-                                 Money(right[2] + right[3]) if right else "")))
+        summary.append(TableRow((label, Money(amount) if label else "", f"{right[0]} {right[1]}" if right else "", Money(right[2] + right[3]) if right else "")))
     summary.append(TableRow(("本年收入合计", Money(total), "本年支出合计", Money(total))))
     summary.append(TableRow(("收入总计", Money(total), "支出总计", Money(total))))
     blocks.append(Table(f"{kind}收支总表", preamble, (("收入项目", "预算数", "支出项目", "预算数"),), tuple(summary), paged=True))
 
     expenditure = [TableRow(("", "合计", Money(total), Money(total_basic), Money(total_project)))]
-    expenditure += [
-        TableRow((code, Name(name), Money(b + p), Money(b), Money(p)), ("expenditure", code)) for code, name, b, p in lines
-    ]
-    blocks.append(Table(f"{kind}支出总表", preamble, (("科目编码", "科目名称", "合计", "基本支出", "项目支出"),),
-                        tuple(expenditure), paged=True, code_column=0))
+    expenditure += [TableRow((code, Name(name), Money(b + p), Money(b), Money(p)), ("expenditure", code)) for code, name, b, p in lines]
+    blocks.append(Table(f"{kind}支出总表", preamble, (("科目编码", "科目名称", "合计", "基本支出", "项目支出"),), tuple(expenditure), paged=True, code_column=0))
 
     basic = [TableRow(("", "合计", Money(total_basic), Money(personnel), Money(public)))]
-    basic += [
-        TableRow((code, ECONOMIC_NAMES[code], Money(p + q), Money(p), Money(q)), ("basic", code)) for code, p, q in economic
+    basic += [TableRow((code, ECONOMIC_NAMES[code], Money(p + q), Money(p), Money(q)), ("basic", code)) for code, p, q in economic]
+    blocks.append(Table("一般公共预算基本支出表", preamble, (("科目编码", "科目名称", "合计", "人员经费", "公用经费"),), tuple(basic), paged=True))
+
+    blocks.append(
+        Table(
+            "财政拨款“三公”经费支出表",
+            preamble,
+            (("项目", "合计", "一般公共预算"),),
+            (
+                TableRow(("合计", Money(three_public), Money(three_public))),
+                TableRow(("因公出国(境)费", "", "")),
+                TableRow(("公务用车购置及运行维护费", Money(spec.vehicles), Money(spec.vehicles))),
+                TableRow(("公务接待费", Money(spec.reception), Money(spec.reception))),
+            ),
+            paged=True,
+            wan_only=True,
+        )
+    )
+
+    overall = [
+        f"{spec.year}年预算收入{total:.2f}万元，其中：一般公共预算收入{general:.2f}万元，政府性基金预算收入{spec.government_fund:.2f}万元。",
+        f"{spec.year}年预算支出{total:.2f}万元，其中：基本支出{total_basic:.2f}万元，项目支出{total_project:.2f}万元。",
     ]
-    blocks.append(Table("一般公共预算基本支出表", preamble, (("科目编码", "科目名称", "合计", "人员经费", "公用经费"),),
-                        tuple(basic), paged=True))
-
-    blocks.append(Table("财政拨款“三公”经费支出表", preamble, (("项目", "合计", "一般公共预算"),), (
-        TableRow(("合计", Money(three_public), Money(three_public))),
-        TableRow(("因公出国(境)费", "", "")),
-        TableRow(("公务用车购置及运行维护费", Money(spec.vehicles), Money(spec.vehicles))),
-        TableRow(("公务接待费", Money(spec.reception), Money(spec.reception))),
-    ), paged=True, wan_only=True))
-
-    overall = [f"{spec.year}年预算收入{total:.2f}万元，其中：一般公共预算收入{general:.2f}万元，"
-               f"政府性基金预算收入{spec.government_fund:.2f}万元。",
-               f"{spec.year}年预算支出{total:.2f}万元，其中：基本支出{total_basic:.2f}万元，项目支出{total_project:.2f}万元。"]
     if spec.previous_total is not None:
         change = total - spec.previous_total
         verb = "增加" if change >= 0 else "减少"
         percent = (abs(change) / spec.previous_total * 100).quantize(_CENT)
         overall.append(f"{spec.year}年预算收支总额比上年{verb}{abs(change):.2f}万元，{verb}{percent}%。")
     blocks += [
-        Heading("二、预算安排的总体情况"), Paragraph(tuple(overall)),
-        Heading("三、机关运行经费安排情况"), Paragraph((f"{spec.year}年机关运行经费安排{public:.2f}万元。",)),
+        Heading("二、预算安排的总体情况"),
+        Paragraph(tuple(overall)),
+        Heading("三、机关运行经费安排情况"),
+        Paragraph((f"{spec.year}年机关运行经费安排{public:.2f}万元。",)),
         Heading("四、财政拨款“三公”经费预算情况"),
-        Paragraph((f"{spec.year}年“三公”经费预算{three_public:.2f}万元，其中：因公出国(境)费0万元，"
-                   f"公务用车购置及运行维护费{spec.vehicles:.2f}万元，公务接待费{spec.reception:.2f}万元。"
-                   f"年末公务用车保有量{spec.vehicles_held}辆。",)),
+        Paragraph(
+            (
+                f"{spec.year}年“三公”经费预算{three_public:.2f}万元，其中：因公出国(境)费0万元，"
+                f"公务用车购置及运行维护费{spec.vehicles:.2f}万元，公务接待费{spec.reception:.2f}万元。"
+                f"年末公务用车保有量{spec.vehicles_held}辆。",
+            )
+        ),
         Heading("五、绩效目标"),
     ]
     blocks += [_project_table(spec, number, project) for number, project in enumerate(spec.projects, start=1)]
     if spec.graded_activities:
         blocks.append(_activity_table(spec))
-    blocks += [Heading("六、名词解释"), Paragraph((
-        "1、基本支出：指为保障机构正常运转、完成日常工作任务而发生的人员经费和公用经费。",
-        "2、项目支出：指在基本支出之外为完成特定行政任务和事业发展目标所发生的支出。"))]
+    blocks += [
+        Heading("六、名词解释"),
+        Paragraph(("1、基本支出：指为保障机构正常运转、完成日常工作任务而发生的人员经费和公用经费。", "2、项目支出：指在基本支出之外为完成特定行政任务和事业发展目标所发生的支出。")),
+    ]
     return tuple(blocks)
 
 
@@ -337,44 +389,43 @@ def compose_final_accounts(spec: DocumentSpec, actuals: tuple[ActualLine, ...]) 
     name = lambda code: FUNCTIONAL_CATEGORIES.get(code) or CODE_NAMES[code]  # noqa: E731
     blocks: list[Block] = [Title(f"{spec.unit}{spec.year}年度{kind}决算")]
     categories = sorted(code for code in sums if len(code) == 3)
-    summary = [TableRow(("一、一般公共预算财政拨款收入", Money(actual_total), f"{code} {name(code)}" if i == 0 else "",
-                         Money(sums[code][2] + sums[code][3]) if i == 0 else "")) for i, code in enumerate(categories[:1])]
+    summary = [
+        TableRow(("一、一般公共预算财政拨款收入", Money(actual_total), f"{code} {name(code)}" if i == 0 else "", Money(sums[code][2] + sums[code][3]) if i == 0 else ""))
+        for i, code in enumerate(categories[:1])
+    ]
     summary += [TableRow(("", "", f"{code} {name(code)}", Money(sums[code][2] + sums[code][3]))) for code in categories[1:]]
-    summary += [TableRow(("本年收入合计", Money(actual_total), "本年支出合计", Money(actual_total))),
-                TableRow(("总计", Money(actual_total), "总计", Money(actual_total)))]
+    summary += [TableRow(("本年收入合计", Money(actual_total), "本年支出合计", Money(actual_total))), TableRow(("总计", Money(actual_total), "总计", Money(actual_total)))]
     blocks.append(Table("收入支出决算总表", preamble, (("项目", "决算数", "项目", "决算数"),), tuple(summary), paged=True))
     rows = [TableRow(("", "合计", Money(totals[0]), Money(totals[1]), Money(actual_total), Money(totals[2]), Money(totals[3])))]
-    rows += [
-        TableRow((code, Name(name(code)), Money(row[0]), Money(row[1]), Money(row[2] + row[3]), Money(row[2]), Money(row[3])),
-                 ("final", code))
-        for code, row in sorted(sums.items())
-    ]
+    rows += [TableRow((code, Name(name(code)), Money(row[0]), Money(row[1]), Money(row[2] + row[3]), Money(row[2]), Money(row[3])), ("final", code)) for code, row in sorted(sums.items())]
     # One header row: 基本支出 and 项目支出 name no stage, so they are 决算 like 决算数 beside them.
-    blocks.append(Table("支出决算表", preamble, (
-        ("科目编码", "科目名称", "年初预算数", "调整预算数", "决算数", "基本支出", "项目支出"),
-    ), tuple(rows), paged=True, code_column=0))
+    blocks.append(Table("支出决算表", preamble, (("科目编码", "科目名称", "年初预算数", "调整预算数", "决算数", "基本支出", "项目支出"),), tuple(rows), paged=True, code_column=0))
     three_public = spec.vehicles + spec.reception
     spent_vehicles = (spec.vehicles * _D("0.9")).quantize(_CENT)
-    blocks.append(Table("财政拨款“三公”经费支出决算表", ("单位：万元",), (
-        ("合计", "", "公务用车购置及运行维护费", "", "公务接待费", ""),
-        ("预算数", "决算数", "预算数", "决算数", "预算数", "决算数"),
-    ), (TableRow((Money(three_public), Money(spent_vehicles + spec.reception), Money(spec.vehicles), Money(spent_vehicles),
-                  Money(spec.reception), Money(spec.reception))),), wan_only=True))
+    blocks.append(
+        Table(
+            "财政拨款“三公”经费支出决算表",
+            ("单位：万元",),
+            (
+                ("合计", "", "公务用车购置及运行维护费", "", "公务接待费", ""),
+                ("预算数", "决算数", "预算数", "决算数", "预算数", "决算数"),
+            ),
+            (TableRow((Money(three_public), Money(spent_vehicles + spec.reception), Money(spec.vehicles), Money(spent_vehicles), Money(spec.reception), Money(spec.reception))),),
+            wan_only=True,
+        )
+    )
     initial_total = totals[0]
     rate = (actual_total / initial_total * 100).quantize(_CENT) if initial_total else _D(0)
     blocks += [
         Heading("一、支出决算情况说明"),
         Paragraph((f"本年支出合计{actual_total:.2f}万元，其中：基本支出{totals[2]:.2f}万元，项目支出{totals[3]:.2f}万元。",)),
         Heading("二、一般公共预算财政拨款支出决算具体情况"),
-        Paragraph((f"一般公共预算财政拨款支出年初预算为{initial_total:.2f}万元，支出决算为{actual_total:.2f}万元，"
-                   f"完成年初预算的{rate}%。其中：",)),
+        Paragraph((f"一般公共预算财政拨款支出年初预算为{initial_total:.2f}万元，支出决算为{actual_total:.2f}万元，完成年初预算的{rate}%。其中：",)),
     ]
     for number, code in enumerate(sorted(budgeted), start=1):
         leaf, actual = budgeted[code], by_code[code]
         verb = "大于" if actual.total > leaf.total else "小于" if actual.total < leaf.total else "等于"
-        blocks.append(Paragraph((
-            f"{number}、{name(code[:3])}(类){name(code[:5])}(款){name(code)}(项)。年初预算为{leaf.total:.2f}万元，"
-            f"支出决算为{actual.total:.2f}万元。决算数{verb}预算数。",)))
+        blocks.append(Paragraph((f"{number}、{name(code[:3])}(类){name(code[:5])}(款){name(code)}(项)。年初预算为{leaf.total:.2f}万元，支出决算为{actual.total:.2f}万元。决算数{verb}预算数。",)))
     return tuple(blocks)
 
 
@@ -387,8 +438,7 @@ def _project_table(spec: DocumentSpec, number: int, project: ProjectSpec) -> Tab
     ]
     grid += [(i.level1, i.level2, i.name, i.target, "年度工作计划") for i in project.indicators]
     # The form's first row stands where a header would: markdown puts its separator under it.
-    return Table(f"{number}、{spec.year}年{project.name}绩效目标表", (),
-                 (("项目编码", project.code, "项目名称", project.name, ""),), tuple(TableRow(cells) for cells in grid), form=True)
+    return Table(f"{number}、{spec.year}年{project.name}绩效目标表", (), (("项目编码", project.code, "项目名称", project.name, ""),), tuple(TableRow(cells) for cells in grid), form=True)
 
 
 GRADED_INDICATORS: tuple[tuple[str, tuple[str, str, str, str]], ...] = (
@@ -399,8 +449,7 @@ GRADED_INDICATORS: tuple[tuple[str, tuple[str, str, str, str]], ...] = (
 
 
 def _activity_table(spec: DocumentSpec) -> Table:
-    header = (("职责活动", "年度预算数", "内容描述", "绩效目标", "绩效指标", "评价标准", "", "", ""),
-              ("", "", "", "", "", "优", "良", "中", "差"))
+    header = (("职责活动", "年度预算数", "内容描述", "绩效目标", "绩效指标", "评价标准", "", "", ""), ("", "", "", "", "", "优", "良", "中", "差"))
     ordinals = "一二三四五六七八九十"
     rows = []
     for number, project in enumerate(spec.projects[:9]):
@@ -449,7 +498,7 @@ class _TextWriter:
         if table.code_column is not None and self.spec.split_codes:
             code = texts[table.code_column]
             split = ["类", "款", "项"] if header else [code[:3], code[3:5], code[5:7]]
-            texts[table.code_column:table.code_column + 1] = split
+            texts[table.code_column : table.code_column + 1] = split
         return texts
 
     def row(self, table: Table, cells: list[str]) -> str:

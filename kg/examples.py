@@ -21,7 +21,11 @@ _INDICATORS = (
 
 EXAMPLES: tuple[DocumentSpec, ...] = (
     DocumentSpec(
-        "example_markdown_township", "示例县青山镇人民政府", "901001", 2024, "markdown",
+        "example_markdown_township",
+        "示例县青山镇人民政府",
+        "901001",
+        2024,
+        "markdown",
         (
             LeafLine("2010301", D("210.50"), D("0")),
             LeafLine("2010302", D("0"), D("45.00")),
@@ -29,7 +33,10 @@ EXAMPLES: tuple[DocumentSpec, ...] = (
             LeafLine("2130126", D("0"), D("120.00")),
             LeafLine("2210201", D("18.40"), D("0")),
         ),
-        vehicles=D("3.20"), reception=D("0.80"), government_fund=D("20.00"), vehicles_held=3,
+        vehicles=D("3.20"),
+        reception=D("0.80"),
+        government_fund=D("20.00"),
+        vehicles_held=3,
         projects=(
             ProjectSpec("90100124P0001", "乡村公益事业", D("120.00"), _INDICATORS),
             ProjectSpec("90100124P0002", "镇村综合治理", D("45.00"), _INDICATORS[1:]),
@@ -37,7 +44,11 @@ EXAMPLES: tuple[DocumentSpec, ...] = (
         graded_activities=True,
     ),
     DocumentSpec(
-        "example_tab_bureau", "示例市河湾区教育局", "902015", 2024, "tab",
+        "example_tab_bureau",
+        "示例市河湾区教育局",
+        "902015",
+        2024,
+        "tab",
         (
             LeafLine("2050101", D("188.20"), D("0")),
             LeafLine("2050202", D("1204.35"), D("310.00")),
@@ -46,12 +57,21 @@ EXAMPLES: tuple[DocumentSpec, ...] = (
             LeafLine("2101101", D("40.10"), D("0")),
             LeafLine("2210201", D("72.30"), D("0")),
         ),
-        vehicles=D("6.00"), reception=D("1.50"), scope="unit", thousands=True, wrap_names=True,
-        rows_per_page=8, previous_total=D("1900.00"),
+        vehicles=D("6.00"),
+        reception=D("1.50"),
+        scope="unit",
+        thousands=True,
+        wrap_names=True,
+        rows_per_page=8,
+        previous_total=D("1900.00"),
         projects=(ProjectSpec("90201524P0007", "小学教育质量提升", D("310.00"), _INDICATORS),),
     ),
     DocumentSpec(
-        "example_spaces_county", "示例县人力资源和社会保障局", "903007", 2023, "spaces",
+        "example_spaces_county",
+        "示例县人力资源和社会保障局",
+        "903007",
+        2023,
+        "spaces",
         (
             LeafLine("2080101", D("150.75"), D("0")),
             LeafLine("2080199", D("0"), D("60.00")),
@@ -59,7 +79,10 @@ EXAMPLES: tuple[DocumentSpec, ...] = (
             LeafLine("2080704", D("0"), D("800.00")),
             LeafLine("2210201", D("15.09"), D("0")),
         ),
-        vehicles=D("2.64"), reception=D("0.13"), split_codes=True, rows_per_page=6,
+        vehicles=D("2.64"),
+        reception=D("0.13"),
+        split_codes=True,
+        rows_per_page=6,
         projects=(ProjectSpec("90300723P0011", "就业补贴资金", D("800.00"), _INDICATORS),),
     ),
 )

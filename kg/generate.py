@@ -27,8 +27,22 @@ from decimal import Decimal
 from pathlib import Path
 
 from kg.corpus import (
-    CODE_NAMES, ActualLine, Anchor, Block, Cell, DocumentSpec, Indicator, LeafLine, Money, Name, ProjectSpec, Table,
-    TableRow, compose, compose_final_accounts, render_blocks,
+    CODE_NAMES,
+    ActualLine,
+    Anchor,
+    Block,
+    Cell,
+    DocumentSpec,
+    Indicator,
+    LeafLine,
+    Money,
+    Name,
+    ProjectSpec,
+    Table,
+    TableRow,
+    compose,
+    compose_final_accounts,
+    render_blocks,
 )
 from kg.pdf_writer import FONT, PdfStyle, lay_out, write_pdf
 
@@ -36,12 +50,9 @@ _CENT = Decimal("0.01")
 
 # (kind of unit, the leaf codes it may spend on, which of them carry project money)
 _UNIT_KINDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("镇人民政府", ("2010301", "2010302", "2080505", "2080501", "2101101", "2120501", "2130126", "2130705", "2210201", "2240106"),
-     ("2010302", "2120501", "2130126", "2130705", "2240106")),
-    ("教育局", ("2050101", "2050201", "2050202", "2050203", "2080505", "2080506", "2101102", "2210201"),
-     ("2050201", "2050202", "2050203")),
-    ("人力资源和社会保障局", ("2080101", "2080199", "2080505", "2080506", "2080704", "2101101", "2210201"),
-     ("2080199", "2080704")),
+    ("镇人民政府", ("2010301", "2010302", "2080505", "2080501", "2101101", "2120501", "2130126", "2130705", "2210201", "2240106"), ("2010302", "2120501", "2130126", "2130705", "2240106")),
+    ("教育局", ("2050101", "2050201", "2050202", "2050203", "2080505", "2080506", "2101102", "2210201"), ("2050201", "2050202", "2050203")),
+    ("人力资源和社会保障局", ("2080101", "2080199", "2080505", "2080506", "2080704", "2101101", "2210201"), ("2080199", "2080704")),
     ("卫生健康委员会", ("2010350", "2100409", "2080505", "2101102", "2210201", "2081002"), ("2100409", "2081002")),
     ("公安分局", ("2040201", "2040219", "2080505", "2101101", "2210201"), ("2040219",)),
     ("农业农村局", ("2130104", "2130126", "2080505", "2101102", "2110302", "2210201"), ("2130126", "2110302")),
@@ -49,14 +60,20 @@ _UNIT_KINDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("文化广电和旅游局", ("2070109", "2080505", "2101101", "2210201"), ("2070109",)),
 )
 _REGIONS: tuple[tuple[str, str], ...] = (
-    ("河北省", "石家庄市鹿泉区"), ("河北省", "承德市双桥区"), ("河北省", "保定市莲池区"), ("山西省", "太原市小店区"),
-    ("河南省", "洛阳市西工区"), ("四川省", "绵阳市涪城区"), ("新疆维吾尔自治区", "巴音郭楞蒙古自治州轮台县"),
-    ("湖南省", "株洲市芦淞区"), ("江西省", "赣州市章贡区"), ("甘肃省", "天水市秦州区"),
+    ("河北省", "石家庄市鹿泉区"),
+    ("河北省", "承德市双桥区"),
+    ("河北省", "保定市莲池区"),
+    ("山西省", "太原市小店区"),
+    ("河南省", "洛阳市西工区"),
+    ("四川省", "绵阳市涪城区"),
+    ("新疆维吾尔自治区", "巴音郭楞蒙古自治州轮台县"),
+    ("湖南省", "株洲市芦淞区"),
+    ("江西省", "赣州市章贡区"),
+    ("甘肃省", "天水市秦州区"),
 )
 _TOWNS = ("青山", "河湾", "石桥", "柳林", "东关", "南庄", "北塘", "西岭", "龙泉", "白沙", "杏园", "松岗")
 _CJK_DIGITS = str.maketrans("0123456789", "零一二三四五六七八九")
-_BASIC_ONLY = {"2080505", "2080506", "2080501", "2101101", "2101102", "2210201", "2040201", "2050101", "2080101",
-               "2010301", "2010350", "2130104"}
+_BASIC_ONLY = {"2080505", "2080506", "2080501", "2101101", "2101102", "2210201", "2040201", "2050101", "2080101", "2010301", "2010350", "2130104"}
 _INDICATORS = (
     Indicator("产出指标", "数量指标", "服务对象人数", "≥{n}人"),
     Indicator("产出指标", "质量指标", "工作完成合格率", "≥95%"),
@@ -130,12 +147,8 @@ def _first_year(rng: random.Random, index: int, year: int) -> DocumentSpec:
 def _with_projects(spec: DocumentSpec) -> DocumentSpec:
     projects = []
     for number, leaf in enumerate(l for l in spec.leaves if l.project > 0):
-        indicators = tuple(
-            replace(i, target=i.target.format(n=20 + number * 7, amount=f"{leaf.project:.2f}")) for i in _INDICATORS
-        )
-        projects.append(
-            ProjectSpec(f"{spec.unit_code}{spec.year % 100:02d}P{number + 1:04d}", f"{CODE_NAMES[leaf.code]}项目", leaf.project, indicators)
-        )
+        indicators = tuple(replace(i, target=i.target.format(n=20 + number * 7, amount=f"{leaf.project:.2f}")) for i in _INDICATORS)
+        projects.append(ProjectSpec(f"{spec.unit_code}{spec.year % 100:02d}P{number + 1:04d}", f"{CODE_NAMES[leaf.code]}项目", leaf.project, indicators))
     return replace(spec, projects=tuple(projects), file_name=f"{spec.unit_code}_{spec.year}")
 
 
@@ -185,7 +198,9 @@ def _inject(rng: random.Random, blocks: tuple[Block, ...]) -> _Mutation:
         altered = code[:5] + ("98" if code[5:] != "98" else "97")
         return _Mutation(
             _change_row(blocks, anchor, lambda row: replace(row, cells=(altered, *row.cells[1:]))),
-            kind, anchor, f"code {code} printed as {altered}",
+            kind,
+            anchor,
+            f"code {code} printed as {altered}",
         )
     # figure_changed: the row's total grows by 1.00 万元, so its parent no longer sums.
     total = next(c for c in _row_of(blocks, anchor).cells if isinstance(c, Money))
@@ -193,8 +208,7 @@ def _inject(rng: random.Random, blocks: tuple[Block, ...]) -> _Mutation:
     def grow(row: TableRow) -> TableRow:
         return replace(row, cells=tuple(Money(c.value + 1) if c is total else c for c in row.cells))
 
-    return _Mutation(_change_row(blocks, anchor, grow), kind, anchor,
-                     f"{code} total {_printed(total)} 万元 printed as {total.value + 1:.2f}")
+    return _Mutation(_change_row(blocks, anchor, grow), kind, anchor, f"{code} total {_printed(total)} 万元 printed as {total.value + 1:.2f}")
 
 
 def _row_of(blocks: tuple[Block, ...], anchor: Anchor) -> TableRow:
@@ -213,8 +227,7 @@ class _Written:
     errors: tuple[InjectedError, ...]
 
 
-def _write_document(spec: DocumentSpec, out: Path, fmt: str, seed: int, error_rng: random.Random, errors: float,
-                    font: Path) -> _Written:
+def _write_document(spec: DocumentSpec, out: Path, fmt: str, seed: int, error_rng: random.Random, errors: float, font: Path) -> _Written:
     clean = compose(spec)
     mutation = _inject(error_rng, clean) if error_rng.random() < errors else None
     blocks = mutation.blocks if mutation else clean
@@ -270,8 +283,7 @@ def _write_final_accounts(spec: DocumentSpec, out: Path, fmt: str, seed: int, fo
     return tuple(paths)
 
 
-def generate(units: int, years: int, out: Path, *, seed: int = 0, errors: float = 0.0, first_year: int = 2022,
-             fmt: str = "text", font: Path = FONT, final_accounts: bool = False) -> list[Path]:
+def generate(units: int, years: int, out: Path, *, seed: int = 0, errors: float = 0.0, first_year: int = 2022, fmt: str = "text", font: Path = FONT, final_accounts: bool = False) -> list[Path]:
     """Write the corpus and its manifest; ``fmt`` is text, pdf or both (one .txt and one .pdf per document).
 
     With ``final_accounts`` each budget gets its 决算 beside it (same unit and year).

@@ -37,25 +37,13 @@ def check_file_size(path: Path) -> None:
         raise InputError(str(path), None, f"cannot read file: {error.strerror}") from None
     limit, kind = (MAX_PDF_BYTES, "PDF") if path.suffix.lower() == ".pdf" else (MAX_TEXT_BYTES, "text")
     if size > limit:
-        raise InputError(
-            str(path), None, f"expected at most {limit // MIB} MB of {kind} per document; the file has {size / MIB:.1f} MB"
-        )
+        raise InputError(str(path), None, f"expected at most {limit // MIB} MB of {kind} per document; the file has {size / MIB:.1f} MB")
 
 
 def record_count(document: ParsedDocument) -> int:
     """Figures, targets, indicators, activities, bodies, narrative figures and glossary entries."""
-    indicators = sum(len(t.indicators) for t in document.performance) + sum(
-        len(a.indicators) for a in document.activities
-    )
-    return (
-        len(document.budget_lines)
-        + len(document.performance)
-        + len(document.activities)
-        + indicators
-        + len(document.bodies)
-        + len(document.narrative)
-        + len(document.glossary)
-    )
+    indicators = sum(len(t.indicators) for t in document.performance) + sum(len(a.indicators) for a in document.activities)
+    return len(document.budget_lines) + len(document.performance) + len(document.activities) + indicators + len(document.bodies) + len(document.narrative) + len(document.glossary)
 
 
 def check_record_count(document: ParsedDocument) -> None:
@@ -63,6 +51,7 @@ def check_record_count(document: ParsedDocument) -> None:
     count = record_count(document)
     if count > MAX_RECORDS:
         raise InputError(
-            document.source_path, None,
+            document.source_path,
+            None,
             f"expected at most {MAX_RECORDS:,} figures and records per document; found {count:,} (split the document)",
         )

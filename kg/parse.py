@@ -95,18 +95,14 @@ def _image_page_warnings(source: SourceText) -> list[ParseWarning]:
     warnings = []
     for page in source.image_pages:
         after = next((n for n, on in enumerate(source.pages or (), start=1) if on > page), len(source.lines))
-        warnings.append(
-            ParseWarning(Lines(after, after), f"page {page} holds images and no text: its content was not read (run OCR on it)")
-        )
+        warnings.append(ParseWarning(Lines(after, after), f"page {page} holds images and no text: its content was not read (run OCR on it)"))
     return warnings
 
 
 def _extract_table(document: ParsedDocument, table: RawTable, index: int, family: Family) -> None:
     lines = table.lines
     if table.kind is None:
-        document.warnings.append(
-            ParseWarning(lines, f"table {table.title!r} not recognised by its title or header; its rows were not read")
-        )
+        document.warnings.append(ParseWarning(lines, f"table {table.title!r} not recognised by its title or header; its rows were not read"))
         return
     note = "；".join(text for _, text in table.notes) or None
     document.tables.append(TableInfo(index, table.kind, table.title, lines, table.money_unit, note))

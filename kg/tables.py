@@ -155,9 +155,7 @@ def split_spaced(line: str, *, in_table: bool, in_rows: bool) -> tuple[str, ...]
 def is_column_number_row(cells: tuple[str, ...]) -> bool:
     """``栏次 1 2 3 …``: column numbers printed under the header."""
     filled = [c for c in cells if c]
-    return bool(filled) and _COLUMN_NUMBERS.match(filled[0].replace(" ", "")) is not None and all(
-        c.isdigit() for c in filled[1:]
-    )
+    return bool(filled) and _COLUMN_NUMBERS.match(filled[0].replace(" ", "")) is not None and all(c.isdigit() for c in filled[1:])
 
 
 def _signature(cells: tuple[str, ...]) -> str:
@@ -301,9 +299,7 @@ def _to_table(block: _Block, family: Family) -> RawTable:
             pending_page, at_page_head = True, True
         if is_column_number_row(row.cells):
             continue
-        if _signature(row.cells) in header_signatures or (
-            at_page_head and kind is not None and kind.is_money_table and _looks_like_header(row.cells)
-        ):
+        if _signature(row.cells) in header_signatures or (at_page_head and kind is not None and kind.is_money_table and _looks_like_header(row.cells)):
             # A header repeated after a page break, with or without a preamble:
             # the next body row opens the new page.
             pending_page = True

@@ -32,7 +32,7 @@ OTHER_TITLES: dict[TableKind, str] = {
     TableKind.project_expenditure: "表7 一般公共预算项目支出预算表",
     TableKind.government_fund_expenditure: "表8 政府性基金预算支出预算表",
     TableKind.state_capital_expenditure: "表9 国有资本经营预算支出预算表",
-    TableKind.three_public: "表10 \"三公\"经费和机关运行经费预算表",
+    TableKind.three_public: '表10 "三公"经费和机关运行经费预算表',
 }
 
 Fact = tuple[str, str, str, str, Decimal]  # (table kind, side, code or row label, column, yuan)
@@ -74,11 +74,7 @@ def untitled(text: str) -> str:
 
 
 def _table_title_lines(text: str) -> dict[int, TableKind]:
-    return {
-        table.title_line: table.kind
-        for table in find_tables(_source(text))
-        if table.title_line is not None and table.kind in OTHER_TITLES
-    }
+    return {table.title_line: table.kind for table in find_tables(_source(text)) if table.title_line is not None and table.kind in OTHER_TITLES}
 
 
 def renamed_tables(text: str) -> str:
@@ -163,10 +159,7 @@ def in_yuan(text: str) -> str:
             elif "\t" in line:
                 cells = line.split("\t")
                 if cells[0].strip() not in ("栏次", "档次"):
-                    lines[number - 1] = "\t".join(
-                        _in_yuan(cell.strip()) if index and _is_money(cell.strip()) else cell
-                        for index, cell in enumerate(cells)
-                    )
+                    lines[number - 1] = "\t".join(_in_yuan(cell.strip()) if index and _is_money(cell.strip()) else cell for index, cell in enumerate(cells))
         # The unit line printed just above the table belongs to it as well.
         for number in range(max(1, table.first_line - 8), table.first_line):
             if _WAN_YUAN.search(lines[number - 1]) and len(lines[number - 1]) < 40:

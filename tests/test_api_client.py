@@ -23,9 +23,7 @@ TOKEN = "client-token"
 def server(tmp_path_factory):
     path = tmp_path_factory.mktemp("client-store")
     store = OxigraphStore(path)
-    store.oxigraph.update(
-        f'INSERT DATA {{ GRAPH <{DOC}> {{ <{EX}obs1> <{EX}amount> 100 ; <http://www.w3.org/2000/01/rdf-schema#label> "教育支出" . }} }}'
-    )
+    store.oxigraph.update(f'INSERT DATA {{ GRAPH <{DOC}> {{ <{EX}obs1> <{EX}amount> 100 ; <http://www.w3.org/2000/01/rdf-schema#label> "教育支出" . }} }}')
     port = free_port()
     config = ServerConfig(store=str(path), port=port, update_token=TOKEN, query_workers=2)
     app = create_app(config, store)

@@ -89,8 +89,7 @@ def _table_rows(path: Path, header: tuple[str, ...]) -> dict[str, tuple[int, lis
 
 def _unit_name(path: Path) -> str:
     """The unit as the generated document names it below each table title ("900000 名称")."""
-    return next(line.split(" ", 1)[1] for line in path.read_text(encoding="utf-8").splitlines()
-                if line[:6].isdigit() and line[6:7] == " ")
+    return next(line.split(" ", 1)[1] for line in path.read_text(encoding="utf-8").splitlines() if line[:6].isdigit() and line[6:7] == " ")
 
 
 def _rate(actual: Decimal, budget: Decimal) -> Decimal:
@@ -162,9 +161,13 @@ def test_unit_page_chart_pairs_budget_and_actual_per_class_and_section(client, p
     page = _unit_page(client, _unit_name(final_doc))
     chart = re.search(r'<svg class="chart paired".*?</svg>', page, re.S)
     assert chart is not None and "<script" not in chart.group(0)
-    pairs = re.findall(r'<g class="pair"><title>(\d+) [^<]*?: 预算 ([\d,.]+) 万元, 决算 ([\d,.]+) 万元, ([\d.]+)%</title>'
-                       r'.*?<rect class="budget"[^>]* width="([\d.]+)".*?<rect class="actual"[^>]* width="([\d.]+)"'
-                       r'.*?text-anchor="end">([\d.]+)%</text></g>', chart.group(0), re.S)
+    pairs = re.findall(
+        r'<g class="pair"><title>(\d+) [^<]*?: 预算 ([\d,.]+) 万元, 决算 ([\d,.]+) 万元, ([\d.]+)%</title>'
+        r'.*?<rect class="budget"[^>]* width="([\d.]+)".*?<rect class="actual"[^>]* width="([\d.]+)"'
+        r'.*?text-anchor="end">([\d.]+)%</text></g>',
+        chart.group(0),
+        re.S,
+    )
     assert [code for code, *_ in pairs] == sorted(c for c in final if len(c) in (3, 5))  # 类 and 款, in order
     for code, budget_wan, actual_wan, tip_rate, budget_px, actual_px, rate in pairs:
         initial, _, actual = final[code][1][:3]

@@ -57,8 +57,7 @@ def test_format_parameter_overrides_accept(client):
 
 @pytest.mark.parametrize(
     "media, fmt",
-    [("text/turtle", ox.RdfFormat.TURTLE), ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-     ("application/ld+json", ox.RdfFormat.JSON_LD), ("application/rdf+xml", ox.RdfFormat.RDF_XML)],
+    [("text/turtle", ox.RdfFormat.TURTLE), ("application/n-triples", ox.RdfFormat.N_TRIPLES), ("application/ld+json", ox.RdfFormat.JSON_LD), ("application/rdf+xml", ox.RdfFormat.RDF_XML)],
 )
 def test_data_describes_the_resource(client, media, fmt):
     response = client.get(f"/id/{CODE}", headers={"accept": media})  # follows the 303
@@ -87,7 +86,7 @@ def test_every_kind_of_minted_iri_resolves(client, seed_store):
     samples = [row["x"].value for row in rows]
     assert len(samples) >= 8
     for iri in samples:
-        path = iri[len(BASE) - 1:]
+        path = iri[len(BASE) - 1 :]
         page = client.get(path, headers=HTML)
         assert page.status_code == 200, path
         assert page.headers["content-type"].startswith("text/html")
@@ -140,7 +139,7 @@ def test_indicator_page_shows_grades(client, seed_store):
         use_default_graph_as_union=True,
     )
     iri = next(iter(rows))["i"].value
-    page = client.get(iri[len(BASE) - 1:].replace("/id/", "/page/", 1), headers=HTML).text
+    page = client.get(iri[len(BASE) - 1 :].replace("/id/", "/page/", 1), headers=HTML).text
     for grade in ("优", "良", "中", "差"):
         assert f">{grade}</span>" in page
 
@@ -182,11 +181,13 @@ def test_text_is_escaped_and_assets_are_local():
     unit = f"{BASE}id/unit/evil"
     graph = ox.NamedNode(f"{BASE}graph/reference")
     node = ox.NamedNode(unit)
-    store.oxigraph.extend([
-        ox.Quad(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(BKG + "BudgetUnit"), graph),
-        ox.Quad(node, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.Literal(evil, language="zh"), graph),
-        ox.Quad(node, ox.NamedNode(BKG + "note"), ox.Literal('" onmouseover="x'), graph),
-    ])
+    store.oxigraph.extend(
+        [
+            ox.Quad(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(BKG + "BudgetUnit"), graph),
+            ox.Quad(node, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.Literal(evil, language="zh"), graph),
+            ox.Quad(node, ox.NamedNode(BKG + "note"), ox.Literal('" onmouseover="x'), graph),
+        ]
+    )
     app = create_app(ServerConfig(store=None, query_workers=0), store)
     with TestClient(app) as client:
         for path in ("/page/unit/evil", "/", "/search?q=%3Cscript%3E"):

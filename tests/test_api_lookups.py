@@ -60,9 +60,7 @@ def test_not_lookups(query):
 def _store(subjects: int, per_subject: int) -> OxigraphStore:
     store = OxigraphStore()
     store.oxigraph.bulk_extend(
-        ox.Quad(ox.NamedNode(f"{EX}s{s}"), ox.NamedNode(f"{EX}p{i}"), ox.Literal(f"值 {s}/{i}"), ox.NamedNode(f"{EX}g{s % 3}"))
-        for s in range(subjects)
-        for i in range(per_subject)
+        ox.Quad(ox.NamedNode(f"{EX}s{s}"), ox.NamedNode(f"{EX}p{i}"), ox.Literal(f"值 {s}/{i}"), ox.NamedNode(f"{EX}g{s % 3}")) for s in range(subjects) for i in range(per_subject)
     )
     return store
 

@@ -44,7 +44,7 @@ def update_tricks(url: str) -> dict[str, str]:
     return {
         "load": f"LOAD <{url}>",
         "load-silent-into": f"load silent <{url}> into graph <http://g/>",
-        "after-insert-with-hash-string": f'INSERT DATA {{ <http://a/> <http://b/> "x#\'\'\'" }} ; LOAD <{url}>',
+        "after-insert-with-hash-string": f"INSERT DATA {{ <http://a/> <http://b/> \"x#'''\" }} ; LOAD <{url}>",
         "service-in-where": f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
         "comment-in-prefixed-name": f"PREFIX ex: <http://e/> INSERT DATA {{ ex:a ex:b ex:c#'''\n }} ; LOAD <{url}> #'''\n",
     }

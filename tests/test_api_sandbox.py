@@ -53,7 +53,10 @@ def test_no_internet_socket_after_the_filter_in_any_thread_or_child():
     try:
         done = subprocess.run(
             [sys.executable, "-c", IN_SANDBOX, listener.url, str(listener.port)],
-            cwd=REPO, capture_output=True, text=True, timeout=60,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert done.returncode == 0, done.stderr
         lines = done.stdout.splitlines()
@@ -75,9 +78,11 @@ def test_budgetkg_serve_reaches_nobody_and_still_answers(tmp_path):
     listener = Listener()
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main(sys.argv[1:]))",
-         "serve", "--store", str(tmp_path / "store"), "--port", str(port), "--update-token", "k"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main(sys.argv[1:]))", "serve", "--store", str(tmp_path / "store"), "--port", str(port), "--update-token", "k"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -52,7 +52,7 @@ def _one(store, sparql: str) -> str:
 
 
 def _path(iri: str) -> str:
-    return "/page/" + iri[len(BASE + "id/"):]
+    return "/page/" + iri[len(BASE + "id/") :]
 
 
 def _shown_as_text(page: str) -> None:
@@ -87,8 +87,10 @@ def test_printed_markup_is_text_on_every_page_that_shows_it(evil):
 
 
 # An opening tag, but not a regex's named group such as (?P<code>…).
-_TAG = re.compile(r"(?<!\?P)<(?:html|head|body|div|section|table|thead|tbody|tr|td|th|a|p|h[1-6]|span|ul|ol|li|dl|dt|dd|details|summary|form|input|"
-                  r"code|strong|br|svg|rect|text|g|option|select|script|style|link|meta|figure)[\s>/]")
+_TAG = re.compile(
+    r"(?<!\?P)<(?:html|head|body|div|section|table|thead|tbody|tr|td|th|a|p|h[1-6]|span|ul|ol|li|dl|dt|dd|details|summary|form|input|"
+    r"code|strong|br|svg|rect|text|g|option|select|script|style|link|meta|figure)[\s>/]"
+)
 
 
 def _markup_in_strings(path: Path) -> list[int]:
@@ -96,14 +98,9 @@ def _markup_in_strings(path: Path) -> list[int]:
     docstrings = {
         id(node.body[0].value)
         for node in ast.walk(tree)
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
     }
-    return [
-        node.lineno
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings and _TAG.search(node.value)
-    ]
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings and _TAG.search(node.value)]
 
 
 def test_no_module_of_api_builds_markup_in_python_strings():

@@ -47,8 +47,7 @@ def test_turtle_report_is_a_shacl_report(client):
     graph.load(response.content, format=ox.RdfFormat.TURTLE)
     conforms = list(graph.query(f"SELECT ?c WHERE {{ ?r a <{SH}ValidationReport> ; <{SH}conforms> ?c }}"))
     assert [row["c"].value for row in conforms] == ["true"]
-    lines = {row["l"].value for row in graph.query(
-        f"SELECT ?l WHERE {{ ?x <{SH}resultSeverity> <{SH}Warning> ; <https://w3id.org/budgetkg/report#sourceLine> ?l }}")}
+    lines = {row["l"].value for row in graph.query(f"SELECT ?l WHERE {{ ?x <{SH}resultSeverity> <{SH}Warning> ; <https://w3id.org/budgetkg/report#sourceLine> ?l }}")}
     assert "658" in lines
 
 
@@ -118,8 +117,8 @@ def test_summary_of_all_documents(client, seed_store):
 def test_document_page_shows_results_with_figure_links_and_lines(client):
     response = client.get(f"/page/document/{DOC}", headers={"accept": "text/html", "accept-language": "zh"})
     assert response.status_code == 200
-    section = response.text[response.text.index('id="validation"'):]
-    section = section[:section.index("</section>")]
+    section = response.text[response.text.index('id="validation"') :]
+    section = section[: section.index("</section>")]
     assert "用款计划" in section and "658" in section
     assert f'href="/page/document/{DOC}/table/' in section  # a figure the result is about
     assert f"/validate?document={DOC}" in section

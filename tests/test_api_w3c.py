@@ -125,8 +125,7 @@ def replay(client: TestClient, store: OxigraphStore, test: dict, token: str | No
         response = client.request(request["method"], request["path"], content=request["body"], headers=headers)
         statuses.append(response.status_code)
         assert str(response.status_code)[0] in request["statuses"], (
-            f"{test['name']}: {request['method']} {request['path']} -> {response.status_code} "
-            f"(expected {sorted(request['statuses'])}xx): {response.text[:500]}"
+            f"{test['name']}: {request['method']} {request['path']} -> {response.status_code} (expected {sorted(request['statuses'])}xx): {response.text[:500]}"
         )
         assert response.status_code < 500
         if request["format"]:
@@ -179,9 +178,7 @@ def test_w3c_protocol_query_cases_with_updates_off(readonly_app, test):
     replay(client, store, test)
 
 
-@pytest.mark.parametrize(
-    "test", [t for t in TESTS if t["name"].startswith("update_")], ids=lambda t: t["name"]
-)
+@pytest.mark.parametrize("test", [t for t in TESTS if t["name"].startswith("update_")], ids=lambda t: t["name"])
 def test_w3c_updates_are_refused_when_off(readonly_app, test):
     client, store = readonly_app
     _reset(store, client, test)

@@ -22,11 +22,7 @@ def test_examples_parse_without_warnings_and_their_totals_balance():
     for path in sorted((REPO / "examples").glob("*.txt")):
         document = parse_file(path)
         assert document.warnings == [], path.name
-        totals = {
-            (line.side.value, line.row_label): line.amount.value
-            for line in document.budget_lines
-            if line.is_total and line.table == 1
-        }
+        totals = {(line.side.value, line.row_label): line.amount.value for line in document.budget_lines if line.is_total and line.table == 1}
         assert totals[("revenue", "收入总计")] == totals[("expenditure", "支出总计")]
         kinds = {table.kind.value for table in document.tables}
         assert {"revenue-expenditure-summary", "expenditure", "basic-expenditure", "three-public", "project-performance"} <= kinds

@@ -56,8 +56,7 @@ def test_markdown_seed() -> None:
     # An unnumbered sub-activity opening a page, with three extra indicator rows.
     ideology = activities[1]
     assert ideology.level == 2 and ideology.parent == "一、镇党委" and ideology.name.startswith("思想政治建设")
-    assert [i.name for i in ideology.indicators] == [
-        "每月至少开1次党建专题党委会", "主题教育活动开展及时率", "党员培训覆盖率", "国防宣传覆盖率"]
+    assert [i.name for i in ideology.indicators] == ["每月至少开1次党建专题党委会", "主题教育活动开展及时率", "党员培训覆盖率", "国防宣传覆盖率"]
     assert ideology.indicators[1].description == "着力建设高素质党员干部队伍"  # the goal printed on that row
     poverty = _named(activities, "4、做好扶贫脱贫工作")
     [rate] = poverty.indicators
@@ -137,8 +136,7 @@ _MARKDOWN = """\
 
 def test_excerpt_markdown_second_header_row_and_page_break() -> None:
     activities, warnings = _excerpt(_MARKDOWN)
-    assert [(a.name, a.level, a.parent) for a in activities] == [
-        ("一、镇办公室", 1, None), ("1、机关事务", 2, "一、镇办公室"), ("二、镇党委", 1, None)]
+    assert [(a.name, a.level, a.parent) for a in activities] == [("一、镇办公室", 1, None), ("1、机关事务", 2, "一、镇办公室"), ("二、镇党委", 1, None)]
     affairs = activities[1]
     assert affairs.description == "文电、会务和后勤保障"  # the cut cell continues after the page break
     first, extra = affairs.indicators

@@ -28,10 +28,7 @@ def find(lines, notation=None, column=None, label=None, side=None):
     return [
         l
         for l in lines
-        if (notation is None or (l.code and l.code.notation == notation))
-        and (column is None or l.column == column)
-        and (label is None or l.row_label == label)
-        and (side is None or l.side is side)
+        if (notation is None or (l.code and l.code.notation == notation)) and (column is None or l.column == column) and (label is None or l.row_label == label) and (side is None or l.side is side)
     ]
 
 
@@ -158,10 +155,7 @@ def _facts_by_line(text: str):
     kinds = {t.index: t.kind.value for t in document.tables}
     # Labels of text columns (procurement items) are joined differently once cells are
     # words; a figure is the same figure by its table, code, column, amount and line.
-    found = {
-        (kinds[l.table], l.code.notation if l.code else "", l.column, l.amount.yuan, l.lines.first)
-        for l in document.budget_lines
-    }
+    found = {(kinds[l.table], l.code.notation if l.code else "", l.column, l.amount.yuan, l.lines.first) for l in document.budget_lines}
     return found, document.warnings
 
 

@@ -77,9 +77,7 @@ def test_004_title_over_region_unit_and_year_lines() -> None:
 
 
 def test_fallback_title_is_built_from_unit_year_and_scope() -> None:
-    info = extract_document_info(
-        excerpt("单位预算收支总表\n\n817001 某某县某某局\n\n预算年\n\n度:\n\n2025\n\n单位:万元\n")
-    )
+    info = extract_document_info(excerpt("单位预算收支总表\n\n817001 某某县某某局\n\n预算年\n\n度:\n\n2025\n\n单位:万元\n"))
     assert info.title == "某某县某某局 2025年单位预算"
     assert info.title_lines is None
     assert (info.issuing_unit, info.unit_code, info.fiscal_year) == ("某某县某某局", "817001", 2025)
@@ -88,9 +86,7 @@ def test_fallback_title_is_built_from_unit_year_and_scope() -> None:
 
 
 def test_unit_field_wins_over_a_function_code_row() -> None:
-    info = extract_document_info(
-        excerpt("编制部门:某某市某某委员会\n\n208 社会保障和就业支出\n\n2024 年部门预算公开\n")
-    )
+    info = extract_document_info(excerpt("编制部门:某某市某某委员会\n\n208 社会保障和就业支出\n\n2024 年部门预算公开\n"))
     assert info.issuing_unit == "某某市某某委员会"
     assert info.unit_code is None
 

@@ -32,12 +32,10 @@ def page(document: ParsedDocument, figure: NarrativeFigure) -> int:
 def test_finance_bureau_states_budget_and_actual_for_every_item() -> None:
     document = parsed("上海市普陀区财政局")
     coded = {f.code.notation for f in document.narrative if f.code and f.share_percent is None}
-    assert coded == {"2010601", "2010602", "2010607", "2010608", "2080501", "2080505", "2080506", "2080599",
-                     "2101101", "2210201", "2210203"}
+    assert coded == {"2010601", "2010602", "2010607", "2010608", "2080501", "2080505", "2080506", "2080599", "2101101", "2210201", "2210203"}
     # The structure paragraph's class shares (kg.extract.class_shares), 71.73% as printed.
     shares = {f.code.notation: (f.amount.printed, f.share_percent) for f in document.narrative if f.code and f.share_percent is not None}
-    assert shares == {"201": ("2106.66", Decimal("71.73")), "208": ("326.72", Decimal("11.11")),
-                      "210": ("60.99", Decimal("2.07")), "221": ("445.69", Decimal("15.16"))}
+    assert shares == {"201": ("2106.66", Decimal("71.73")), "208": ("326.72", Decimal("11.11")), "210": ("60.99", Decimal("2.07")), "221": ("445.69", Decimal("15.16"))}
     running = stated(document, "2010601")
     assert running[Stage.initial_budget].amount.printed == "1560.05"
     assert running[Stage.final_accounts].amount.printed == "1511.89"

@@ -26,9 +26,15 @@ PLANNING = CORPUS / "上海市普陀区规划和自然资源局2024年度部门�
 SOCIAL = CORPUS / "中共上海市普陀区委社会工作部2024年度部门决算.pdf"
 TEMPLATE = CORPUS / "部门决算模板-2024.pdf"
 NINE_TABLES = [
-    TableKind.revenue_expenditure_summary, TableKind.revenue, TableKind.expenditure, TableKind.appropriation_summary,
-    TableKind.general_budget_expenditure, TableKind.basic_expenditure, TableKind.three_public,
-    TableKind.government_fund_expenditure, TableKind.state_capital_expenditure,
+    TableKind.revenue_expenditure_summary,
+    TableKind.revenue,
+    TableKind.expenditure,
+    TableKind.appropriation_summary,
+    TableKind.general_budget_expenditure,
+    TableKind.basic_expenditure,
+    TableKind.three_public,
+    TableKind.government_fund_expenditure,
+    TableKind.state_capital_expenditure,
 ]
 
 
@@ -40,11 +46,7 @@ def parsed(path: Path) -> ParsedDocument:
 def figure(document: ParsedDocument, kind: TableKind, key: str, column: str, stage: str = Stage.final_accounts) -> tuple[str, int]:
     """(printed amount, page) of the one figure of a table row (code or label), column and stage."""
     tables = {t.index for t in document.tables if t.kind is kind}
-    found = [
-        line for line in document.budget_lines
-        if line.table in tables and (line.code.notation if line.code else line.row_label) == key
-        and line.column == column and line.stage == stage
-    ]
+    found = [line for line in document.budget_lines if line.table in tables and (line.code.notation if line.code else line.row_label) == key and line.column == column and line.stage == stage]
     assert len(found) == 1, (key, column, stage, found)
     line: BudgetLine = found[0]
     assert document.pages is not None
@@ -125,10 +127,7 @@ def test_a_final_accounts_read_from_text_gives_the_figures_of_its_pdf(tmp_path: 
     pdf = parsed(FINANCE)
 
     def facts(document: ParsedDocument) -> list[tuple]:
-        return sorted(
-            (line.table, line.code.notation if line.code else line.row_label, line.column, line.stage, line.amount.value)
-            for line in document.budget_lines
-        )
+        return sorted((line.table, line.code.notation if line.code else line.row_label, line.column, line.stage, line.amount.value) for line in document.budget_lines)
 
     assert text.family == "final-accounts" and len(text.budget_lines) == 195
     assert facts(text) == facts(pdf)

@@ -43,16 +43,39 @@ def only(figures: list[NarrativeFigure], kind: str) -> NarrativeFigure:
 
 def test_figure_kinds_are_the_agreed_keys() -> None:
     assert set(FIGURE_KINDS) == {
-        "revenue_total", "expenditure_total", "general_budget_revenue", "government_fund_revenue",
-        "special_account_revenue", "other_revenue", "carryover", "basic_expenditure",
-        "personnel_expenditure", "public_expenditure", "project_expenditure", "operating_costs",
-        "three_public_total", "outbound_travel", "vehicle_total", "vehicle_purchase",
-        "vehicle_operation", "reception", "vehicles_held", "vehicles_purchased", "procurement_total",
-        "procurement_goods", "procurement_works", "procurement_services", "assets_buildings",
-        "assets_vehicles", "assets_total",
+        "revenue_total",
+        "expenditure_total",
+        "general_budget_revenue",
+        "government_fund_revenue",
+        "special_account_revenue",
+        "other_revenue",
+        "carryover",
+        "basic_expenditure",
+        "personnel_expenditure",
+        "public_expenditure",
+        "project_expenditure",
+        "operating_costs",
+        "three_public_total",
+        "outbound_travel",
+        "vehicle_total",
+        "vehicle_purchase",
+        "vehicle_operation",
+        "reception",
+        "vehicles_held",
+        "vehicles_purchased",
+        "procurement_total",
+        "procurement_goods",
+        "procurement_works",
+        "procurement_services",
+        "assets_buildings",
+        "assets_vehicles",
+        "assets_total",
         # 决算 (kg.families.final_accounts, kg.extract.execution)
-        "general_budget_expenditure", "government_fund_expenditure", "state_capital_expenditure",
-        "appropriation_total", "fiscal_revenue",
+        "general_budget_expenditure",
+        "government_fund_expenditure",
+        "state_capital_expenditure",
+        "appropriation_total",
+        "fiscal_revenue",
         # kg.extract.listed_items: an item of a 其中 list
         "listed_item",
     }
@@ -71,8 +94,11 @@ def test_004_budget_class_shares_with_their_codes() -> None:
     document = parse_source(source, "004")
     shares = [f for f in document.narrative if f.statement and "(类)" in f.statement]
     assert [(f.code.notation if f.code else None, f.share_percent, f.lines.first) for f in shares] == [
-        ("205", Decimal("0.04"), 507), ("208", Decimal("98.08"), 508), ("210", Decimal("0.57"), 509),
-        ("213", Decimal("0.48"), 510), ("221", Decimal("0.84"), 511),
+        ("205", Decimal("0.04"), 507),
+        ("208", Decimal("98.08"), 508),
+        ("210", Decimal("0.57"), 509),
+        ("213", Decimal("0.48"), 510),
+        ("221", Decimal("0.84"), 511),
     ]
     assert {f.kind for f in shares} == {"general_budget_expenditure"}  # under 一般公共预算当年拨款结构情况
     resolve = class_resolver(document.budget_lines)
@@ -239,10 +265,7 @@ def test_yuan_and_wan_yuan_are_kept_as_printed() -> None:
 
 
 def test_increase_and_decrease_signs() -> None:
-    source = excerpt(
-        "基本支出 10 万元,比上年预算减少 2.5 万元,下降 20%。\n"
-        "项目支出 30 万元,比上年增加 3 万元,增长 11.11%。\n"
-    )
+    source = excerpt("基本支出 10 万元,比上年预算减少 2.5 万元,下降 20%。\n项目支出 30 万元,比上年增加 3 万元,增长 11.11%。\n")
     figures = figures_of(source)
     basic = only(figures, "basic_expenditure")
     assert basic.change.value == Decimal("-2.5") and basic.change_percent == Decimal("-20")
@@ -285,8 +308,7 @@ def test_last_years_figure_named_in_a_comparison_is_kept() -> None:
     # Seed 003 line 70 and seed 002 line 634: the comparison names last year's figure.
     total = [f for f in figures_of(seed("003")) if f.kind == "three_public_total" and f.lines.first == 70]
     assert len(total) == 1 and total[0].prior_amount is not None
-    assert (total[0].amount.value, total[0].prior_amount.value, total[0].change.value) == (
-        Decimal("10.73"), Decimal("31.18"), Decimal("-20.45"))
+    assert (total[0].amount.value, total[0].prior_amount.value, total[0].change.value) == (Decimal("10.73"), Decimal("31.18"), Decimal("-20.45"))
     vehicles = [f for f in figures_of(seed("002")) if f.kind == "vehicle_total" and f.lines.first == 634]
     assert vehicles[0].prior_amount is not None and vehicles[0].prior_amount.value == Decimal("49.3")
 

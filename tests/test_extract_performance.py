@@ -163,8 +163,7 @@ def test_excerpt_page_break_wrapped_plan_and_filled_down_levels() -> None:
     [(target, warnings)] = _excerpt(_PAGE_BREAK)
     assert target is not None
     assert target.code == "T0001" and target.name == "测试项目"
-    assert (target.budget_total.value, target.budget_fiscal.value, target.budget_other.value) == (
-        Decimal("103.30"), Decimal("100.00"), Decimal("3.30"))
+    assert (target.budget_total.value, target.budget_fiscal.value, target.budget_other.value) == (Decimal("103.30"), Decimal("100.00"), Decimal("3.30"))
     assert target.purpose == "用于测试"
     assert target.goals == "1. 第一个目标\n2. 第二个目标"
     assert target.spending_plan == (("3月底", 10), ("6月底", 40), ("10月底", 70), ("12月底", 100))

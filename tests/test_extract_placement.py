@@ -22,10 +22,7 @@ def _document(text: str):
 def _cells(text: str) -> set[tuple[str, str, str, Decimal]]:
     document = _document(text)
     kinds = {t.index: t.kind for t in document.tables}
-    return {
-        (kinds[l.table].value, l.code.notation if l.code else ("合计" if l.is_total else l.row_label), l.column, l.amount.value)
-        for l in document.budget_lines
-    }
+    return {(kinds[l.table].value, l.code.notation if l.code else ("合计" if l.is_total else l.row_label), l.column, l.amount.value) for l in document.budget_lines}
 
 
 # --- families within rounding ------------------------------------------------------------
@@ -102,10 +99,7 @@ GENERAL_BUDGET = """一般公共预算支出表
 
 
 def test_the_all_funds_split_settles_a_fund_table_with_the_same_total():
-    only_basic = "\n".join(
-        ["一般公共预算支出表", "单位：万元", "科目编码 科目名称 合计 基本支出 项目支出",
-         "201 一般公共服务支出 300.00 300.00", "合计 300.00 300.00", ""]
-    )
+    only_basic = "\n".join(["一般公共预算支出表", "单位：万元", "科目编码 科目名称 合计 基本支出 项目支出", "201 一般公共服务支出 300.00 300.00", "合计 300.00 300.00", ""])
     lone = _cells(only_basic)
     assert ("general-budget-expenditure", "201", "basic", Decimal("300.00")) not in lone  # 基本 or 项目?
     # 支出总表 prints its 合计 row whole (300.00 300.00 0.00), so 201 is basic there; the fund table,
@@ -164,10 +158,7 @@ def test_single_spaced_seed_figures_placed_by_the_document(prefix, fact):
 def _misplaced_and_silent(text: str, rewrite) -> tuple[set, set]:
     def by_line(document):
         kinds = {t.index: t.kind.value for t in document.tables}
-        return {
-            (kinds[l.table], l.code.notation if l.code else l.row_label.replace(" ", ""), l.column, l.amount.yuan, l.lines.first)
-            for l in document.budget_lines
-        }
+        return {(kinds[l.table], l.code.notation if l.code else l.row_label.replace(" ", ""), l.column, l.amount.yuan, l.lines.first) for l in document.budget_lines}
 
     original = by_line(_document(text))
     variant_document = _document(rewrite(text))

@@ -51,10 +51,7 @@ def test_mutations_are_reproducible_and_change_the_document(tmp_path: Path):
     second = mutations(TEXT_SEEDS[:2], 14, tmp_path / "b", seed=7)
     assert [p.read_bytes() for p, _ in first] == [p.read_bytes() for p, _ in second]
     originals = {s.stem: s.read_bytes() for s in TEXT_SEEDS[:2]}
-    changed = [
-        path for number, (path, kind) in enumerate(first)
-        if path.read_bytes() != originals[path.stem.removeprefix(f"{number:04d}-{kind}-")]
-    ]
+    changed = [path for number, (path, kind) in enumerate(first) if path.read_bytes() != originals[path.stem.removeprefix(f"{number:04d}-{kind}-")]]
     assert len(changed) >= 12  # a mutation may, rarely, pick a no-op (two equal cells swapped)
 
 

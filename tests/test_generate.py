@@ -79,8 +79,7 @@ def test_a_code_altered_in_split_columns_is_the_code_the_manifest_names(tmp_path
         if error["kind"] != "code_altered":
             continue
         altered = error["detail"].split()[-1]
-        cells = [c.strip() for c in re.split(r"\t| {4}|\|", (tmp_path / error["document"]).read_text(encoding="utf-8")
-                                                .split("\n")[error["line"] - 1])]
+        cells = [c.strip() for c in re.split(r"\t| {4}|\|", (tmp_path / error["document"]).read_text(encoding="utf-8").split("\n")[error["line"] - 1])]
         assert altered in cells or [altered[:3], altered[3:5], altered[5:7]] == [c for c in cells if c][:3]
         checked += 1
     assert checked >= 3
@@ -101,10 +100,7 @@ def _figures(path: Path) -> list[tuple[str, str, str, Decimal]]:
     """(table kind, code or row label, column meaning, yuan) of every figure of the standard tables."""
     document = parse_file(path)
     kinds = {table.index: table.kind.name for table in document.tables}
-    return sorted(
-        (kinds[line.table], line.code.notation if line.code else line.row_label.replace(" ", ""), line.column, line.amount.yuan)
-        for line in document.budget_lines
-    )
+    return sorted((kinds[line.table], line.code.notation if line.code else line.row_label.replace(" ", ""), line.column, line.amount.yuan) for line in document.budget_lines)
 
 
 @pytest.mark.slow

@@ -36,7 +36,9 @@ def test_a_generated_pair_links_and_answers_budget_against_actual(tmp_path: Path
     store = _store(find_documents([str(tmp_path)]))
     links = list(store.query(sparql_prefixes() + "SELECT ?f ?b { ?f bkg:finalAccountsOf ?b }"))
     assert sorted((r["f"].value.rsplit("/", 1)[1], r["b"].value.rsplit("/", 1)[1]) for r in links) == [
-        ("900000_2022_%E5%86%B3%E7%AE%97", "900000_2022"), ("900001_2022_%E5%86%B3%E7%AE%97", "900001_2022")]
+        ("900000_2022_%E5%86%B3%E7%AE%97", "900000_2022"),
+        ("900001_2022_%E5%86%B3%E7%AE%97", "900001_2022"),
+    ]
     # What the generator wrote for one 项 of unit 900000: the budget's 支出总表 and the 决算's 支出决算表.
     text = (tmp_path / "900000_2022_决算.txt").read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith("| 2080505 |"))
@@ -97,7 +99,7 @@ def test_batched_links_equal_the_full_recompute(tmp_path: Path, order: str) -> N
     store = OxigraphStore()
     load_ontology(store)
     for start in range(0, len(paths), 3):
-        assert all(r.report for r in ingest_many(paths[start:start + 3], store, settings))
+        assert all(r.report for r in ingest_many(paths[start : start + 3], store, settings))
         assert _links(store, settings) == _full_recompute(store, settings)
     links = _links(store, settings)
     assert sum(p == str(BKG.finalAccountsOf) for _, p, _ in links) == 6  # 3 units x 2 years
@@ -115,8 +117,7 @@ def test_a_link_goes_when_its_document_is_reingested_without_it(tmp_path: Path) 
     assert all(r.report for r in ingest_many([final], store, settings))
     links = _links(store, settings)
     assert links == _full_recompute(store, settings)
-    assert [(s.rsplit("/", 1)[1], o.rsplit("/", 1)[1]) for s, p, o in links if p == str(BKG.finalAccountsOf)] == [
-        ("900001_2022_%E5%86%B3%E7%AE%97>", "900001_2022>")]
+    assert [(s.rsplit("/", 1)[1], o.rsplit("/", 1)[1]) for s, p, o in links if p == str(BKG.finalAccountsOf)] == [("900001_2022_%E5%86%B3%E7%AE%97>", "900001_2022>")]
     # And back: the link returns, the other one is untouched.
     final.write_text(final.read_text(encoding="utf-8").replace("2021", "2022"), encoding="utf-8")
     assert all(r.report for r in ingest_many([final], store, settings))

@@ -1,6 +1,5 @@
 """The ontology documents every term the graph uses, in Chinese and English."""
 
-
 import rdflib
 from rdflib.namespace import RDF, RDFS, SKOS
 

@@ -27,8 +27,7 @@ pytestmark = pytest.mark.slow
 # Top-level packages the project ships (pyproject: [tool.setuptools.packages.find]).
 _PACKAGES = ("kg", "api", "ontology", "shapes")
 # What the build must not see: it would ship or slow the copy, and is not the project.
-_NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", "*.pyc",
-                                     "test-artifacts", "store", ".pytest_cache")
+_NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", "*.pyc", "test-artifacts", "store", ".pytest_cache")
 
 
 @dataclass(frozen=True)
@@ -93,10 +92,7 @@ def test_installed_command_imports_from_the_venv_not_the_checkout(installed: Ins
 
 
 def _figure_count(installed: Installed, store: Path, document_id: str, cwd: Path) -> int:
-    query = (
-        "SELECT (COUNT(?figure) AS ?n) WHERE { GRAPH <http://127.0.0.1:8000/graph/" + document_id + "> "
-        "{ ?figure a bkg:BudgetFigure } }"
-    )
+    query = "SELECT (COUNT(?figure) AS ?n) WHERE { GRAPH <http://127.0.0.1:8000/graph/" + document_id + "> { ?figure a bkg:BudgetFigure } }"
     result = _check(_run([installed.budgetkg, "query", "--store", store, query, "--format", "tsv"], cwd=cwd))
     return int(result.stdout.split()[-1].split("^^")[0].strip('"'))
 
@@ -113,8 +109,7 @@ def test_installed_budgetkg_ingests_a_seed(installed: Installed, tmp_path: Path)
 
 def test_installed_budgetkg_generates_and_ingests_a_pdf(installed: Installed, tmp_path: Path):
     corpus = tmp_path / "corpus"
-    _check(_run([installed.budgetkg, "generate", "--units", "1", "--years", "1", "--out", corpus, "--format", "pdf"],
-                cwd=tmp_path))
+    _check(_run([installed.budgetkg, "generate", "--units", "1", "--years", "1", "--out", corpus, "--format", "pdf"], cwd=tmp_path))
     (pdf,) = corpus.glob("*.pdf")
     store = tmp_path / "store"
     result = _run([installed.budgetkg, "ingest", pdf, "--store", store, "--workers", "1", "--quiet"], cwd=tmp_path)

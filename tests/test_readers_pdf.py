@@ -125,7 +125,7 @@ def test_lines_come_in_visual_order_whatever_the_stream_order(tmp_path: Path):
         pdf.text(72, 200, "second line")
 
     path = _pdf(tmp_path, "edited.pdf", draw)
-    assert _stream(path).split() [:2] == ["third", "line"]
+    assert _stream(path).split()[:2] == ["third", "line"]
     assert read_document(path).lines == ("first line", "second line", "third line")
 
 

@@ -285,9 +285,7 @@ def virtuoso(tmp_path_factory):
     ini = re.sub(r"(?m)^ServerPort(\s*)=\s*8890", rf"ServerPort\g<1>= {http_port}", ini)
     (home / "virtuoso.ini").write_text(ini)
     log = open(home / "out.log", "wb")
-    process = subprocess.Popen(
-        [binary, "+foreground", "+configfile", str(home / "virtuoso.ini")], cwd=home, stdout=log, stderr=subprocess.STDOUT
-    )
+    process = subprocess.Popen([binary, "+foreground", "+configfile", str(home / "virtuoso.ini")], cwd=home, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{http_port}"
     deadline = time.monotonic() + 90
     while True:

@@ -30,9 +30,7 @@ PDF = SHARED / "corpus" / "final-accounts" / "中共上海市普陀区委社会�
 @pytest.fixture(scope="module")
 def scheduler():
     """The address of a scheduler with two single-threaded worker processes."""
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
-    ) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:
         yield cluster.scheduler_address
 
 
@@ -95,20 +93,14 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_1_and_creates_no_store(tm
     address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
     result = budgetkg("ingest", str(seed("000")), "--store", str(tmp_path / "kg"), "--scheduler", address)
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [
-        f"budgetkg: error: {address}: cannot reach the Dask scheduler "
-        f"(Timed out trying to connect to {address} after 10 s); is `dask scheduler` running there?"
-    ]
+    assert result.stderr.splitlines() == [f"budgetkg: error: {address}: cannot reach the Dask scheduler (Timed out trying to connect to {address} after 10 s); is `dask scheduler` running there?"]
     assert not (tmp_path / "kg").exists()
 
 
 def test_a_malformed_scheduler_address_is_one_line(tmp_path: Path):
     result = budgetkg("ingest", str(seed("000")), "--store", str(tmp_path / "kg"), "--scheduler", "127.0.0.1")
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [
-        "budgetkg: error: 127.0.0.1: expected a Dask scheduler address such as tcp://HOST:8786 "
-        "(missing port number in address '127.0.0.1')"
-    ]
+    assert result.stderr.splitlines() == ["budgetkg: error: 127.0.0.1: expected a Dask scheduler address such as tcp://HOST:8786 (missing port number in address '127.0.0.1')"]
 
 
 def test_a_scheduler_without_workers_is_refused_before_any_work():

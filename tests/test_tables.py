@@ -111,7 +111,10 @@ def test_single_space_rows_after_a_title_or_a_unit_line():
     from kg.tables import split_spaced
 
     assert split_spaced("210 卫生健康支出 1,203,400 1,203,400", in_table=False, in_rows=False) == (
-        "210", "卫生健康支出", "1,203,400", "1,203,400",
+        "210",
+        "卫生健康支出",
+        "1,203,400",
+        "1,203,400",
     )
     assert split_spaced("科目编码 科目名称 合计 基本支出 项目支出", in_table=True, in_rows=False) is not None
     # Headings and sentences are not rows, even with a year or an amount in them.

@@ -105,12 +105,14 @@ def test_no_violation_where_the_figures_agree(reports):
     # (line 51); 004's weights adding to 90 (lines 800, 819); 003's 政府采购预算 806 against its
     # table's 888.2 (431), its 三公 part changes adding to −21.08 against −20.45 (70) and 3 vehicles
     # against the assets table's 4 (72); its 部门基本情况表 合计 row's 在职人数/行政 29 against its one unit's 25 (43).
-    violations = {p: sorted((r.identity.rsplit("#", 1)[-1], r.lines[0]) for r in reports[p].results if r.severity == "Violation")
-                  for p in reports}
-    assert violations == {"000": [("narrative-change", 45), ("narrative-sum", 41)], "001": [], "002": [],
-                          "003": [("narrative-procurement", 431), ("narrative-vehicles", 72), ("staffing-total", 43),
-                                  ("three-public-change-sum", 70)],
-                          "004": [("weights", 800), ("weights", 819)]}
+    violations = {p: sorted((r.identity.rsplit("#", 1)[-1], r.lines[0]) for r in reports[p].results if r.severity == "Violation") for p in reports}
+    assert violations == {
+        "000": [("narrative-change", 45), ("narrative-sum", 41)],
+        "001": [],
+        "002": [],
+        "003": [("narrative-procurement", 431), ("narrative-vehicles", 72), ("staffing-total", 43), ("three-public-change-sum", 70)],
+        "004": [("weights", 800), ("weights", 819)],
+    }
 
 
 def test_001_class_sums_within_rounding_are_warnings(reports):
@@ -125,8 +127,7 @@ def test_agreeing_figures_raise_no_violation(reports):
         assert not any(r.identity == SHAPES + "row-total" for r in report.results)
     # 003's money tables agree; its violations are the prose's real ones and its staffing total's
     # (test_no_violation_where_the_figures_agree).
-    assert {r.identity.rsplit("#", 1)[-1] for r in reports["003"].results if r.severity == "Violation"} == {
-        "narrative-procurement", "narrative-vehicles", "staffing-total", "three-public-change-sum"}
+    assert {r.identity.rsplit("#", 1)[-1] for r in reports["003"].results if r.severity == "Violation"} == {"narrative-procurement", "narrative-vehicles", "staffing-total", "three-public-change-sum"}
 
 
 def _mutate(tmp_path: Path, line: int, old: str, new: str | None) -> Path:
@@ -176,6 +177,7 @@ def test_report_graph_is_queryable():
 
 
 # --- grade thresholds, codes, tables, revenue sources (issue 4) -------------------------------
+
 
 def _mutate_seed(tmp_path: Path, prefix: str, edits) -> Path:
     """A copy of a seed with ``edits`` (line, old, new; new None blanks the line, keeping numbering)."""
@@ -253,6 +255,7 @@ def test_cross_document_code_names(seed_store):
 
 # --- year-on-year percentages, project budgets, official 类 names (§7.5, §7.7, §7.8) ----------------
 
+
 def test_000_year_on_year_percentage_does_not_fit(reports):
     # 000 line 51: 基本支出增加 184.63 万元，同比增加 5.99%; this year's 基本支出 is 1167.53 万元 (line 45),
     # so last year's was 982.90 万元 and the change 18.78 %. 项目支出 -222 万元 / -7.14 % fits (2886.92, line 47).
@@ -275,8 +278,7 @@ def test_mutation_year_on_year_percentage(tmp_path: Path):
 
 
 def test_mutation_project_budget(tmp_path: Path, reports):
-    _, report = _report(_mutate_seed(tmp_path, "001", [(1347, "\t50.00\t其他建筑工程", "\t55.00\t其他建筑工程"),
-                                                        (1356, "\t50.00\t土地绿化", "\t50.01\t土地绿化")]))
+    _, report = _report(_mutate_seed(tmp_path, "001", [(1347, "\t50.00\t其他建筑工程", "\t55.00\t其他建筑工程"), (1356, "\t50.00\t土地绿化", "\t50.01\t土地绿化")]))
     found = {tuple(r.lines): r for r in report.results if r.identity == SHAPES + "project-budget"}
     assert found[(823, 1347)].severity == "Violation" and found[(823, 1347)].difference == "-50000"
     assert found[(1064, 1356)].severity == "Warning" and found[(1064, 1356)].is_rounding
@@ -390,8 +392,7 @@ def test_staffing_total_against_its_bodies() -> None:
     # One more figure of the 合计 row changed (编制人数/事业 34 -> 36): reported at that row, for that column.
     mutated = mutation.validate(mutation.changed(path, 43, "\t34\t", "\t36\t"))
     found = [r for r in mutated.results if r.identity == SHAPES + "staffing-total"]
-    assert sorted((r.severity, r.lines[0], r.value, r.expected) for r in found) == [
-        ("Violation", 43, "29", "25"), ("Violation", 43, "36", "34")]
+    assert sorted((r.severity, r.lines[0], r.value, r.expected) for r in found) == [("Violation", 43, "29", "25"), ("Violation", 43, "36", "34")]
     assert any("编制人数/事业" in r.message_zh and "第43行" in r.message_zh for r in found)
     # The unit row corrected to the total's 29: nothing left to report.
     agreed = mutation.validate(mutation.changed(path, 44, "\t25\t", "\t29\t"))
@@ -402,11 +403,7 @@ def _findings(report) -> list[tuple]:
     # GROUP_CONCAT has no order: the same addends may be listed in another order by another dataset
     # (001's paired-codes-related once its graph held the new blank rows), so lines and message words
     # are compared as sorted lists.
-    return sorted(
-        (r.severity, r.focus, r.identity, tuple(sorted(r.lines)), tuple(sorted(re.split(r"[\s,+/();.]+", r.message_en))),
-         r.expected, r.difference)
-        for r in report.results
-    )
+    return sorted((r.severity, r.focus, r.identity, tuple(sorted(r.lines)), tuple(sorted(re.split(r"[\s,+/();.]+", r.message_en))), r.expected, r.difference) for r in report.results)
 
 
 def test_a_stored_document_validates_as_it_did_alone(seed_store):
@@ -436,15 +433,15 @@ def test_a_stored_document_is_read_without_other_documents_projects(seed_store):
 
     settings = Settings()
     graph = Iris(settings.base_iri).reference_graph().value
-    all_projects = {r["p"].value for r in seed_store.query(
-        f"SELECT ?p WHERE {{ GRAPH <{graph}> {{ ?p a <{BKG.Project.value}> }} }}")}
+    all_projects = {r["p"].value for r in seed_store.query(f"SELECT ?p WHERE {{ GRAPH <{graph}> {{ ?p a <{BKG.Project.value}> }} }}")}
     per_document = []
     for document_id in document_ids(seed_store, settings):
         quads = stored_document_quads(seed_store, document_id, settings)
         projects = {q.subject.value for q in quads if q.predicate == RDF.type and q.object == BKG.Project}
-        own = {r["p"].value for r in seed_store.query(
-            f"SELECT DISTINCT ?p WHERE {{ GRAPH <{Iris(settings.base_iri).graph(document_id).value}> {{ ?x ?r ?p }} "
-            f"GRAPH <{graph}> {{ ?p a <{BKG.Project.value}> }} }}")}
+        own = {
+            r["p"].value
+            for r in seed_store.query(f"SELECT DISTINCT ?p WHERE {{ GRAPH <{Iris(settings.base_iri).graph(document_id).value}> {{ ?x ?r ?p }} GRAPH <{graph}> {{ ?p a <{BKG.Project.value}> }} }}")
+        }
         assert projects == own, document_id
         per_document.append(projects)
     # Each document's projects are read, and only those: no document sees them all.
@@ -465,8 +462,7 @@ def test_code_names_are_the_codes_with_a_pair_of_different_names_from_different_
     names: dict[str, set[tuple[str, str]]] = {}
     for row in rows:
         names.setdefault(row["code"].value, set()).add((row["label"].value, row["doc"].value))
-    by_pairs = {code for code, pairs in names.items()
-                if any(la != lb and da != db for la, da in pairs for lb, db in pairs)}
+    by_pairs = {code for code, pairs in names.items() if any(la != lb and da != db for la, da in pairs for lb, db in pairs)}
     found = {r.focus for r in cross_document_results(seed_store, Settings())}
     assert by_pairs and found == by_pairs
 
@@ -508,8 +504,7 @@ def test_procurement_item_quantity_times_unit_price() -> None:
     assert all(_at(mutation.report(seed(p)), "procurement-item") == [] for p in ("000", "001", "002", "003", "004"))
     assert _at(mutation.validate(mutation.changed(seed("003"), 443, "\t2\t0.962", "\t3\t0.962")), "procurement-item") == [("Violation", 443)]
     # 0.001 万元 on a price printed to 0.001: beyond 2 × 5 元 + 5 元, not within a fixed 50 元 per figure.
-    [price] = [r for r in mutation.validate(mutation.changed(seed("003"), 444, "0.538", "0.539")).results
-               if r.identity == SHAPES + "procurement-item"]
+    [price] = [r for r in mutation.validate(mutation.changed(seed("003"), 444, "0.538", "0.539")).results if r.identity == SHAPES + "procurement-item"]
     assert (price.severity, price.lines, price.difference) == ("Violation", [444], "-20") and "0.539" in price.message_zh
     # Quantity 1: the price and the amount are one figure printed twice, exact.
     assert _at(mutation.validate(mutation.changed(seed("001"), 1345, "0.10\t0.10", "0.10\t0.11")), "procurement-item") == [("Violation", 1345)]
@@ -521,8 +516,7 @@ def test_a_figure_restated_in_two_tables_is_exact() -> None:
     # One number printed twice is rounded the same way twice: 0.01 万元 apart is a Violation, not rounding.
     assert all(_at(mutation.report(seed(p)), "restated") == [] for p in ("000", "001", "002", "003", "004"))
     # 收支总表 201 (20) vs 支出总表 201 (173)
-    [found] = [r for r in mutation.validate(mutation.changed(seed("001"), 20, "3354.94", "3354.95")).results
-               if r.identity == SHAPES + "restated"]
+    [found] = [r for r in mutation.validate(mutation.changed(seed("001"), 20, "3354.94", "3354.95")).results if r.identity == SHAPES + "restated"]
     assert (found.severity, found.lines, found.difference) == ("Violation", [20, 173], "100")
     assert "3354.95 (第20行)" in found.message_zh and "3354.94 (第173行)" in found.message_zh
     # 基本支出表 合计 (410) vs the general-budget table's 基本支出 (327): only a rounding Warning by its own parts
@@ -547,8 +541,7 @@ def test_appropriation_summary_row_total_is_the_sum_of_its_funds() -> None:
 
 def test_restated_codes_and_three_public_columns_are_exact() -> None:
     # 财政拨款收支总表 per 类 vs the general-budget table (002: 336 vs 440) is one figure printed twice: 0.01 is a Violation.
-    [found] = [r for r in mutation.validate(mutation.changed(seed("002"), 336, "103.30\t103.30\t", "103.30\t103.31\t")).results
-               if r.identity == SHAPES + "appropriation-tables"]
+    [found] = [r for r in mutation.validate(mutation.changed(seed("002"), 336, "103.30\t103.30\t", "103.30\t103.31\t")).results if r.identity == SHAPES + "appropriation-tables"]
     assert (found.severity, found.lines, found.difference) == ("Violation", [336, 440], "100")
     # The “三公” table: every fund column adds up (001 line 494's 一般公共预算 8.10 -> 8.01), and a row's 合计 = its funds.
     changed = mutation.validate(mutation.changed(seed("001"), 494, "8.10\t8.10", "8.10\t8.01"))
@@ -561,8 +554,7 @@ def test_revenue_subtotal_is_the_sum_of_the_columns_under_it() -> None:
     assert all(_at(mutation.report(seed(p)), "revenue-subtotal") == [] for p in ("000", "001", "002", "003", "004"))
     # 001 line 83: 本年收入/小计 100.00 -> 10.00 over 财政拨款收入 100.00; hierarchy's one figure per column
     # meaning kept the other 100.00 and revenue-sources leaves out a 小计 whose parts are printed.
-    [found] = [r for r in mutation.validate(mutation.changed(seed("001"), 83, "100.00\t100.00\t100.00", "100.00\t10.00\t100.00")).results
-               if r.identity == SHAPES + "revenue-subtotal"]
+    [found] = [r for r in mutation.validate(mutation.changed(seed("001"), 83, "100.00\t100.00\t100.00", "100.00\t10.00\t100.00")).results if r.identity == SHAPES + "revenue-subtotal"]
     assert (found.severity, found.lines, found.difference) == ("Violation", [83], "-900000")
     # One part printed: the 小计 restates it, 0.01 apart is beyond 50 元 (002 line 130, 204 公共安全支出).
     assert _at(mutation.validate(mutation.changed(seed("002"), 130, "3831 .32\t3831 .32", "3831 .32\t3831 .33")), "revenue-subtotal") == [("Violation", 130)]

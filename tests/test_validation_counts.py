@@ -22,8 +22,7 @@ def _seed_dataset_quads() -> list[ox.Quad]:
     prepared = prepare_document(seed("002"), settings)
     iris = Iris(settings.base_iri)
     document_id = prepared.report.document_id
-    return (prepared.graphs[iris.graph(document_id).value] + prepared.graphs[iris.inferred_graph(document_id).value]
-            + prepared.reference_quads)
+    return prepared.graphs[iris.graph(document_id).value] + prepared.graphs[iris.inferred_graph(document_id).value] + prepared.reference_quads
 
 
 def _mutated(quads: list[ox.Quad]) -> list[ox.Quad]:
@@ -65,7 +64,8 @@ def _counted_by_engine(data: ox.Store, one_query: bool) -> set[tuple[str, str, s
     results = [r for prop in props for r in core_results(data, prop, counts)]
     return {
         (r.constraint, r.component.rsplit("#", 1)[1].removesuffix("ConstraintComponent"), r.focus, r.value or "")
-        for r in results if r.component.endswith(("MinCountConstraintComponent", "MaxCountConstraintComponent"))
+        for r in results
+        if r.component.endswith(("MinCountConstraintComponent", "MaxCountConstraintComponent"))
     }
 
 

@@ -83,7 +83,9 @@ def test_planning_bureau_restates_the_all_funds_basic_expenditure_as_appropriati
     # prints 236.64 (line 233); the five classes then add to 9746.49, not the 9746.50 stated (line 345).
     found = sorted((r.identity.removeprefix(SHAPES), tuple(r.lines)) for r in _violations(mutation.report(PLANNING)))
     assert found == [
-        ("fa-narrative-table", (250, 417)), ("fa-narrative-table", (293, 417)), ("narrative-class-amount", (233, 346)),
+        ("fa-narrative-table", (250, 417)),
+        ("fa-narrative-table", (293, 417)),
+        ("narrative-class-amount", (233, 346)),
     ]
 
 
@@ -149,9 +151,11 @@ def test_an_empty_table_without_its_note_while_the_prose_gives_figures() -> None
     assert [r.lines for r in empty] == [[280, 381]]
     assert "第19页" in empty[0].message_zh and "第23页" in empty[0].message_zh
     # With its note the empty table is explained: only the prose figure remains unmatched.
-    noted = mutation.validate(replace(mutation.source(FINANCE), lines=tuple(
-        line if i != 380 else "政府性基金预算财政拨款支出年初预算为10.00万元,支出决算为8.00万元。"
-        for i, line in enumerate(mutation.source(FINANCE).lines))))
+    noted = mutation.validate(
+        replace(
+            mutation.source(FINANCE), lines=tuple(line if i != 380 else "政府性基金预算财政拨款支出年初预算为10.00万元,支出决算为8.00万元。" for i, line in enumerate(mutation.source(FINANCE).lines))
+        )
+    )
     assert _violations(noted, "fa-empty-table") == []
 
 

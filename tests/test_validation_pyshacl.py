@@ -75,7 +75,8 @@ def test_core_agrees_with_pyshacl_on_a_mutated_graph():
     figures = sorted({q.subject.value for q in quads if q.predicate == BKG.sourceLine and "/figure/" in q.subject.value})
     first, second, third = figures[0], figures[1], figures[2]
     mutated = [
-        q for q in quads
+        q
+        for q in quads
         if not (q.subject.value == first and q.predicate == BKG.sourceLine)  # minCount
     ]
     mutated.append(ox.Quad(ox.NamedNode(second), BKG.printedUnit, ox.Literal("千元"), ox.DefaultGraph()))  # sh:in, maxCount
@@ -83,9 +84,11 @@ def test_core_agrees_with_pyshacl_on_a_mutated_graph():
     # The same values on a node no shape targets: no result (the engine's queries scan the path
     # for every subject and keep the focus nodes').
     other = ox.NamedNode("http://example.org/not-a-figure")
-    mutated += [ox.Quad(other, BKG.printedUnit, ox.Literal("千元"), ox.DefaultGraph()),
-                ox.Quad(other, BKG.amount, ox.Literal("12.5"), ox.DefaultGraph()),
-                ox.Quad(other, BKG.amount, ox.Literal("1"), ox.DefaultGraph())]
+    mutated += [
+        ox.Quad(other, BKG.printedUnit, ox.Literal("千元"), ox.DefaultGraph()),
+        ox.Quad(other, BKG.amount, ox.Literal("12.5"), ox.DefaultGraph()),
+        ox.Quad(other, BKG.amount, ox.Literal("1"), ox.DefaultGraph()),
+    ]
     ours, theirs = _ours(mutated), _pyshacl(mutated)
     assert ours[0] is False and theirs[0] is False
     assert ours[1] == theirs[1] == {first, second, third}

@@ -129,9 +129,7 @@ def _append_to_latest(records: list[_Record], key: str, text: str, line: int) ->
     records[-1].extend(key, text, line)
 
 
-def _read_records(
-    rows: list[Row], columns: dict[str, int], warnings: list[ParseWarning]
-) -> list[_Record]:
+def _read_records(rows: list[Row], columns: dict[str, int], warnings: list[ParseWarning]) -> list[_Record]:
     records: list[_Record] = []
     flagged_page = False
     previous_line: int | None = None
@@ -152,9 +150,7 @@ def _read_records(
             records.append(_Record("activity", values, [row.line], [row.line]))
             continue
         if not records:
-            warnings.append(
-                ParseWarning(Lines(row.line, row.line), f"activity table: row before the first activity: {_preview(row.cells)}")
-            )
+            warnings.append(ParseWarning(Lines(row.line, row.line), f"activity table: row before the first activity: {_preview(row.cells)}"))
             continue
         # Activity-level fragments (a cut name, budget or description) continue upwards.
         for key in ("name", "budget", "description"):
@@ -204,9 +200,7 @@ def _split_pair(values: dict[str, str]) -> list[dict[str, str]] | None:
         if len(tokens) != len(names) or not all(parse_target(t).comparator for t in tokens):
             return None
         split_grades[grade] = tokens
-    return [
-        {"indicator": name, **{grade: split_grades[grade][i] for grade in GRADES}} for i, name in enumerate(names)
-    ]
+    return [{"indicator": name, **{grade: split_grades[grade][i] for grade in GRADES}} for i, name in enumerate(names)]
 
 
 def _indicators(record: _Record, description: str | None, warnings: list[ParseWarning]) -> list[Indicator]:
@@ -216,9 +210,7 @@ def _indicators(record: _Record, description: str | None, warnings: list[ParseWa
         warnings.append(ParseWarning(lines, f"activity table: one cell holds {len(parts)} indicators; split"))
     result = []
     for values in parts or [record.values]:
-        grades = tuple(
-            GradeThreshold(grade, parse_target(values[grade])) for grade in GRADES if values.get(grade)
-        )
+        grades = tuple(GradeThreshold(grade, parse_target(values[grade])) for grade in GRADES if values.get(grade))
         name = values["indicator"]
         if not grades:
             warnings.append(ParseWarning(lines, f"activity table: indicator {name!r} has no 优/良/中/差 thresholds"))
@@ -280,9 +272,7 @@ def extract_activities(table: RawTable, index: int) -> tuple[list[Activity], lis
             if values.get("budget"):
                 budget = parse_amount(values["budget"], unit)
                 if budget is None:
-                    warnings.append(
-                        ParseWarning(Lines(record.lines[0], record.lines[-1]), f"activity budget {values['budget']!r} is not a figure")
-                    )
+                    warnings.append(ParseWarning(Lines(record.lines[0], record.lines[-1]), f"activity budget {values['budget']!r} is not a figure"))
             current = {
                 "table": index,
                 "name": name,

@@ -40,13 +40,10 @@ def _title_pattern(word: str) -> re.Pattern[str]:
         r"\s*(?P<suffix>(?:情况)?说明)?\s*$"
     )
 
-_UNIT_FIELD = re.compile(
-    rf"(?:编制部门|编制单位|单位名称|部门名称|预算单位)(?:\(盖章\))?\s*:\s*(?P<name>[{_CJK}()]+)"
-)
+
+_UNIT_FIELD = re.compile(rf"(?:编制部门|编制单位|单位名称|部门名称|预算单位)(?:\(盖章\))?\s*:\s*(?P<name>[{_CJK}()]+)")
 # An organisation name ends in one of these (the unit-code lines also carry 208 某某支出 rows).
-_ORG_SUFFIX = re.compile(
-    r"(?:政府|本级|局|委员会|委|办公室|办事处|中心|院|所|站|队|厅|部|会|学校|医院|馆|处|社|公司|镇|乡|街道)$"
-)
+_ORG_SUFFIX = re.compile(r"(?:政府|本级|局|委员会|委|办公室|办事处|中心|院|所|站|队|厅|部|会|学校|医院|馆|处|社|公司|镇|乡|街道)$")
 _CODE_LINE = re.compile(rf"^(?P<code>\d{{3,6}})\s+(?P<name>[{_CJK}()]{{3,}})$")
 _NAME_TAIL = re.compile(rf"^[{_CJK}()]{{1,12}}$")
 _BUDGET_YEAR = re.compile(r"预算年\s*度\s*:?\s*(\d+)")
@@ -245,7 +242,7 @@ def _file_year(path: str) -> _YearEvidence:
     name = _file_name(path)
     for match in _FILE_YEAR.finditer(name):
         digits = match.group(1)
-        claims_year = name[match.end():].lstrip().startswith("年")
+        claims_year = name[match.end() :].lstrip().startswith("年")
         if claims_year or _year_of(digits) is not None:
             found.append((1, digits))
     return _years(found)
@@ -340,8 +337,7 @@ def read_document_info(source: SourceText, family: Family = BUDGET) -> tuple[Doc
     fiscal_year, warnings = _fiscal_year(title, lines, source.path)
     issuing_unit = names.most_common(1)[0][0] if names else (title_unit or _file_unit(source.path, family) or "")
     if not issuing_unit:
-        warnings.append(ParseWarning(title.lines if title else Lines(1, 1),
-                                     "no issuing unit found (title, 编制单位/单位名称 lines, file name); the document has none"))
+        warnings.append(ParseWarning(title.lines if title else Lines(1, 1), "no issuing unit found (title, 编制单位/单位名称 lines, file name); the document has none"))
     scope = _scope(title.scope if title else None, lines, family)
     if title:
         title_text, title_lines = title.text, title.lines

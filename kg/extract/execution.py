@@ -39,13 +39,9 @@ from kg.records import (
 )
 
 _NUMBER = r"\d[\d,]*(?:\s?\.\s?\d+)?"
-STAGE_AMOUNT = re.compile(
-    rf"(?P<stage>年初预算|全年预算|调整(?:后)?预算|决算)(?:数)?\s*(?:为|是)?\s*(?P<num>{_NUMBER})\s*万元"
-)
+STAGE_AMOUNT = re.compile(rf"(?P<stage>年初预算|全年预算|调整(?:后)?预算|决算)(?:数)?\s*(?:为|是)?\s*(?P<num>{_NUMBER})\s*万元")
 _COMPLETION = re.compile(rf"完成(?:年初|全年|调整)?预算(?:数)?的\s*(?P<num>{_NUMBER})\s*%")
-_COMPARISON = re.compile(
-    r"决算数?\s*(?:与|同|和)?\s*(?P<verb>大于|小于|等于|超过|低于)?\s*(?:年初|全年|调整)?预算数?\s*(?P<flat>基本持平|持平)?"
-)
+_COMPARISON = re.compile(r"决算数?\s*(?:与|同|和)?\s*(?P<verb>大于|小于|等于|超过|低于)?\s*(?:年初|全年|调整)?预算数?\s*(?P<flat>基本持平|持平)?")
 _VERBS = {"大于": "greater", "超过": "greater", "小于": "less", "低于": "less", "等于": "equal"}
 _STAGES = (
     ("年初预算", Stage.initial_budget),
@@ -55,9 +51,7 @@ _STAGES = (
 )
 _CJK = "\u4e00-\u9fff"
 # 一般公共服务支出(类)财政事务(款)行政运行(项)
-_CODE_PATH = re.compile(
-    rf"(?P<lei>[{_CJK}]+?)\s*\(类\)\s*(?:(?P<kuan>[{_CJK}、]+?)\s*\(款\))?\s*(?:(?P<xiang>[{_CJK}、]+?)\s*\(项\))?"
-)
+_CODE_PATH = re.compile(rf"(?P<lei>[{_CJK}]+?)\s*\(类\)\s*(?:(?P<kuan>[{_CJK}、]+?)\s*\(款\))?\s*(?:(?P<xiang>[{_CJK}、]+?)\s*\(项\))?")
 # Totals and items the explanation states budget against actual for.
 _TOTALS = tuple(
     (re.compile(pattern), kind)
@@ -108,10 +102,7 @@ class CodeIndex:
                 self.names.setdefault(code.notation, set()).add(clean_name(code.name))
 
     def _named(self, name: str, length: int, parent: str | None) -> list[str]:
-        return sorted(
-            notation for notation, names in self.names.items()
-            if len(notation) == length and name in names and (parent is None or notation.startswith(parent))
-        )
+        return sorted(notation for notation, names in self.names.items() if len(notation) == length and name in names and (parent is None or notation.startswith(parent)))
 
     def resolve(self, lei: str, kuan: str | None, xiang: str | None) -> str | None:
         """The code of the deepest level named, where every level named is one the tables print by that name.
@@ -241,9 +232,7 @@ def _joined(paragraphs: list[Paragraph]) -> list[Paragraph]:
     return joined
 
 
-def extract_execution(
-    source: SourceText, table_lines: set[int], budget_lines: list[BudgetLine]
-) -> tuple[list[NarrativeFigure], list[ParseWarning]]:
+def extract_execution(source: SourceText, table_lines: set[int], budget_lines: list[BudgetLine]) -> tuple[list[NarrativeFigure], list[ParseWarning]]:
     """The budget-against-actual statements of the explanation, and warnings for paths no table prints."""
     codes = CodeIndex(budget_lines)
     figures: list[NarrativeFigure] = []

@@ -38,13 +38,26 @@ _SEPARATOR = re.compile(r"\s*[、,;]\s*")
 _END = re.compile(r"\s*(?:。|$|[,;]\s*其中)")
 # Wholes whose 其中 list is of keyword figures with sum identities of their own (narrative-sum,
 # narrative-split): 收入/支出 totals, 基本支出, "三公" totals.
-_KEYWORD_WHOLES = frozenset({
-    "revenue_total", "expenditure_total", "basic_expenditure", "three_public_total", "vehicle_total",
-})
+_KEYWORD_WHOLES = frozenset(
+    {
+        "revenue_total",
+        "expenditure_total",
+        "basic_expenditure",
+        "three_public_total",
+        "vehicle_total",
+    }
+)
 # In a 机关运行经费 list these are its economic items (see the module docstring).
-_ITEMS_UNDER_OPERATING_COSTS = frozenset({
-    "three_public_total", "outbound_travel", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception",
-})
+_ITEMS_UNDER_OPERATING_COSTS = frozenset(
+    {
+        "three_public_total",
+        "outbound_travel",
+        "vehicle_total",
+        "vehicle_purchase",
+        "vehicle_operation",
+        "reception",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -85,9 +98,7 @@ def _names_a_keyword(label: str, whole_kind: str, keywords: re.Pattern[str]) -> 
     return False
 
 
-def listed_items(
-    paragraph: Paragraph, figures: list[NarrativeFigure], keywords: re.Pattern[str]
-) -> tuple[list[NarrativeFigure], list[NarrativeFigure]]:
+def listed_items(paragraph: Paragraph, figures: list[NarrativeFigure], keywords: re.Pattern[str]) -> tuple[list[NarrativeFigure], list[NarrativeFigure]]:
     """The items listed after 其中 behind the paragraph's figures, and the keyword figures they replace.
 
     ``figures`` are the keyword figures read from the paragraph; a 三公 name read as a figure inside
@@ -111,10 +122,7 @@ def listed_items(
         if not read or len(read) < 2 or any(_names_a_keyword(i.label, whole.kind, keywords) for i in read):
             continue
         span = paragraph.text[opening.end() : read[-1].end]
-        replaced.extend(
-            f for f in figures
-            if whole.kind == "operating_costs" and f.kind in _ITEMS_UNDER_OPERATING_COSTS and f.statement in span
-        )
+        replaced.extend(f for f in figures if whole.kind == "operating_costs" and f.kind in _ITEMS_UNDER_OPERATING_COSTS and f.statement in span)
         items.extend(
             NarrativeFigure(
                 kind="listed_item",

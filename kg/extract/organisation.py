@@ -40,9 +40,7 @@ _GRAND_TOTAL = re.compile(r"^(?:合计|总计)$")
 def _is_sub_header(cells: tuple[str, ...]) -> bool:
     """A row of short labels under the groups (行政 事业 …), no name, no figures."""
     filled = [c for c in cells if c.strip()]
-    return bool(filled) and not cells[0].strip() and all(
-        parse_decimal(c) is None and len(compact(c)) <= 4 for c in filled
-    )
+    return bool(filled) and not cells[0].strip() and all(parse_decimal(c) is None and len(compact(c)) <= 4 for c in filled)
 
 
 def _count_labels(header: tuple[str, ...], sub: tuple[str, ...] | None, warnings: list[ParseWarning], line: int) -> dict[int, str]:
@@ -79,9 +77,7 @@ def _count_labels(header: tuple[str, ...], sub: tuple[str, ...] | None, warnings
         else:
             break
     if len(runs) != len(groups):
-        warnings.append(
-            ParseWarning(Lines(line, line), f"staffing header: {len(runs)} sub-column groups under {len(groups)} headers; sub-labels used alone")
-        )
+        warnings.append(ParseWarning(Lines(line, line), f"staffing header: {len(runs)} sub-column groups under {len(groups)} headers; sub-labels used alone"))
         result.update({column: sub_label for column, sub_label in subs})
         return result
     for (_, group), run in zip(groups, runs):

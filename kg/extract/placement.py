@@ -80,9 +80,7 @@ def _holds(placement: dict[int, str], rules: list[Identity], half: Decimal) -> b
     return True
 
 
-def row_options(
-    figures: tuple[str, ...], columns: list[int], rules: list[Identity], half: Decimal
-) -> list[Option] | None:
+def row_options(figures: tuple[str, ...], columns: list[int], rules: list[Identity], half: Decimal) -> list[Option] | None:
     """Every order-keeping placement of the figures the row identities allow; None when too many to try."""
     if len(figures) == len(columns):
         return [tuple(columns)]
@@ -156,11 +154,7 @@ def _support(targets: list[Vector], kids: list[list[Vector]]) -> tuple[set[int],
         found = False
         for index, option in enumerate(kids[order[position]]):
             after = [p + o for p, o in zip(partial, option)]
-            if any(
-                after[c] + low[position + 1][c] > target[c] + most
-                or after[c] + high[position + 1][c] < target[c] - most
-                for c in range(width)
-            ):
+            if any(after[c] + low[position + 1][c] > target[c] + most or after[c] + high[position + 1][c] < target[c] - most for c in range(width)):
                 continue
             chosen[position] = index
             if search(position + 1, after, [n + (o != 0) for n, o in zip(printed, option)], target):
@@ -182,9 +176,7 @@ class _Budget(Exception):
     """The search took more steps than a family is worth; the family constrains nothing."""
 
 
-def resolve(
-    rows: list[RowChoice], parent_of: dict[int, int], columns: list[int], half: Decimal
-) -> list[set[Option]]:
+def resolve(rows: list[RowChoice], parent_of: dict[int, int], columns: list[int], half: Decimal) -> list[set[Option]]:
     """The placements of each row that some placement of its families satisfies, to a fixpoint.
 
     ``parent_of`` maps a row to the row its code (or 合计) sums into. A family

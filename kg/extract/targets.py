@@ -34,25 +34,54 @@ _LATEX = (
 
 # Words and symbols before the number, longest first so 大于等于 wins over 大于.
 _PREFIXES: tuple[tuple[str, str], ...] = (
-    ("大于等于", ">="), ("大于或等于", ">="), ("不低于", ">="), ("不少于", ">="), ("不小于", ">="),
-    ("至少", ">="), ("≥", ">="), (">=", ">="), ("≧", ">="), ("=>", ">="),
-    ("小于等于", "<="), ("小于或等于", "<="), ("不高于", "<="), ("不超过", "<="), ("不大于", "<="),
-    ("不多于", "<="), ("最多", "<="), ("≤", "<="), ("<=", "<="), ("≦", "<="), ("=<", "<="),
-    ("大于", ">"), ("高于", ">"), ("超过", ">"), ("多于", ">"), (">", ">"),
-    ("小于", "<"), ("低于", "<"), ("少于", "<"), ("<", "<"),
-    ("等于", "="), ("==", "="), ("=", "="),
+    ("大于等于", ">="),
+    ("大于或等于", ">="),
+    ("不低于", ">="),
+    ("不少于", ">="),
+    ("不小于", ">="),
+    ("至少", ">="),
+    ("≥", ">="),
+    (">=", ">="),
+    ("≧", ">="),
+    ("=>", ">="),
+    ("小于等于", "<="),
+    ("小于或等于", "<="),
+    ("不高于", "<="),
+    ("不超过", "<="),
+    ("不大于", "<="),
+    ("不多于", "<="),
+    ("最多", "<="),
+    ("≤", "<="),
+    ("<=", "<="),
+    ("≦", "<="),
+    ("=<", "<="),
+    ("大于", ">"),
+    ("高于", ">"),
+    ("超过", ">"),
+    ("多于", ">"),
+    (">", ">"),
+    ("小于", "<"),
+    ("低于", "<"),
+    ("少于", "<"),
+    ("<", "<"),
+    ("等于", "="),
+    ("==", "="),
+    ("=", "="),
 )
 # Words after the number: 60%以下 is "at most 60%".
 _SUFFIXES: tuple[tuple[str, str], ...] = (
-    ("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="), ("之内", "<="),
+    ("及以上", ">="),
+    ("以上", ">="),
+    ("及以下", "<="),
+    ("以下", "<="),
+    ("以内", "<="),
+    ("之内", "<="),
 )
 
 _NUMBER = r"\d+(?:[,，]\d{3})*(?:\.\d+)?"
 _UNIT = r"[%‰a-zA-Z\u4e00-\u9fff/／·²³㎡()（）]*?"
 _VALUE = re.compile(rf"^(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT})$")
-_RANGE = re.compile(
-    rf"^(?P<lo>{_NUMBER})\s*(?P<lounit>{_UNIT})\s*(?:-|~|～|—|–|－|至|到)\s*(?P<hi>{_NUMBER})\s*(?P<unit>{_UNIT})$"
-)
+_RANGE = re.compile(rf"^(?P<lo>{_NUMBER})\s*(?P<lounit>{_UNIT})\s*(?:-|~|～|—|–|－|至|到)\s*(?P<hi>{_NUMBER})\s*(?P<unit>{_UNIT})$")
 _PERCENT_WORDS = {"百分比": "%", "％": "%", "个百分点": "个百分点"}
 
 # Wording that says less is better: rates of harm, incidents, complaints, costs.
@@ -100,7 +129,7 @@ def parse_target(text: str) -> Target:
     comparator: str | None = None
     for word, symbol in _PREFIXES:
         if body.startswith(word):
-            comparator, body = symbol, body[len(word):].strip()
+            comparator, body = symbol, body[len(word) :].strip()
             break
     for word, symbol in _SUFFIXES:
         if body.endswith(word):
@@ -157,7 +186,7 @@ def _direction_from_grades(targets: list[Target]) -> str | None:
 
 
 def indicator_direction(name: str, targets: list[Target]) -> str | None:
-    """"higher-is-better", "lower-is-better" or None when nothing says.
+    """ "higher-is-better", "lower-is-better" or None when nothing says.
 
     ``targets`` are the 优, 良, 中, 差 thresholds in that order for a graded
     indicator, or the single target of a project indicator. Numeric grades

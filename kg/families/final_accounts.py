@@ -48,9 +48,15 @@ TABLE_TITLES = tuple(
 # reads the same list from the ontology's bkg:requiredTable; tests/test_validation_final_accounts.py
 # checks the two agree).
 REQUIRED_TABLES: tuple[TableKind, ...] = (
-    TableKind.revenue_expenditure_summary, TableKind.revenue, TableKind.expenditure, TableKind.appropriation_summary,
-    TableKind.general_budget_expenditure, TableKind.basic_expenditure, TableKind.three_public,
-    TableKind.government_fund_expenditure, TableKind.state_capital_expenditure,
+    TableKind.revenue_expenditure_summary,
+    TableKind.revenue,
+    TableKind.expenditure,
+    TableKind.appropriation_summary,
+    TableKind.general_budget_expenditure,
+    TableKind.basic_expenditure,
+    TableKind.three_public,
+    TableKind.government_fund_expenditure,
+    TableKind.state_capital_expenditure,
 )
 # Section headings of the explanation end in 情况 (…决算情况说明, (二)政府采购支出情况):
 # a 决算 table title ends in 表.
@@ -64,16 +70,19 @@ def header_kind(words: set[str], joined: str) -> TableKind | None:
     return budget_header_kind(words, joined)
 
 
-COLUMN_RULES_FINAL = tuple(
-    (re.compile(pattern), key)
-    for pattern, key in (
-        (r"年初.*结转和?结余|年初结余|年初结转", "opening_balance"),
-        (r"年末.*结转和?结余|年末结余|年末结转", "closing_balance"),
-        (r"上缴上级|上解上级", "remit_superior"),
-        # 公务用车购置及运行(维护)费 is the whole, not its 运行费 part.
-        (r"购置及运行", "vehicles"),
+COLUMN_RULES_FINAL = (
+    tuple(
+        (re.compile(pattern), key)
+        for pattern, key in (
+            (r"年初.*结转和?结余|年初结余|年初结转", "opening_balance"),
+            (r"年末.*结转和?结余|年末结余|年末结转", "closing_balance"),
+            (r"上缴上级|上解上级", "remit_superior"),
+            # 公务用车购置及运行(维护)费 is the whole, not its 运行费 part.
+            (r"购置及运行", "vehicles"),
+        )
     )
-) + COLUMN_RULES
+    + COLUMN_RULES
+)
 # Stage words say when a figure was fixed, not what it is: they defer to the part above
 # (年初预算数 / 基本支出 is basic) and, alone, mean the row's total.
 GENERIC_COLUMNS = re.compile(
@@ -125,9 +134,7 @@ FINAL_ACCOUNTS = Family(
     column_stage=column_stage,
     default_stage=Stage.final_accounts,
     narrative_keywords=NARRATIVE_KEYWORDS_FINAL,
-    classes=DocumentClasses(
-        department="DepartmentFinalAccounts", unit="UnitFinalAccounts", family="FinalAccountsDocument"
-    ),
+    classes=DocumentClasses(department="DepartmentFinalAccounts", unit="UnitFinalAccounts", family="FinalAccountsDocument"),
     # Beside the shapes every family shares (kg.validation.shapes.SHARED_SHAPES): a budget's
     # identities.ttl does not hold here (收入决算表 and 支出决算表 differ by the year's balances).
     shapes=("final-accounts.ttl",),

@@ -184,9 +184,7 @@ def _covers(rules: list[Ruling], point: float, *, along_x: bool) -> bool:
     return any(r.y0 - EDGE_TOLERANCE <= point <= r.y1 + EDGE_TOLERANCE for r in rules)
 
 
-def _merge_cells(
-    xs: tuple[float, ...], ys: tuple[float, ...], column_rules: list[list[Ruling]], row_rules: list[list[Ruling]]
-) -> Grid:
+def _merge_cells(xs: tuple[float, ...], ys: tuple[float, ...], column_rules: list[list[Ruling]], row_rules: list[list[Ruling]]) -> Grid:
     columns, bands = len(xs) - 1, len(ys) - 1
     parent = list(range(columns * bands))
 

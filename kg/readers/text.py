@@ -50,9 +50,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             return data.decode("gb18030"), "gb18030"
         except UnicodeDecodeError:
             line = data[: utf8_error.start].count(b"\n") + 1
-            raise InputError(
-                path, line, "expected text in UTF-8, GB18030 or UTF-16 (with BOM); found bytes that are none of them"
-            ) from None
+            raise InputError(path, line, "expected text in UTF-8, GB18030 or UTF-16 (with BOM); found bytes that are none of them") from None
 
 
 def read_source(path: Path | str) -> SourceText:

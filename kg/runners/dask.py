@@ -90,15 +90,11 @@ class DaskRunner:
         try:
             self._client.wait_for_workers(1, timeout=timeout)
         except TimeoutError:
-            raise RunnerError(
-                f"{self.address}: the Dask scheduler has no workers (waited {timeout:g} s); start them with `dask worker {self.address}`"
-            ) from None
+            raise RunnerError(f"{self.address}: the Dask scheduler has no workers (waited {timeout:g} s); start them with `dask worker {self.address}`") from None
         try:
             versions: dict[str, str] = self._client.run(worker_version)
         except Exception as error:  # noqa: BLE001 - whatever the workers lack, one line
-            raise RunnerError(
-                f"{self.address}: the Dask workers cannot run budgetkg ({describe(error)}); {INSTALL} {__version__} on each"
-            ) from None
+            raise RunnerError(f"{self.address}: the Dask workers cannot run budgetkg ({describe(error)}); {INSTALL} {__version__} on each") from None
         other = sorted(f"{worker} has {version}" for worker, version in versions.items() if version != __version__)
         if other:
             raise RunnerError(f"{self.address}: Dask workers run another budgetkg than this one ({__version__}): {', '.join(other)}")
@@ -128,9 +124,7 @@ class DaskRunner:
             future.release()  # the scheduler and the worker drop its result now
             yield from self._submit_more(prepare, queue, in_flight, completed, settings)
 
-    def _submit_more(
-        self, prepare: Prepare, queue: deque[Path], in_flight: dict, completed: "as_completed", settings: Settings
-    ) -> Iterator[Prepared]:
+    def _submit_more(self, prepare: Prepare, queue: deque[Path], in_flight: dict, completed: "as_completed", settings: Settings) -> Iterator[Prepared]:
         """Submit documents until the cluster has enough; a file refused here (too large,
         unreadable) is its outcome at once and never travels."""
         limit = IN_FLIGHT_PER_THREAD * max(1, sum(self._client.nthreads().values()))
@@ -153,10 +147,7 @@ class DaskRunner:
         from distributed.scheduler import KilledWorker
 
         if future.status == "cancelled":
-            raise RunnerError(
-                f"{self.address}: lost the Dask scheduler while {path} was in flight; "
-                "documents committed so far are stored, and ingesting again skips them"
-            )
+            raise RunnerError(f"{self.address}: lost the Dask scheduler while {path} was in flight; documents committed so far are stored, and ingesting again skips them")
         try:
             return future.result()
         except KilledWorker:

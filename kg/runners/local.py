@@ -60,9 +60,7 @@ def _prepare_in_pool(prepare: Prepare, paths: Sequence[Path], settings: Settings
                 yield path, Outcome(failure=Failure(WORKER_DIED))
 
 
-def _run_pool(
-    prepare: Prepare, queue: deque[Path], settings: Settings, workers: int
-) -> Generator[Prepared, None, list[Path]]:
+def _run_pool(prepare: Prepare, queue: deque[Path], settings: Settings, workers: int) -> Generator[Prepared, None, list[Path]]:
     """Prepare documents from ``queue`` until it is empty or the pool breaks; return the
     documents in flight when it broke."""
     in_flight: dict[Future, Path] = {}

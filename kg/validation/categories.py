@@ -32,13 +32,13 @@ def classification_categories_turtle() -> str:
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
         "",
     ]
-    for segment, label, names in (("function", "支出功能分类科目 类", FUNCTIONAL_CATEGORIES),
-                                  ("economic", "部门预算支出经济分类科目 类", ECONOMIC_CATEGORIES)):
+    for segment, label, names in (("function", "支出功能分类科目 类", FUNCTIONAL_CATEGORIES), ("economic", "部门预算支出经济分类科目 类", ECONOMIC_CATEGORIES)):
         scheme = f"<{CATEGORIES_NS}{segment}>"
         out.append(f"{scheme} a skos:ConceptScheme ;\n    rdfs:label {_literal(label)} .")
         for notation, name in sorted(names.items()):
-            out.append(f"<{CATEGORIES_NS}{segment}/{notation}> a skos:Concept ; skos:inScheme {scheme} ; "
-                       f"skos:topConceptOf {scheme} ;\n    skos:notation \"{notation}\" ; skos:prefLabel {_literal(name)} .")
+            out.append(
+                f'<{CATEGORIES_NS}{segment}/{notation}> a skos:Concept ; skos:inScheme {scheme} ; skos:topConceptOf {scheme} ;\n    skos:notation "{notation}" ; skos:prefLabel {_literal(name)} .'
+            )
         out.append("")
     return "\n".join(out)
 

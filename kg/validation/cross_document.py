@@ -60,7 +60,7 @@ def _names_by_code(store: ReadableStore | ox.Store, settings: Settings) -> dict[
     for row in solutions(graph_store(store).query(_CODE_NAMES_QUERY)):
         entry = by_code.setdefault(row["code"].value, CodeNames(row["notation"].value))
         doc = row["doc"].value
-        doc = doc[len(prefix):] if doc.startswith(prefix) else doc
+        doc = doc[len(prefix) :] if doc.startswith(prefix) else doc
         entry.names.setdefault(row["name"].value, {}).setdefault(doc, []).append(int(row["line"].value))
     return by_code
 
@@ -77,12 +77,18 @@ def _code_names_result(code: str, entry: CodeNames, labels: dict[str, str]) -> V
         for ls in docs.values():
             lines.update(ls)
     return ValidationResult(
-        severity=Severity.INFO, focus=code, identity=SHAPES_NS + "code-names",
-        identity_label_zh=labels.get("zh"), identity_label_en=labels.get("en"),
+        severity=Severity.INFO,
+        focus=code,
+        identity=SHAPES_NS + "code-names",
+        identity_label_zh=labels.get("zh"),
+        identity_label_en=labels.get("en"),
         message_zh=f"科目 {entry.notation} 在不同文件中名称不同：{'、'.join(parts_zh)}。",
         message_en=f"Code {entry.notation} has different names in different documents: {', '.join(parts_en)}.",
-        source_shape=SHAPES_NS + "code-names-shape", constraint=SHAPES_NS + "code-names",
-        component=SH.SPARQLConstraintComponent.value, lines=sorted(lines), figures=" | ".join(parts_en),
+        source_shape=SHAPES_NS + "code-names-shape",
+        constraint=SHAPES_NS + "code-names",
+        component=SH.SPARQLConstraintComponent.value,
+        lines=sorted(lines),
+        figures=" | ".join(parts_en),
     )
 
 

@@ -104,10 +104,7 @@ def graph_store(store: ReadableStore | ox.Store) -> ReadableStore:
 def document_ids(store: ReadableStore | ox.Store, settings: Settings) -> list[str]:
     """The documents in a store: the file stems of its ``{base}graph/{doc}`` graphs."""
     prefix = f"{settings.base_iri}graph/"
-    return sorted(
-        unquote(g[len(prefix):]) for g in graph_store(store).graphs()
-        if g.startswith(prefix) and "/" not in g[len(prefix):] and g[len(prefix):] != "reference"
-    )
+    return sorted(unquote(g[len(prefix) :]) for g in graph_store(store).graphs() if g.startswith(prefix) and "/" not in g[len(prefix) :] and g[len(prefix) :] != "reference")
 
 
 def has_graph(store: ReadableStore | ox.Store, graph: str) -> bool:
@@ -143,7 +140,7 @@ def _reference_about(store: ReadableStore, quads: list[ox.Quad], reference: str)
         nodes = sorted(frontier, key=lambda n: n.value)
         new: list[ox.Quad] = []
         for start in range(0, len(nodes), _LOOKUP_CHUNK):
-            values = " ".join(str(n) for n in nodes[start:start + _LOOKUP_CHUNK])
+            values = " ".join(str(n) for n in nodes[start : start + _LOOKUP_CHUNK])
             result = _triples(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}", default_graphs=[reference]))
             new.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result)
         found.extend(new)

@@ -143,10 +143,15 @@ def _core_query(prop: PropertyConstraint, key: str, value: ParamValue) -> tuple[
 
 def _core_result(prop: PropertyConstraint, key: str, zh: str, en: str, values: dict[str, str]) -> ValidationResult:
     return ValidationResult(
-        severity=Severity.VIOLATION, focus=values["this"], message_zh=fill(zh, values), message_en=fill(en, values),
-        source_shape=prop.shape, constraint=prop.node,
+        severity=Severity.VIOLATION,
+        focus=values["this"],
+        message_zh=fill(zh, values),
+        message_en=fill(en, values),
+        source_shape=prop.shape,
+        constraint=prop.node,
         component=SH[key[0].upper() + key[1:] + "ConstraintComponent"].value,
-        path=prop.path, value=values.get("v") or values.get("n"),
+        path=prop.path,
+        value=values.get("v") or values.get("n"),
     )
 
 
@@ -212,16 +217,22 @@ def _unproven_counts(data: ox.Store, targets: Targets, numbered: list[tuple[int,
     several: set[str] = set()  # paths some subject has two values of
     if single:
         paths = " ".join(f"<{path}>" for path in sorted(single))
-        several = {row["path"].value for row in solutions(data.query(
-            f"SELECT ?path WHERE {{ VALUES ?path {{ {paths} }} ?s ?path ?o }} GROUP BY ?path HAVING (COUNT(*) > COUNT(DISTINCT ?s))",
-            use_default_graph_as_union=True))}
+        several = {
+            row["path"].value
+            for row in solutions(data.query(f"SELECT ?path WHERE {{ VALUES ?path {{ {paths} }} ?s ?path ?o }} GROUP BY ?path HAVING (COUNT(*) > COUNT(DISTINCT ?s))", use_default_graph_as_union=True))
+        }
     missing: set[str] = set()  # paths some focus node lacks
     if required:
         paths = " ".join(f"<{path}>" for path in sorted(required))
-        missing = {row["path"].value for row in solutions(data.query(
-            f"SELECT DISTINCT ?path WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {focus_pattern(targets)} }} }} "
-            f"VALUES ?path {{ {paths} }} FILTER NOT EXISTS {{ ?this ?path ?v }} }}",
-            use_default_graph_as_union=True))}
+        missing = {
+            row["path"].value
+            for row in solutions(
+                data.query(
+                    f"SELECT DISTINCT ?path WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {focus_pattern(targets)} }} }} VALUES ?path {{ {paths} }} FILTER NOT EXISTS {{ ?this ?path ?v }} }}",
+                    use_default_graph_as_union=True,
+                )
+            )
+        }
 
     def proven(prop: PropertyConstraint) -> bool:
         low, high = _bounds(prop)
@@ -232,8 +243,7 @@ def _unproven_counts(data: ox.Store, targets: Targets, numbered: list[tuple[int,
     return [(number, prop) for number, prop in numbered if not proven(prop)]
 
 
-def core_results(data: ox.Store, prop: PropertyConstraint, counts: CountResults | None = None, focus: FocusNodes | None = None,
-                 scanned: ScannedPaths | None = None) -> list[ValidationResult]:
+def core_results(data: ox.Store, prop: PropertyConstraint, counts: CountResults | None = None, focus: FocusNodes | None = None, scanned: ScannedPaths | None = None) -> list[ValidationResult]:
     """The results of one property shape, in the order of its parameters; ``counts`` from
     ``count_results`` over all the shapes (computed for this one alone if not given).
     ``scanned`` keeps each value filter's solutions for the other shapes that set the same
@@ -264,13 +274,22 @@ def core_results(data: ox.Store, prop: PropertyConstraint, counts: CountResults 
 def sparql_result(c: SparqlConstraint, values: dict[str, str]) -> ValidationResult:
     """A result of a SPARQL constraint from one solution (lexical values; "" for unbound)."""
     return ValidationResult(
-        severity=c.severity, focus=values["this"], identity=c.identity,
-        identity_label_zh=c.labels.get("zh"), identity_label_en=c.labels.get("en"),
-        message_zh=fill(c.messages.get("zh", ""), values), message_en=fill(c.messages.get("en", ""), values),
-        source_shape=c.shape, constraint=c.constraint, component=SH.SPARQLConstraintComponent.value,
-        value=values.get("value") or None, expected=values.get("expected") or None,
-        difference=values.get("difference") or None, tolerance=values.get("tolerance") or None,
-        lines=lines_of(values.get("lines")), figures=values.get("figures") or None,
+        severity=c.severity,
+        focus=values["this"],
+        identity=c.identity,
+        identity_label_zh=c.labels.get("zh"),
+        identity_label_en=c.labels.get("en"),
+        message_zh=fill(c.messages.get("zh", ""), values),
+        message_en=fill(c.messages.get("en", ""), values),
+        source_shape=c.shape,
+        constraint=c.constraint,
+        component=SH.SPARQLConstraintComponent.value,
+        value=values.get("value") or None,
+        expected=values.get("expected") or None,
+        difference=values.get("difference") or None,
+        tolerance=values.get("tolerance") or None,
+        lines=lines_of(values.get("lines")),
+        figures=values.get("figures") or None,
     )
 
 
