@@ -70,7 +70,7 @@ class Graph:
         """The objects of one subject and predicate in any graph, once each, by index lookup."""
         seen: dict[Term, None] = {}
         for quad in self.store.quads_for_pattern(subject, predicate, None, None):
-            seen.setdefault(quad.object, None)  # type: ignore[arg-type]
+            seen.setdefault(quad.object, None)  # type: ignore[arg-type]  # a quoted triple: none in the store (RDF 1.1)
         return list(seen)
 
     def labels(self, resources: Iterable[Term | None], langs: tuple[str, ...]) -> dict[str, str]:
@@ -104,20 +104,23 @@ class Graph:
                 out[iri] = label
         return out
 
+    # Row values are typed optional (an OPTIONAL leaves one unbound); these queries bind every
+    # variable, and ?p is a predicate, so an IRI. Narrowing each value would cost a call per
+    # value on every page (outgoing: up to MAX_OUTGOING rows).
     def outgoing(self, resource: ox.NamedNode) -> list[tuple[ox.NamedNode, Term]]:
         rows = self.select(f"SELECT DISTINCT ?p ?o WHERE {{ {resource} ?p ?o }} ORDER BY ?p ?o LIMIT {MAX_OUTGOING}")
-        return [(row["p"], row["o"]) for row in rows]  # type: ignore[misc]
+        return [(row["p"], row["o"]) for row in rows]  # type: ignore[misc]  # bound, ?p an IRI (above)
 
     def incoming_counts(self, resource: ox.NamedNode) -> list[tuple[ox.NamedNode, int]]:
         rows = self.select(f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {resource} }} GROUP BY ?p ORDER BY DESC(?n) ?p")
-        return [(row["p"], int(row["n"].value)) for row in rows]  # type: ignore[misc,union-attr]
+        return [(row["p"], int(row["n"].value)) for row in rows]  # type: ignore[misc,union-attr]  # bound (above)
 
     def incoming(self, resource: ox.NamedNode, predicate: ox.NamedNode, offset: int = 0, limit: int = INCOMING_PAGE) -> list[Term]:
         # In the store's index order (the same on every request until the store changes), not
         # ORDER BY ?s: sorting every subject first cost 2.5 s for a code's 14,000 figures on
         # 2,000 documents, to show 10 of them.
         rows = self.select(f"SELECT DISTINCT ?s WHERE {{ ?s {predicate} {resource} }} LIMIT {int(limit)} OFFSET {int(offset)}")
-        return [row["s"] for row in rows]  # type: ignore[misc]
+        return [row["s"] for row in rows]  # type: ignore[misc]  # bound (above)
 
 
 @dataclass
@@ -161,9 +164,9 @@ def rdf_description(graph: Graph, resource: ox.NamedNode) -> list[ox.Triple]:
     r = str(resource)
     triples: set[ox.Triple] = set()
     for row in graph.select(f"SELECT DISTINCT ?p ?o WHERE {{ {r} ?p ?o }} LIMIT {MAX_OUTGOING}"):
-        triples.add(ox.Triple(resource, row["p"], row["o"]))  # type: ignore[arg-type]
+        triples.add(ox.Triple(resource, row["p"], row["o"]))  # type: ignore[arg-type]  # bound, ?p an IRI (Graph.outgoing)
     for row in graph.select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {r} }} ORDER BY ?p ?s LIMIT {MAX_INCOMING_RDF}"):
-        triples.add(ox.Triple(row["s"], row["p"], resource))  # type: ignore[arg-type]
+        triples.add(ox.Triple(row["s"], row["p"], resource))  # type: ignore[arg-type]  # bound, ?p an IRI (Graph.outgoing)
     linked = {t.object for t in triples if t.subject == resource} | {t.subject for t in triples if t.object == resource}
     linked.discard(resource)
     iris = sorted(x.value for x in linked if isinstance(x, ox.NamedNode))
@@ -171,5 +174,5 @@ def rdf_description(graph: Graph, resource: ox.NamedNode) -> list[ox.Triple]:
         values = " ".join(str(ox.NamedNode(i)) for i in iris[start : start + 400])
         rows = graph.select(f"SELECT DISTINCT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ skos:prefLabel rdfs:label }} ?x ?p ?l }}")
         for row in rows:
-            triples.add(ox.Triple(row["x"], row["p"], row["l"]))  # type: ignore[arg-type]
+            triples.add(ox.Triple(row["x"], row["p"], row["l"]))  # type: ignore[arg-type]  # bound, ?p an IRI (Graph.outgoing)
     return sorted(triples, key=lambda t: (t.subject != resource, str(t.subject), str(t.predicate), str(t.object)))

@@ -224,8 +224,8 @@ def _group(rows: list[Row], docs: dict[str, Source], key_names: tuple[str, str, 
         stage, origin = _text(row, "stage")[len(_B) :], _origin(row)
         if stage not in STAGES or origin is None:
             continue
-        key = (_text(row, "year"), *(_text(row, name) for name in key_names[1:]))
-        grouped.setdefault(key, []).append((stage, _figure(row, origin, docs)))  # type: ignore[arg-type]
+        key = (_text(row, "year"), _text(row, key_names[1]), _text(row, key_names[2]), _text(row, key_names[3]))
+        grouped.setdefault(key, []).append((stage, _figure(row, origin, docs)))
     return [_choose(*key, found) for key, found in grouped.items()]
 
 

@@ -71,6 +71,7 @@ def tokens(text: str) -> tuple[Token, ...]:
             continue
         if kind == "close":
             depth = max(0, depth - 1)
+        # lastgroup is typed optional; every alternative of _TOKEN is a named group.
         found.append(Token(kind, match.group(), match.start(), depth))  # type: ignore[arg-type]
         if kind == "open":
             depth += 1

@@ -163,12 +163,12 @@ def resource_page(
             sections.append(document_page.sections(graph, site, desc))
         elif _B + "BudgetUnit" in types:
             sections.append(unit_page.sections(graph, site, desc))
-        elif SKOS.Concept.value in types and desc.value(SKOS.notation) is not None:
+        elif SKOS.Concept.value in types and (notation := desc.value(SKOS.notation)) is not None:
             sections.append(code_page.sections(graph, site, desc, rates_offset, rates_source))
             if title == site.short(resource.value):
                 printed = graph.select(f"SELECT ?l (COUNT(*) AS ?n) WHERE {{ ?cn bkg:ofCode {resource} ; rdfs:label ?l }} GROUP BY ?l ORDER BY DESC(?n) LIMIT 1")
                 title = cell(printed[0], "l") if printed else ""
-            title = f"{desc.value(SKOS.notation).value} {title}".strip()  # type: ignore[union-attr]
+            title = f"{notation.value} {title}".strip()
         elif _B + "Project" in types:
             sections.append(performance_page.project_sections(graph, site, desc))
         elif _B + "Indicator" in types:

@@ -54,11 +54,7 @@ def search(graph: Graph, text: str) -> dict[str, list[Hit]]:
         rows = graph.select(
             f"SELECT ?x (SAMPLE(?l) AS ?label) (SAMPLE(?n) AS ?note) WHERE {{ {pattern} {notation} FILTER({match}) }} GROUP BY ?x ORDER BY STRLEN(STR(SAMPLE(?l))) ?x LIMIT {MAX_PER_KIND}"
         )
-        hits = [
-            Hit(kind, row["x"].value, row["label"].value if row["label"] else "", row["note"].value if row["note"] else None)  # type: ignore[union-attr]
-            for row in rows
-            if isinstance(row["x"], ox.NamedNode)
-        ]
+        hits = [Hit(kind, row["x"].value, row["label"].value if row["label"] else "", row["note"].value if row["note"] else None) for row in rows if isinstance(row["x"], ox.NamedNode)]
         if hits:
             out[kind] = hits
     return out

@@ -189,12 +189,14 @@ def _bgp(ctx: QueryContext, steps: Plan, at: int = 0) -> Iterator:
     (s, p, o), checks = steps[at]
     _s, _p, _o = ctx[s], ctx[p], ctx[o]
     fresh = _s is None or _p is None or _o is None
+    # rdflib types a context's graph as optional (it is set for every query evaluated) and its
+    # items as str | Path (QueryContext.__getitem__, __setitem__); here they are the BGP's terms.
     for ss, sp, so in ctx.graph.triples((_s, _p, _o)):  # type: ignore[union-attr, arg-type]
         c = ctx.push() if fresh else ctx
         try:
             for term, found, value in ((s, _s, ss), (p, _p, sp), (o, _o, so)):
                 if found is None:
-                    c[term] = value  # type: ignore[assignment]
+                    c[term] = value  # type: ignore[assignment]  # a term, typed str by rdflib (above)
         except AlreadyBound:
             continue
         if checks:
