@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, replace
+from itertools import chain
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -32,6 +33,7 @@ from kg.reading import InputError
 from kg.runners import Runner
 from kg.runners.local import LocalRunner
 from kg.settings import Settings
+from kg.solutions import solutions
 from kg.store import GraphStore, OxigraphStore
 from kg.summary import summarize_prepared, summary_graph
 from kg.vocabulary import BKG, ONTOLOGY_IRI
@@ -93,7 +95,7 @@ class PreparedDocument:
         quads = [q for graph in self.graphs.values() for q in graph] + self.reference_quads
         return {"report": self.report, "graphs": list(self.graphs), "nquads": ox.serialize(quads, format=ox.RdfFormat.N_QUADS)}
 
-    def __setstate__(self, state: dict[str, object]) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.report = state["report"]
         self.graphs = {name: [] for name in state["graphs"]}
         self.reference_quads = []
@@ -117,26 +119,25 @@ def prepare_document(path: Path | str, settings: Settings) -> PreparedDocument:
     mapped = map_document(document, settings)
     iris = Iris(settings.base_iri)
     doc = iris.document(document.document_id)
-    mapped.quads.append(
-        ox.Quad(doc, BKG.ingestFingerprint, ox.Literal(fingerprint(document.sha256, settings)), mapped.graph)
-    )
+    mapped.quads.append(ox.Quad(doc, BKG.ingestFingerprint, ox.Literal(fingerprint(document.sha256, settings)), mapped.graph))
     graphs: dict[str, list[ox.Quad]] = {mapped.graph.value: mapped.quads}
     inferred: list[ox.Quad] = []
+    inferred_count = 0
     reasoning_seconds = validation_seconds = 0.0
     report = None
     if settings.reason:
         from kg.reasoning import infer
 
-        inference = infer(mapped.quads + mapped.reference_quads, iris.inferred_graph(document.document_id))
+        # What is inferred about shared things (a code's ancestry) belongs with them in the
+        # reference graph: repeated in every document's inferred graph, it would multiply
+        # the rows of queries over the union.
+        shared = {q.subject.value for q in mapped.reference_quads if isinstance(q.subject, ox.NamedNode)}
+        inference = infer(chain(mapped.quads, mapped.reference_quads), iris.inferred_graph(document.document_id), shared=shared, shared_graph=iris.reference_graph())
         inferred = inference.quads
+        mapped.reference_quads.extend(inference.shared_quads)
+        inferred_count = len(inference.quads) + len(inference.shared_quads)
         reasoning_seconds = inference.seconds
-    # What is inferred about shared things (a code's ancestry) belongs with them in the
-    # reference graph: repeated in every document's inferred graph, it would multiply
-    # the rows of queries over the union.
-    shared = {q.subject for q in mapped.reference_quads}
-    reference = iris.reference_graph()
-    mapped.reference_quads.extend(ox.Quad(q.subject, q.predicate, q.object, reference) for q in inferred if q.subject in shared)
-    graphs[iris.inferred_graph(document.document_id).value] = [q for q in inferred if q.subject not in shared]
+    graphs[iris.inferred_graph(document.document_id).value] = inferred
     if settings.validate:
         from kg.validation import report_quads, validate_quads
 
@@ -145,17 +146,16 @@ def prepare_document(path: Path | str, settings: Settings) -> PreparedDocument:
         # makes build_dataset copy the whole dataset into its default graph (2.7 of 38 s on
         # the 4,000-row table); the union the shapes read is the same set of triples.
         report = validate_quads(
-            mapped.quads + mapped.reference_quads + graphs[iris.inferred_graph(document.document_id).value],
-            document.document_id, settings,
+            mapped.quads + mapped.reference_quads + inferred,
+            document.document_id,
+            settings,
         )
         graphs[iris.validation_graph(document.document_id).value] = report_quads(report, settings)
         validation_seconds = time.perf_counter() - started_validation
     else:
         graphs[iris.validation_graph(document.document_id).value] = []
     # Corpus-wide aggregates, computed in the worker and committed with the document (kg.summary).
-    graphs[summary_graph(settings, document.document_id).value] = summarize_prepared(
-        graphs, mapped.reference_quads, settings, document.document_id
-    )
+    graphs[summary_graph(settings, document.document_id).value] = summarize_prepared(graphs, mapped.reference_quads, settings, document.document_id)
     summary = IngestReport(
         document_id=document.document_id,
         path=str(path),
@@ -166,7 +166,7 @@ def prepare_document(path: Path | str, settings: Settings) -> PreparedDocument:
         warnings=len(document.warnings),
         seconds=time.perf_counter() - started,
         reasoning_seconds=reasoning_seconds,
-        inferred=len(inferred),
+        inferred=inferred_count,
         validation_seconds=validation_seconds,
         violations=report.count("Violation") if report else None,
         warnings_found=report.count("Warning") if report else None,
@@ -212,7 +212,7 @@ def ingest_file(path: Path | str, store: GraphStore, settings: Settings) -> Inge
 
 
 def stored_fingerprint(store: GraphStore, graph: str) -> str | None:
-    rows = store.query(f"SELECT ?f WHERE {{ GRAPH <{graph}> {{ ?doc <{BKG.ingestFingerprint.value}> ?f }} }}")
+    rows = solutions(store.query(f"SELECT ?f WHERE {{ GRAPH <{graph}> {{ ?doc <{BKG.ingestFingerprint.value}> ?f }} }}"))
     for row in rows:
         return row["f"].value
     return None

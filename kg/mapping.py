@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -70,6 +71,7 @@ _SCHEME_LABELS = {
 }
 
 
+@lru_cache(maxsize=1024)  # a few dozen columns, stages and kinds, asked for by every figure
 def bkg_key(prefix: str, key: str) -> ox.NamedNode:
     """``bkg:column-general-budget`` for ("column", "general_budget")."""
     return BKG[f"{prefix}-{key.replace('_', '-')}"]
@@ -106,12 +108,21 @@ class MappedDocument:
 class _Graph:
     """Collects quads for one document graph and the reference graph."""
 
-    def __init__(self, graph: ox.NamedNode, reference: ox.NamedNode, pages: tuple[int, ...] | None = None) -> None:
+    def __init__(self, graph: ox.NamedNode, reference: ox.NamedNode, iris: Iris, doc_id: str, pages: tuple[int, ...] | None = None) -> None:
         self.graph = graph
+        self.iris, self.doc_id = iris, doc_id
+        self._tables: dict[int, ox.NamedNode] = {}
         self.reference = reference
         self.pages = pages  # page of each source line, when the document has pages
         self.quads: list[ox.Quad] = []
         self.reference_quads: list[ox.Quad] = []
+
+    def table(self, index: int) -> ox.NamedNode:
+        """The table's node, made once for all its figures."""
+        node = self._tables.get(index)
+        if node is None:
+            node = self._tables[index] = self.iris.in_document(self.doc_id, "table", index)
+        return node
 
     # A node is None where the document does not state it (no fiscal year or unit
     # found): its triples are left out rather than written with a made-up value.
@@ -153,7 +164,7 @@ class _Graph:
 def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument:
     iris = Iris(settings.base_iri)
     doc_id = document.document_id
-    out = _Graph(iris.graph(doc_id), iris.reference_graph(), document.pages)
+    out = _Graph(iris.graph(doc_id), iris.reference_graph(), iris, doc_id, document.pages)
     doc = iris.document(doc_id)
     info = document.info
     unit = iris.unit(unit_key(info.issuing_unit)) if info.issuing_unit else None
@@ -379,12 +390,12 @@ class _FigureNames:
         self._used: set[str] = set()
         self._next_suffix: dict[str, int] = {}
 
-    def claim(self, iris: Iris, parts: tuple[str | int, ...], column: str) -> ox.NamedNode:
-        node = iris.in_document(*parts, column)
+    def claim(self, iris: Iris, doc_id: str, parts: tuple[str | int, ...], column: str) -> ox.NamedNode:
+        node = iris.in_document(doc_id, *parts, column)
         base = node.value
         suffix = self._next_suffix.get(base, 2)
         while node.value in self._used:  # two columns with one meaning in one row
-            node = iris.in_document(*parts, f"{column}-{suffix}")
+            node = iris.in_document(doc_id, *parts, f"{column}-{suffix}")
             suffix += 1
         self._next_suffix[base] = suffix
         self._used.add(node.value)
@@ -396,15 +407,15 @@ def _map_budget_line(
     iris: Iris,
     doc_id: str,
     doc: ox.NamedNode,
-    unit: ox.NamedNode,
-    year: ox.Literal,
+    unit: ox.NamedNode | None,
+    year: ox.Literal | None,
     line: BudgetLine,
     names: _FigureNames,
     default_stage: str,
 ) -> None:
     side = line.side.value if line.side else "none"
-    node = names.claim(iris, (doc_id, "table", line.table, "figure", line.lines.first, side), line.column)
-    table = iris.in_document(doc_id, "table", line.table)
+    node = names.claim(iris, doc_id, ("table", line.table, "figure", line.lines.first, side), line.column)
+    table = out.table(line.table)
     out.add(node, RDF.type, QB.Observation)
     out.add(node, RDF.type, BKG.BudgetFigure)
     out.add(node, QB.dataSet, table)
@@ -548,7 +559,7 @@ def _map_indicator(out: _Graph, node: ox.NamedNode, indicator: Indicator, doc: o
     out.lines(node, indicator.lines)
 
 
-def _map_performance(out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, unit: ox.NamedNode, target: PerformanceTarget) -> None:
+def _map_performance(out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, unit: ox.NamedNode | None, target: PerformanceTarget) -> None:
     node = iris.in_document(doc_id, "performance", target.table)
     department = target.kind is TableKind.department_performance
     out.add(node, RDF.type, BKG.DepartmentPerformanceTarget if department else BKG.ProjectPerformanceTarget)
@@ -587,7 +598,7 @@ def _map_performance(out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, un
     out.lines(node, target.lines)
 
 
-def _map_activities(out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, unit: ox.NamedNode, activities: list[Activity]) -> None:
+def _map_activities(out: _Graph, iris: Iris, doc_id: str, doc: ox.NamedNode, unit: ox.NamedNode | None, activities: list[Activity]) -> None:
     parents: dict[tuple[int, str], ox.NamedNode] = {}
     for number, activity in enumerate(activities, start=1):
         node = iris.in_document(doc_id, "activity", number)
