@@ -39,7 +39,7 @@ class Pool(Generic[T]):
         self.discard = discard
         self._lock = threading.Lock()
         self._idle: list[T] = []
-        self._waiters: deque[asyncio.Future] = deque()
+        self._waiters: deque[asyncio.Future[T]] = deque()
         self._closed = False
 
     @property
@@ -67,7 +67,7 @@ class Pool(Generic[T]):
             self._idle.append(item)
             return True
 
-    def _hand_over(self, waiter: asyncio.Future, item: T) -> None:
+    def _hand_over(self, waiter: asyncio.Future[T], item: T) -> None:
         # In the waiter's loop: it may have timed out since put() chose it.
         if waiter.done():
             self.give_back(item)
@@ -132,6 +132,6 @@ class Pool(Generic[T]):
         return idle
 
 
-def _fail(waiter: asyncio.Future) -> None:
+def _fail(waiter: asyncio.Future[T]) -> None:
     if not waiter.done():
         waiter.set_exception(Closed())

@@ -10,6 +10,8 @@ so they do not vary by Origin and caches may share them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from api.asgi import HttpRequest, HttpResponse, plain_text
 from api.safety import TRUNCATED_HEADER
 
@@ -18,7 +20,7 @@ EXPOSE_HEADERS = (TRUNCATED_HEADER,)
 MAX_AGE_S = 600
 
 
-def middleware_options() -> dict:
+def middleware_options() -> dict[str, Any]:
     """Keyword arguments for Starlette's ``CORSMiddleware`` that give this policy."""
     return {
         "allow_origins": ["*"],

@@ -102,12 +102,12 @@ def row(server: str, scenario: str, seconds: float, tally: Tally, hog: Tally | N
     )
 
 
-def start_budgetkg(store: Path, port: int, timeout_s: float, extra: list[str]) -> subprocess.Popen:
+def start_budgetkg(store: Path, port: int, timeout_s: float, extra: list[str]) -> subprocess.Popen[bytes]:
     command = [tool("budgetkg", "-e ."), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port), "--timeout", str(timeout_s), *extra]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def start_oxigraph(store: Path, port: int, timeout_s: float) -> subprocess.Popen:
+def start_oxigraph(store: Path, port: int, timeout_s: float) -> subprocess.Popen[bytes]:
     command = [tool("oxigraph", "oxigraph"), "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", str(int(timeout_s))]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -31,7 +31,7 @@ import tempfile
 import time
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from urllib.parse import unquote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -62,7 +62,7 @@ def _ms(action: Callable[[], object], runs: int) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
-def _report(name: str, client: TestClient, path: str, query: Callable[[], list], runs: int) -> None:
+def _report(name: str, client: TestClient, path: str, query: Callable[[], Sequence[object]], runs: int) -> None:
     first = _ms(partial(_get, client, path), 1)[0]  # also fills the OS page cache, and the server's kept rates
     page = _ms(partial(_get, client, path), runs)
     rows = len(query())

@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kg.iris import Iris  # noqa: E402
@@ -31,7 +33,7 @@ from kg.settings import Settings  # noqa: E402
 from kg.validation import validate_quads  # noqa: E402
 
 
-def _timed(quads: list, document_id: str, settings: Settings, engine: str) -> tuple[float, int]:
+def _timed(quads: list[ox.Quad], document_id: str, settings: Settings, engine: str) -> tuple[float, int]:
     started = time.process_time()
     report = validate_quads(quads, document_id, settings, engine=engine)
     return time.process_time() - started, len(report.results)

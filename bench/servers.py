@@ -32,7 +32,7 @@ def tool(name: str, package: str) -> str:
     return found
 
 
-def wait_until_up(url: str, process: subprocess.Popen, limit_s: float = 120) -> float:
+def wait_until_up(url: str, process: subprocess.Popen[bytes], limit_s: float = 120) -> float:
     """Seconds until ``url`` first answers ``ASK {}`` with 200 (refused connections are retried)."""
     started = time.monotonic()
     while time.monotonic() - started < limit_s:
@@ -47,7 +47,7 @@ def wait_until_up(url: str, process: subprocess.Popen, limit_s: float = 120) -> 
     raise SystemExit(f"{url} did not answer within {limit_s} s")
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
         process.wait(timeout=15)

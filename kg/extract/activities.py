@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from kg.extract.headers import columns_by_label, compact
 from kg.extract.numbers import parse_amount
@@ -253,7 +254,7 @@ def extract_activities(table: RawTable, index: int) -> tuple[list[Activity], lis
     records = _read_records(rows, columns, warnings)
     unit = table.money_unit or MoneyUnit.wan_yuan
     activities: list[Activity] = []
-    current: dict | None = None
+    current: dict[str, Any] | None = None  # the Activity being read: its fields by name
     parent: str | None = None
 
     def close() -> None:

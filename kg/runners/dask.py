@@ -30,7 +30,7 @@ import traceback
 import warnings
 from collections import deque
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from kg import __version__
 from kg.reading import InputError
@@ -41,6 +41,8 @@ from kg.workers import Failure, Outcome, describe
 
 if TYPE_CHECKING:
     from distributed import Client, Future, as_completed
+
+    from kg.ingest import PreparedDocument
 
 CONNECT_TIMEOUT_SECONDS = 10.0
 # As the local pool: enough queued that no worker waits for the next document,
@@ -115,7 +117,7 @@ class DaskRunner:
         from distributed import as_completed
 
         queue = deque(paths)
-        in_flight: dict[Future, Path] = {}
+        in_flight: dict[Future[Outcome[PreparedDocument]], Path] = {}
         completed = as_completed(loop=self._client.loop)
         yield from self._submit_more(prepare, queue, in_flight, completed, settings)
         for future in completed:
@@ -124,7 +126,7 @@ class DaskRunner:
             future.release()  # the scheduler and the worker drop its result now
             yield from self._submit_more(prepare, queue, in_flight, completed, settings)
 
-    def _submit_more(self, prepare: Prepare, queue: deque[Path], in_flight: dict, completed: "as_completed", settings: Settings) -> Iterator[Prepared]:
+    def _submit_more(self, prepare: Prepare, queue: deque[Path], in_flight: dict[Future[Outcome[PreparedDocument]], Path], completed: "as_completed", settings: Settings) -> Iterator[Prepared]:
         """Submit documents until the cluster has enough; a file refused here (too large,
         unreadable) is its outcome at once and never travels."""
         limit = IN_FLIGHT_PER_THREAD * max(1, sum(self._client.nthreads().values()))
@@ -143,7 +145,7 @@ class DaskRunner:
             in_flight[future] = path
             completed.add(future)
 
-    def _outcome(self, future: "Future", path: Path) -> Outcome[Any]:
+    def _outcome(self, future: Future[Outcome[PreparedDocument]], path: Path) -> Outcome[PreparedDocument]:
         from distributed.scheduler import KilledWorker
 
         if future.status == "cancelled":

@@ -16,11 +16,14 @@ from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Generator, Iterator, Sequence
+from typing import TYPE_CHECKING, Generator, Iterator, Sequence
 
 from kg.runners import Prepare, Prepared
 from kg.settings import Settings
 from kg.workers import Failure, Outcome, call, die_with_parent
+
+if TYPE_CHECKING:
+    from kg.ingest import PreparedDocument
 
 WORKER_DIED = "its worker process died while ingesting it (killed, or out of memory); the document was not stored"
 
@@ -63,7 +66,7 @@ def _prepare_in_pool(prepare: Prepare, paths: Sequence[Path], settings: Settings
 def _run_pool(prepare: Prepare, queue: deque[Path], settings: Settings, workers: int) -> Generator[Prepared, None, list[Path]]:
     """Prepare documents from ``queue`` until it is empty or the pool breaks; return the
     documents in flight when it broke."""
-    in_flight: dict[Future, Path] = {}
+    in_flight: dict[Future[Outcome[PreparedDocument]], Path] = {}
     pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         while queue or in_flight:

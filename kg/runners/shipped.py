@@ -19,12 +19,16 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.limits import check_file_size
 from kg.reading import InputError
 from kg.runners import Prepare
 from kg.settings import Settings
 from kg.workers import Failure, Outcome, call
+
+if TYPE_CHECKING:
+    from kg.ingest import PreparedDocument
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ def ship(path: Path) -> ShippedDocument:
         raise InputError(str(path), None, f"cannot read file: {error.strerror}") from None
 
 
-def prepare_shipped(prepare: Prepare, shipped: ShippedDocument, settings: Settings) -> Outcome:
+def prepare_shipped(prepare: Prepare, shipped: ShippedDocument, settings: Settings) -> Outcome[PreparedDocument]:
     """``prepare`` on a worker's copy of the document, with every failure as an outcome."""
     with tempfile.TemporaryDirectory(prefix="budgetkg-") as folder:
         copy = Path(folder) / Path(shipped.path).name
@@ -51,7 +55,7 @@ def prepare_shipped(prepare: Prepare, shipped: ShippedDocument, settings: Settin
     return _named_as_sent(outcome, str(copy), shipped.path)
 
 
-def _named_as_sent(outcome: Outcome, copy: str, path: str) -> Outcome:
+def _named_as_sent(outcome: Outcome[PreparedDocument], copy: str, path: str) -> Outcome[PreparedDocument]:
     if outcome.value is not None:
         return replace(outcome, value=replace(outcome.value, report=replace(outcome.value.report, path=path)))
     if outcome.error is not None:

@@ -51,10 +51,11 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.evaluate import evalLazyJoin, evalPart
 from rdflib.plugins.sparql.sparql import AlreadyBound, FrozenBindings, Query, QueryContext, SPARQLError
 from rdflib.query import Result
-from rdflib.term import BNode, Variable
+from rdflib.term import BNode, Identifier, Variable
 
 _PUSHED = "_bkg_pushed"  # the conjuncts copied onto a BGP node of the algebra
-Conjunct = tuple[Any, frozenset]  # (expression, its variables)
+Conjunct = tuple[Any, frozenset[Variable]]  # (expression, its variables); rdflib's algebra is untyped
+Pattern = tuple[Identifier, Identifier, Identifier]  # a triple pattern of a BGP
 
 
 @lru_cache(maxsize=1024)
@@ -73,10 +74,10 @@ class ValidationGraph(rdflib.Graph):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plans: dict[tuple, Plan] = {}  # a BGP's order, by id of its algebra node and what is bound
-        self.watched: dict[int, tuple] = {}  # a BGP's variables and its checks', by id of its algebra node
-        self.mentioned: dict[int, tuple] = {}  # a sub-SELECT's variables, by id of its algebra node
-        self.subquery_rows: dict[tuple, list] = {}  # a sub-SELECT's rows, by node and bound values
+        self.plans: dict[tuple[int, frozenset[Identifier]], Plan] = {}  # a BGP's order, by id of its algebra node and what is bound
+        self.watched: dict[int, tuple[Identifier, ...]] = {}  # a BGP's variables and its checks', by id of its algebra node
+        self.mentioned: dict[int, tuple[Variable, ...]] = {}  # a sub-SELECT's variables, by id of its algebra node
+        self.subquery_rows: dict[tuple[int, tuple[Any, ...]], list[Row]] = {}  # a sub-SELECT's rows, by node and bound values
 
     def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Result:
         if isinstance(query_object, str):
@@ -84,7 +85,7 @@ class ValidationGraph(rdflib.Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def _variables(expr: Any, out: set) -> bool:
+def _variables(expr: Any, out: set[Variable]) -> bool:
     """Add the variables of a filter expression to ``out``; False if it holds EXISTS or
     NOT EXISTS, whose value depends on the whole solution."""
     if isinstance(expr, Variable):
@@ -98,7 +99,7 @@ def _variables(expr: Any, out: set) -> bool:
     return True
 
 
-def _conjuncts(expr: Any) -> list:
+def _conjuncts(expr: Any) -> list[Any]:
     if isinstance(expr, CompValue) and expr.name == "ConditionalAndExpression":
         return [c for e in [expr.expr, *(expr.other or [])] for c in _conjuncts(e)]
     return [expr]
@@ -110,7 +111,7 @@ def _conjuncts(expr: Any) -> list:
 _INTO = {"Extend": ("p",), "Filter": ("p",), "Join": ("p1", "p2"), "LeftJoin": ("p1",), "Minus": ("p1",), "Union": ("p1", "p2")}
 
 
-def _sites(part: Any, out: list) -> list:
+def _sites(part: Any, out: list[CompValue]) -> list[CompValue]:
     """The BGPs and BINDs a FILTER over ``part`` can check its conjuncts in."""
     if isinstance(part, CompValue):
         if part.name in ("BGP", "Extend"):
@@ -138,7 +139,7 @@ def push_filters(part: Any) -> None:
         return
     pushed: list[Conjunct] = []
     for conjunct in _conjuncts(part.expr):
-        names: set = set()
+        names: set[Variable] = set()
         if _variables(conjunct, names) and names:
             pushed.append((conjunct, frozenset(names)))
     for site in _sites(part.p, []) if pushed else ():
@@ -150,28 +151,29 @@ def push_filters(part: Any) -> None:
             site[_PUSHED] = (site[_PUSHED] if _PUSHED in site else []) + mine
 
 
-Plan = tuple[tuple[tuple, tuple], ...]  # (triple pattern, the conjuncts to check once it matched), in order
+Plan = tuple[tuple[Pattern, tuple[Any, ...]], ...]  # (triple pattern, the conjuncts to check once it matched), in order
+Row = tuple[tuple[Variable, Identifier], ...]  # a solution's bindings
 
 
 def _is_variable(term: Any) -> bool:
     return isinstance(term, (Variable, BNode))
 
 
-def _rank(item: tuple[int, tuple], known: frozenset) -> tuple:
+def _rank(item: tuple[int, Pattern], known: frozenset[Identifier]) -> tuple[bool, int, int, int]:
     i, terms = item
     is_bound = [not _is_variable(t) or t in known for t in terms]
     by_variable = sum(b and _is_variable(t) for b, t in zip(is_bound, terms))
     return (is_bound[0], by_variable, sum(is_bound), -i)
 
 
-def plan(triples: list, bound: frozenset, pushed: list[Conjunct]) -> Plan:
+def plan(triples: list[Pattern], bound: frozenset[Identifier], pushed: list[Conjunct]) -> Plan:
     """The order in which to match a BGP's triple patterns when ``bound`` variables are bound on
     entry: next the pattern whose subject is bound, then with most positions bound by
     variables already bound, then most bound; the parse order breaks ties. With each, the
     pushed conjuncts that its match completes."""
     known = set(bound)
     remaining = list(enumerate(triples))
-    steps = []
+    steps: list[tuple[Pattern, tuple[Any, ...]]] = []
     while remaining:
         now = frozenset(known)
         best = max(remaining, key=lambda item: _rank(item, now))
@@ -182,7 +184,7 @@ def plan(triples: list, bound: frozenset, pushed: list[Conjunct]) -> Plan:
     return tuple(steps)
 
 
-def _bgp(ctx: QueryContext, steps: Plan, at: int = 0) -> Iterator:
+def _bgp(ctx: QueryContext, steps: Plan, at: int = 0) -> Iterator[FrozenBindings]:
     if at == len(steps):
         yield ctx.solution()
         return
@@ -206,7 +208,7 @@ def _bgp(ctx: QueryContext, steps: Plan, at: int = 0) -> Iterator:
         yield from _bgp(c, steps, at + 1)
 
 
-def _bgp_of(ctx: QueryContext, part: CompValue) -> Iterator:
+def _bgp_of(ctx: QueryContext, part: CompValue) -> Iterator[FrozenBindings]:
     graph = ctx.graph
     assert isinstance(graph, ValidationGraph)
     watched = graph.watched.get(id(part))
@@ -222,7 +224,7 @@ def _bgp_of(ctx: QueryContext, part: CompValue) -> Iterator:
     return _bgp(ctx, steps)
 
 
-def _mentioned(part: Any, out: set) -> set:
+def _mentioned(part: Any, out: set[Variable]) -> set[Variable]:
     """Every variable that occurs anywhere in an algebra subtree."""
     if isinstance(part, Variable):
         out.add(part)
@@ -236,7 +238,7 @@ def _mentioned(part: Any, out: set) -> set:
     return out
 
 
-def _subquery(ctx: QueryContext, part: CompValue) -> Iterator:
+def _subquery(ctx: QueryContext, part: CompValue) -> Iterator[FrozenBindings]:
     """A sub-SELECT, evaluated once per graph and per values of the variables it mentions that are
     bound where it is evaluated: rdflib evaluates it anew for every focus node and every
     solution of what is joined before it, though without ``$this`` it gives the same rows."""
@@ -252,19 +254,19 @@ def _subquery(ctx: QueryContext, part: CompValue) -> Iterator:
     return (FrozenBindings(ctx, row) for row in rows)
 
 
-def _grouped(ctx: QueryContext, agg: CompValue) -> Iterator:
+def _grouped(ctx: QueryContext, agg: CompValue) -> Iterator[FrozenBindings]:
     """``GROUP BY``: one solution per group, and none when nothing matched. rdflib's own
     evalAggregateJoin answers one empty solution then, as SPARQL does only without GROUP BY;
     joined with the rest of a query it binds nothing, and an aggregate over it raised
     NotBoundError (narrative-three-public on seed 000, which has no 三公 table 合计 row)."""
-    groups: dict[tuple, Aggregator] = collections.defaultdict(lambda: Aggregator(aggregations=agg.A))
+    groups: dict[tuple[Any, ...], Aggregator] = collections.defaultdict(lambda: Aggregator(aggregations=agg.A))
     for row in evalPart(ctx, agg.p):
         groups[tuple(_eval(e, row, False) for e in agg.p.expr)].update(row)
     for aggregator in groups.values():
         yield FrozenBindings(ctx, aggregator.get_bindings())
 
 
-def _extend(ctx: QueryContext, extend: CompValue) -> Iterator:
+def _extend(ctx: QueryContext, extend: CompValue) -> Iterator[FrozenBindings]:
     """``BIND(expr AS ?v)`` as rdflib evaluates it, except that a solution in which ``?v`` already
     has another value is dropped: that value came in through a lazy join (SPARQL forbids BIND
     to a variable in scope), and the join of the two is empty. rdflib overwrote it, so

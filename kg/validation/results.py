@@ -61,7 +61,7 @@ class ValidationResult:
     def is_rounding(self) -> bool:
         return self.constraint.endswith("-rounding")
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, tuple[int, ...], str, str]:
         return (self.severity.rank, tuple(self.lines[:1]) or (0,), self.constraint, self.focus)
 
 
