@@ -234,6 +234,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.config import ServerConfig
     from api.server import run
 
+    if args.store.startswith(("http://", "https://")):
+        # The server reads an embedded store (its query workers open snapshots of the directory):
+        # a URL here became a local directory named "http:" holding a new, empty store, served.
+        raise CommandError(f"{args.store}: serve needs a store directory; a remote store answers SPARQL at its own endpoint (docs/remote-store.md)")
     require_store(args.store)
     run(
         ServerConfig(
@@ -337,6 +341,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+# What --store takes for the commands that read a store that exists already (open_store(create=False)).
+STORE_HELP = "a store directory made by ingest or load, or the URL of a SPARQL 1.1 store (docs/remote-store.md)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="budgetkg",
@@ -367,7 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.set_defaults(run=cmd_ingest)
 
     validate = commands.add_parser("validate", help="check each document against shapes/ (exit 0: no violation, 1: violations, 2: error)")
-    validate.add_argument("--store", required=True, metavar="DIR")
+    validate.add_argument("--store", required=True, metavar="DIR", help=STORE_HELP)
     validate.add_argument("--document", metavar="ID", help="only this document (its file stem)")
     validate.add_argument("--format", choices=["text", "json", "turtle", "html"], default="text")
     validate.add_argument(
@@ -379,35 +387,35 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=cmd_validate, error_exit=2)
 
     export = commands.add_parser("export", help="write the graph (or one document's graph) as RDF")
-    export.add_argument("--store", required=True, metavar="DIR")
+    export.add_argument("--store", required=True, metavar="DIR", help=STORE_HELP)
     export.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="nquads")
     export.add_argument("--graph", metavar="IRI", help="only this named graph")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     export.set_defaults(run=cmd_export)
 
     query = commands.add_parser("query", help="run a SPARQL query over the union of all documents")
-    query.add_argument("--store", required=True, metavar="DIR")
+    query.add_argument("--store", required=True, metavar="DIR", help=STORE_HELP)
     query.add_argument("sparql", metavar="SPARQL", help="the query; the prefixes bkg:, skos:, qb: … are predefined")
     query.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table")
     query.set_defaults(run=cmd_query)
 
     load = commands.add_parser("load", help="load a plain RDF file into a named graph (replacing it)")
-    load.add_argument("--store", required=True, metavar="DIR")
+    load.add_argument("--store", required=True, metavar="DIR", help="Oxigraph store directory (created if missing) or the URL of a SPARQL 1.1 store")
     load.add_argument("--graph", required=True, metavar="IRI")
     load.add_argument("--format", choices=sorted(EXPORT_FORMATS), help="default: from the file extension")
     load.add_argument("file", metavar="FILE")
     load.set_defaults(run=cmd_load)
 
     info = commands.add_parser("info", help="what the store holds")
-    info.add_argument("--store", required=True, metavar="DIR")
+    info.add_argument("--store", required=True, metavar="DIR", help=STORE_HELP)
     info.set_defaults(run=cmd_info)
 
     summarize = commands.add_parser("summarize", help="rebuild each document's summary figures (kg.summary) from its stored figures")
-    summarize.add_argument("--store", required=True, metavar="DIR")
+    summarize.add_argument("--store", required=True, metavar="DIR", help=STORE_HELP)
     summarize.set_defaults(run=cmd_summarize)
 
     serve = commands.add_parser("serve", help="serve the store: SPARQL endpoint at /sparql, a page for every IRI at /id/…, reports at /validate")
-    serve.add_argument("--store", required=True, metavar="DIR")
+    serve.add_argument("--store", required=True, metavar="DIR", help="the store directory (made by ingest or load)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--update-token", metavar="TOKEN", help="enable SPARQL Update for 'Authorization: Bearer TOKEN'")

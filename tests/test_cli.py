@@ -149,3 +149,15 @@ def test_bench_mutations_show_all_lists_every_mutation_not_caught_at_its_line(ca
     listed = [line for line in lines if re.match(r"\s+000_\w+\.txt:\d+: ", line)]
     assert len(listed) == total - at_line - refused > 0
     assert not any("more not caught" in line for line in lines)
+
+
+def test_serve_refuses_a_remote_store_and_creates_nothing(tmp_path: Path, monkeypatch, capsys):
+    # serve reads an embedded store; a URL used to become a local directory "http:" with a new,
+    # empty store in it, served as if it were the data.
+    served: list[object] = []
+    monkeypatch.setattr("api.server.run", served.append)
+    monkeypatch.chdir(tmp_path)
+    assert main(["serve", "--store", "http://127.0.0.1:7878", "--port", "9"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("budgetkg: error: http://127.0.0.1:7878: serve needs a store directory") and len(err.splitlines()) == 1
+    assert served == [] and list(tmp_path.iterdir()) == []
