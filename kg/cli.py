@@ -20,7 +20,7 @@ from kg.oxigraph_bytes import written
 from kg.reading import InputError
 from kg.runners import Runner, RunnerError
 from kg.settings import DEFAULT_BASE_IRI, Settings
-from kg.store import EXPORT_FORMATS, StoreError, open_store, require_store
+from kg.store import EXPORT_FORMATS, OxigraphStore, StoreError, open_store, require_store
 from kg.workers import describe
 
 
@@ -109,8 +109,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
             raise CommandError(f"{args.document}: no such document in {args.store}")
         documents = [args.document]
     violations = 0
-    for document_id in documents:
-        report = validate_stored_document(store, document_id, settings, engine=args.engine)
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    if isinstance(store, OxigraphStore) and store.path is not None and workers > 1 and len(documents) > 1:
+        from kg.validation.parallel import validate_stored_documents
+
+        reports = validate_stored_documents(store.path, documents, settings, engine=args.engine, workers=min(workers, len(documents)))
+    else:
+        reports = (validate_stored_document(store, document_id, settings, engine=args.engine) for document_id in documents)
+    for document_id, report in zip(documents, reports):
         store.replace_graph(iris.validation_graph(document_id).value, report_quads(report, settings))
         violations += report.count("Violation")
         print(report_as(report, args.format))
@@ -377,18 +383,19 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check each document against shapes/ (exit 0: no violation, 1: violations, 2: error)")
     validate.add_argument("--store", required=True, metavar="DIR", help=STORE_HELP)
     validate.add_argument("--document", metavar="ID", help="only this document (its file stem)")
-    validate.add_argument("--format", choices=["text", "json", "turtle", "html"], default="text")
+    validate.add_argument("--format", choices=["text", "json", "turtle", "html"], default="text", help="the report's format (default text)")
     validate.add_argument(
         "--engine",
         choices=["oxigraph", "pyshacl"],
         default="oxigraph",
         help="oxigraph: the fast engine (kg/validation/engine.py); pyshacl: the same shapes through pyshacl, the reference implementation (minutes per document; same results)",
     )
+    validate.add_argument("--workers", type=int, metavar="N", help="validating processes, each reading its own view of an on-disk store (default: all cores; 1: in this process)")
     validate.set_defaults(run=cmd_validate, error_exit=2)
 
     export = commands.add_parser("export", help="write the graph (or one document's graph) as RDF")
     export.add_argument("--store", required=True, metavar="DIR", help=STORE_HELP)
-    export.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="nquads")
+    export.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="nquads", help="RDF syntax (default nquads)")
     export.add_argument("--graph", metavar="IRI", help="only this named graph")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     export.set_defaults(run=cmd_export)
@@ -396,7 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     query = commands.add_parser("query", help="run a SPARQL query over the union of all documents")
     query.add_argument("--store", required=True, metavar="DIR", help=STORE_HELP)
     query.add_argument("sparql", metavar="SPARQL", help="the query; the prefixes bkg:, skos:, qb: … are predefined")
-    query.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table")
+    query.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table", help="table (default), or SPARQL results as JSON, CSV or TSV")
     query.set_defaults(run=cmd_query)
 
     load = commands.add_parser("load", help="load a plain RDF file into a named graph (replacing it)")
@@ -416,8 +423,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve the store: SPARQL endpoint at /sparql, a page for every IRI at /id/…, reports at /validate")
     serve.add_argument("--store", required=True, metavar="DIR", help="the store directory (made by ingest or load)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--update-token", metavar="TOKEN", help="enable SPARQL Update for 'Authorization: Bearer TOKEN'")
     serve.add_argument(
         "--allow-update",
@@ -435,7 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=cmd_serve)
 
     examples = commands.add_parser("examples", help="write the example documents the project ships")
-    examples.add_argument("--out", default="examples", metavar="DIR")
+    examples.add_argument("--out", default="examples", metavar="DIR", help="folder to write them into (default examples)")
     examples.set_defaults(run=cmd_examples)
 
     bench = commands.add_parser(
@@ -443,7 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="benchmarks: with PATHs, per-document ingest speed; without, the scale benchmark on generated corpora",
     )
     bench.add_argument("paths", nargs="*", metavar="PATH", help="documents to time (parse, map, load, reason, validate)")
-    bench.add_argument("--repeat", type=int, default=3, help="runs per document (the best is reported)")
+    bench.add_argument("--repeat", type=int, default=3, help="runs per document (the best is reported; default 3)")
     bench.add_argument("--large", action="store_true", help="scale benchmark: add the 10,000-document corpus")
     bench.add_argument("--workers", type=int, metavar="N", help="scale benchmark: ingest processes (default: all cores)")
     bench.add_argument("--runs", type=int, default=10, help="scale benchmark: runs of the query mix (default 10)")
@@ -459,9 +466,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.set_defaults(run=cmd_bench)
 
     generate = commands.add_parser("generate", help="write a realistic corpus of documents (and a manifest of injected errors)")
-    generate.add_argument("--units", type=int, required=True, metavar="N")
-    generate.add_argument("--years", type=int, required=True, metavar="Y")
-    generate.add_argument("--out", required=True, metavar="DIR")
+    generate.add_argument("--units", type=int, required=True, metavar="N", help="budget units, each with one budget a year")
+    generate.add_argument("--years", type=int, required=True, metavar="Y", help="fiscal years, from 2022")
+    generate.add_argument("--out", required=True, metavar="DIR", help="folder to write the documents and manifest.json into")
     generate.add_argument("--seed", type=int, default=0, metavar="S", help="the same seed writes the same corpus")
     generate.add_argument("--errors", type=float, default=0.0, metavar="RATE", help="share of documents given one injected error")
     generate.add_argument("--final-accounts", action="store_true", help="also write each unit's 决算 for each year beside its budget (…_决算), so the pair links")
