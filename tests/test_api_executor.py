@@ -400,7 +400,7 @@ TERMS = [
     ox.NamedNode(f"{EX}iri"),
     ox.BlankNode("b1"),
     ox.Literal("plain"),
-    ox.Literal("with\nnewline\tand tab \"quoted\" \\ backslash"),
+    ox.Literal('with\nnewline\tand tab "quoted" \\ backslash'),
     ox.Literal("教育支出", language="zh"),
     ox.Literal("chat", language="fr"),
     ox.Literal(42),
@@ -474,6 +474,38 @@ def test_json_and_xml_are_written_directly_and_cut_exactly(varied, fmt, monkeypa
     monkeypatch.setattr(results, "DIRECT_BYTES", 64)
     again = execute(store, dataclasses.replace(query_job, max_rows=rows - 1))
     assert again.body == cut.body and again.truncated and again.rows == rows - 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_body_longer_than_the_cap_allows_is_cleared_by_its_row_marks_without_parsing(varied, fmt, monkeypatch):
+    store = ox.Store.read_only(varied)
+    rows = len(TERMS) + 1
+    expected = _through_the_carrier(store, job(UNLIMITED, formats={**FORMATS, "solutions": fmt}))
+    # Longer than 100 rows of the fewest bytes, so its length cannot rule out a cut; its marks can.
+    query_job = job(UNLIMITED, formats={**FORMATS, "solutions": fmt}, max_rows=100)
+    assert len(expected.body) > 100 * results._MIN_ROW_BYTES[fmt]
+
+    def parsed_back(*args, **kwargs):
+        raise AssertionError("the body was parsed back to be counted")
+
+    monkeypatch.setattr(results.ox, "parse_query_results", parsed_back)
+    outcome = execute(store, query_job)
+    assert outcome.status == "ok" and outcome.body == expected.body and not outcome.truncated
+    # XML writes <result> once a row (a value's "<" is escaped): an exact count. JSON's "{" only bounds it.
+    assert outcome.rows == (rows if fmt == "xml" else None)
+
+
+def test_braces_inside_values_never_clear_a_body_that_must_be_cut():
+    store = ox.Store()
+    braces = "{" * 300
+    # Three rows, each value full of braces: more than enough marks; the cap of 2 must still cut.
+    query_job = job(f'SELECT ?v WHERE {{ VALUES ?v {{ "{braces}a" "{braces}b" "{braces}c" }} }}', max_rows=2)
+    outcome = execute(store, query_job)
+    assert outcome.truncated and outcome.rows == 2
+    assert [row["v"].value for row in ox.parse_query_results(outcome.body, format=ox.QueryResultsFormat.JSON)] == [braces + "a", braces + "b"]
+    # Under a cap of 3 the marks (900 braces) cannot clear it either: counted exactly, not cut.
+    whole = execute(store, dataclasses.replace(query_job, max_rows=3))
+    assert not whole.truncated and whole.rows == 3
 
 
 class _Counting:
