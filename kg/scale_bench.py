@@ -12,8 +12,11 @@ Targets on a 2-core machine: 1,000 documents in under 5 minutes, query-mix p50
 under 100 ms at 1,000 documents, serve memory under 1 GB.
 
 Validation is also given per second of the validating thread's CPU, and each query of the
-mix gets its own median, because what grows is the store's count of unmerged files, and
-the wall figures follow the machine's load. Measured on stores of 100 / 1,000 / 3,000
+mix gets its own median and the median CPU its request cost the server's processes, because
+what grows is the store's count of unmerged files, and the wall figures follow the machine's
+load: at 3,000 documents (load ~6) the code prefix took 40 ms over HTTP and 39 ms in process,
+for 18.5 and 18.9 ms of CPU, so wall time over HTTP read against CPU time in process made the
+endpoint look 2-4 times the engine's cost when it adds about 1 ms a request. Measured on stores of 100 / 1,000 / 3,000
 generated budgets (load 6-8; README, "What grows with the store"): validation 184 / 222 /
 274 ms of CPU a document as ingested (1.6-2.1 documents per wall second at that load), 159 /
 165 / 195 after ``pyoxigraph.Store.optimize()``; the mix over HTTP p50 15.6 / 116 / 410 ms
@@ -88,6 +91,9 @@ class SizeResult:
     worker_peak_mib: float
     serve_peak_mib: float
     query_medians_ms: dict[str, float]  # each query of the mix: which ones grow with the corpus
+    # Median CPU ms of the server's processes per request of each query (Linux; empty elsewhere):
+    # what a request costs, where the wall time also holds the wait for a core of a busy machine.
+    query_cpu_ms: dict[str, float]
 
 
 def _free_port() -> int:
@@ -147,19 +153,58 @@ def _peak_mib(pid: int) -> float:
     return total
 
 
-def _query_mix(port: int, unit_iri: str, runs: int) -> dict[str, list[float]]:
-    """Milliseconds of each query of the mix over HTTP, ``runs`` rounds of the whole mix."""
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux /proc; [] elsewhere)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tasks = Path(f"/proc/{current}/task")
+        if not tasks.is_dir():
+            continue
+        found.append(current)
+        for children in tasks.glob("*/children"):  # any thread may have started a child (a worker's replacement)
+            try:
+                todo.extend(int(child) for child in children.read_text().split())
+            except OSError:
+                pass
+    return found
+
+
+def _cpu_ms(pids: list[int]) -> float:
+    """CPU time so far of the live threads of ``pids``, in ms (Linux schedstat, nanoseconds).
+
+    Threads that have ended are not counted, so this is read around each request of a server
+    whose threads outlive it (the event loop, the query threads and worker processes).
+    """
+    total = 0
+    for pid in pids:
+        for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+            try:
+                total += int(stat.read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                pass  # the thread ended meanwhile
+    return total / 1e6
+
+
+def _query_mix(port: int, unit_iri: str, runs: int, server_pid: int | None = None) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Milliseconds of each query of the mix over HTTP, ``runs`` rounds of the whole mix, and the
+    server's CPU ms for each request (empty without ``server_pid`` or /proc)."""
     url = f"http://127.0.0.1:{port}/sparql"
     timings: dict[str, list[float]] = {name: [] for name in QUERY_MIX}
+    cpu: dict[str, list[float]] = {name: [] for name in QUERY_MIX}
+    server = _process_tree(server_pid) if server_pid is not None else []
     with httpx.Client(timeout=120) as client:
         for _ in range(runs):
             for name, query in QUERY_MIX.items():
                 text = sparql_prefixes() + query.replace("{unit}", unit_iri)
+                spent = _cpu_ms(server)
                 started = time.perf_counter()
                 response = client.post(url, data={"query": text}, headers={"Accept": "application/sparql-results+json"})
                 response.raise_for_status()
                 timings[name].append((time.perf_counter() - started) * 1000)
-    return timings
+                if server:
+                    cpu[name].append(_cpu_ms(server) - spent)
+    return timings, cpu
 
 
 def _serve(store_dir: Path, port: int) -> subprocess.Popen:
@@ -221,7 +266,7 @@ def measure(documents: int, work: Path, settings: Settings, *, workers: int, run
     server = _serve(store_dir, port)
     try:
         _query_mix(port, unit_iri, 1)  # warm-up
-        by_query = _query_mix(port, unit_iri, runs)
+        by_query, cpu_by_query = _query_mix(port, unit_iri, runs, server.pid)
         serve_peak = _peak_mib(server.pid)
     finally:
         server.terminate()
@@ -243,7 +288,13 @@ def measure(documents: int, work: Path, settings: Settings, *, workers: int, run
         worker_peak_mib=worker_peak,
         serve_peak_mib=serve_peak,
         query_medians_ms={name: statistics.median(times) for name, times in by_query.items()},
+        query_cpu_ms={name: statistics.median(spent) for name, spent in cpu_by_query.items() if spent},
     )
+
+
+def _cpu_column(result: SizeResult, name: str) -> str:
+    spent = result.query_cpu_ms.get(name)
+    return "-" if spent is None else f"({spent:.1f})"
 
 
 def run_scale_benchmark(settings: Settings, *, large: bool = False, workers: int | None = None, runs: int = 10) -> None:
@@ -267,10 +318,11 @@ def run_scale_benchmark(settings: Settings, *, large: bool = False, workers: int
                 f"{r.worker_peak_mib:10.0f} {r.serve_peak_mib:9.0f}",
                 flush=True,
             )
-    print(f"{'median ms':16}" + "".join(f"{r.documents:>9}" for r in results))
+    print(f"{'median ms (CPU)':16}" + "".join(f"{r.documents:>16}" for r in results))
     for name in QUERY_MIX:
-        print(f"{name:16}" + "".join(f"{r.query_medians_ms[name]:9.1f}" for r in results))
+        print(f"{name:16}" + "".join(f"{r.query_medians_ms[name]:9.1f} {_cpu_column(r, name):>6}" for r in results))
     print("ingest: parse + map + OWL RL reasoning, validation excluded; last100 ms/doc: wall time per document of the")
     print("last 100 committed; valid docs/s on the last 50 documents, from the store, per wall second and (CPU) per")
-    print("second of the validating thread's CPU; p50/p95 over HTTP for the whole mix, then each query's median;")
+    print("second of the validating thread's CPU; p50/p95 over HTTP for the whole mix, then each query's median wall")
+    print("time and (CPU) the median CPU ms the server's processes spent on one request of it (Linux);")
     print("memory is peak resident size of this size's ingest: writer (this process), its largest worker, the server.")
