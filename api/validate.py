@@ -72,7 +72,8 @@ def _settings(request: Request) -> Settings:
 
 
 def _store(request: Request) -> GraphStore:
-    return request.app.state.store
+    store: GraphStore = request.app.state.store  # Starlette's state holds Any: api.app puts the store there
+    return store
 
 
 def _error(status: int, fmt: str | None, message: str) -> Response:

@@ -20,7 +20,8 @@ import httpx
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]  # (host, port) for AF_INET, typed Any by typeshed
+        return port
 
 
 def tool(name: str, package: str) -> str:

@@ -14,7 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from kg.ingest import find_documents, record_count
+from kg.ingest import find_documents
+from kg.limits import record_count
 from kg.mapping import map_document
 from kg.parse import parse_file
 from kg.settings import Settings

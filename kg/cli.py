@@ -11,6 +11,7 @@ import sys
 import time
 import traceback
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -480,19 +481,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # A Namespace holds Any: every command sets run (set_defaults), the parser error_exit.
+    run: Callable[[argparse.Namespace], int] = args.run
+    error_exit: int = args.error_exit
     try:
-        return args.run(args)
+        return run(args)
     except (InputError, CommandError, StoreError, RunnerError, LookupError) as error:
         print(f"budgetkg: error: {error}", file=sys.stderr)
         # validate keeps 1 for "violations found"; its errors exit 2.
-        return args.error_exit
+        return error_exit
     except BrokenPipeError:
         return 0
     except Exception as error:  # noqa: BLE001 - one line, never a traceback, unless --debug
         print(f"budgetkg: error: {describe(error)}", file=sys.stderr)
         if args.debug:
             traceback.print_exc()
-        return args.error_exit
+        return error_exit
 
 
 if __name__ == "__main__":

@@ -386,7 +386,10 @@ def compose_final_accounts(spec: DocumentSpec, actuals: tuple[ActualLine, ...]) 
     actual_total = totals[2] + totals[3]
     kind = "部门" if spec.scope == "department" else "单位"
     preamble = (f"{spec.unit_code} {spec.unit}",)
-    name = lambda code: FUNCTIONAL_CATEGORIES.get(code) or CODE_NAMES[code]  # noqa: E731
+
+    def name(code: str) -> str:
+        return FUNCTIONAL_CATEGORIES.get(code) or CODE_NAMES[code]
+
     blocks: list[Block] = [Title(f"{spec.unit}{spec.year}年度{kind}决算")]
     categories = sorted(code for code in sums if len(code) == 3)
     summary = [

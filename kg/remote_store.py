@@ -105,7 +105,8 @@ class RemoteSyntaxError(StoreError, SyntaxError):
 
 
 def _media_type(response: httpx.Response) -> str:
-    return response.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.split(";")[0].strip().lower()
 
 
 def _one_line(text: str, limit: int = 200) -> str:

@@ -64,7 +64,7 @@ class DaskRunner:
         """Connect and check the workers, or raise ``RunnerError`` with one line saying what is wrong."""
         try:
             from distributed import Client
-            from distributed.comm import get_address_host_port
+            from distributed.comm.addressing import get_address_host_port
         except ImportError:
             raise RunnerError(f"--scheduler needs Dask distributed on this machine and the workers: {INSTALL}") from None
         try:

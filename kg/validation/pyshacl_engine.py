@@ -63,7 +63,7 @@ def _check_each_query_once() -> None:
         key = (sparql_text, valuenode is None, tuple(sorted(extravars or ())))
         if key not in answers:
             try:
-                answers[key] = check(self, sparql_text, valuenode, extravars)
+                answers[key] = check(self, sparql_text, valuenode, extravars)  # type: ignore[no-untyped-call]  # pyshacl is untyped
             except Exception as failure:  # pyshacl's ValidationFailure: raised again each time
                 answers[key] = failure
         answer = answers[key]
