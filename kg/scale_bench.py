@@ -153,7 +153,7 @@ def _peak_mib(pid: int) -> float:
     return total
 
 
-def _process_tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
     """``pid`` and its descendants (Linux /proc; [] elsewhere)."""
     found, todo = [], [pid]
     while todo:
@@ -192,19 +192,32 @@ def _query_mix(port: int, unit_iri: str, runs: int, server_pid: int | None = Non
     url = f"http://127.0.0.1:{port}/sparql"
     timings: dict[str, list[float]] = {name: [] for name in QUERY_MIX}
     cpu: dict[str, list[float]] = {name: [] for name in QUERY_MIX}
-    server = _process_tree(server_pid) if server_pid is not None else []
+    server = process_tree(server_pid) if server_pid is not None else []
     with httpx.Client(timeout=120) as client:
         for _ in range(runs):
             for name, query in QUERY_MIX.items():
-                text = sparql_prefixes() + query.replace("{unit}", unit_iri)
-                spent = _cpu_ms(server)
-                started = time.perf_counter()
-                response = client.post(url, data={"query": text}, headers={"Accept": "application/sparql-results+json"})
-                response.raise_for_status()
-                timings[name].append((time.perf_counter() - started) * 1000)
-                if server:
-                    cpu[name].append(_cpu_ms(server) - spent)
+                wall, spent = post_query(client, url, sparql_prefixes() + query.replace("{unit}", unit_iri), server)
+                timings[name].append(wall)
+                if spent is not None:
+                    cpu[name].append(spent)
     return timings, cpu
+
+
+def post_query(client: httpx.Client, url: str, text: str, server: list[int]) -> tuple[float, float | None]:
+    """One query POSTed as the bench sends it: wall ms and the CPU ms of the ``server`` processes
+    (``process_tree``) meanwhile, None when there are none to read."""
+    spent = _cpu_ms(server)
+    started = time.perf_counter()
+    response = client.post(url, data={"query": text}, headers={"Accept": "application/sparql-results+json"})
+    response.raise_for_status()
+    wall = (time.perf_counter() - started) * 1000
+    return wall, (_cpu_ms(server) - spent) if server else None
+
+
+def serve_store(store_dir: Path) -> tuple[subprocess.Popen, str]:
+    """``budgetkg serve`` on ``store_dir`` on a free port, once it answers: the process and its /sparql URL."""
+    port = _free_port()
+    return _serve(store_dir, port), f"http://127.0.0.1:{port}/sparql"
 
 
 def _serve(store_dir: Path, port: int) -> subprocess.Popen:
