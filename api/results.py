@@ -15,11 +15,12 @@ the requested format, with no carrier, and ``rows`` is None.
 Otherwise SELECT results asked for as JSON or XML are written directly too,
 up to ``DIRECT_BYTES``: every row takes at least a few bytes in these formats
 (``{},`` and ``<result></result>``), so a body no longer than ``max_rows`` times
-that has at most ``max_rows`` rows. Every row also writes a mark no value can
-add to less than the body holds (``{``: a value may spell more, never fewer;
-``<result>``: a value's ``<`` is written ``&lt;``), so a body with at most
-``max_rows`` of them, besides those of its head, has at most ``max_rows`` rows:
-counting them is a scan of the bytes. Only a body that neither test clears is
+that has at most ``max_rows`` rows. Every row also writes a mark that values
+cannot make rarer (JSON's ``{``: a value may add more, so its count bounds the
+rows; XML's ``<result>``: a value's ``<`` is written ``&lt;``, so its count is
+the rows), so a body holding at most ``max_rows`` of them besides those outside
+its rows has at most ``max_rows`` rows: a scan of the bytes. Only a body that
+neither test clears is
 counted exactly (parsed back and written as TSV) and cut if it has too many. A
 result that would pass ``DIRECT_BYTES`` stops there and is evaluated again
 through the carrier (``ResultTooLarge``), which stops at the cap. This saves the
