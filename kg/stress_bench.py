@@ -80,10 +80,19 @@ Not kept: the messages' text of row-total made only for totals that are off (two
 its join; 0.25 -> 0.18 s at 5,000 rows but 2-3 ms slower on every seed), a FILTER NOT EXISTS
 for code-parent's "parent not printed" (Oxigraph scanned the table per figure: a 5,000-row
 tree of 类/款/项 rows took 90 s), the dataset without the predicates no shape reads (16% of
-the quads, 10-15% of its build). The example repeated 200 times (1,000 tables) is the case
-that still grows with the square of its size: validation 144 CPU s, nearly all shapes that
-compare every prose statement with every copy's tables (narrative-three-public-parts 42,
+the quads, 10-15% of its build). The example repeated 200 times (1,000 tables) was the case
+that still grew with the square of its size: validation 144 CPU s, nearly all shapes that
+compared every prose statement with every copy's tables (narrative-three-public-parts 42,
 -blank 28, narrative-restated 16, class-name 12).
+
+Session 14: each of those shapes joins a statement only with what it can match, on an equal key
+(shapes/README.md, "Never let two sides meet through the document"). ``validate_quads`` alone on
+the example repeated 50 / 200 times (one process, load 5-7): 9.8 / 155.5 -> 2.5 / 12.9 CPU s, the
+shapes' SPARQL 9.3 / 153 -> 1.3 / 8.3, each group now 3-6x the time for 4x the copies but
+narrative-change (2.4 CPU s at 200 copies, 10x). Same results and messages on the seeds, the
+examples, the four 决算 PDFs and 375 seeded one-figure mutations of the seeds. The whole case
+alone through ``measure`` (load 5-6): 22.7 CPU s, 101.6 s wall (of which validation 63.5 and the
+write 21.6, mostly waiting on the other work), peak 626 MiB.
 """
 
 from __future__ import annotations
@@ -102,10 +111,7 @@ from kg.settings import Settings
 from kg.store import OxigraphStore
 
 _TITLE = "示例市河湾区教育局2024年单位预算公开\n\n"
-_EXPENDITURE = (
-    "单位支出总表\n\n902015 示例市河湾区教育局\n\n预算年度：2024\n\n单位：万元\n\n"
-    "科目编码\t科目名称\t合计\t基本支出\t项目支出\n"
-)
+_EXPENDITURE = "单位支出总表\n\n902015 示例市河湾区教育局\n\n预算年度：2024\n\n单位：万元\n\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n"
 # 类 codes under which the long table's 项 codes are spread (99 款 x 99 项 each).
 _CATEGORIES = ("201", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214", "215", "216")
 
@@ -167,8 +173,13 @@ def _ingest(path: Path, settings: Settings) -> Timing:
     ended = time.perf_counter()
     report = prepared.report
     return Timing(
-        ended - started, time.process_time() - cpu, report.reasoning_seconds, report.validation_seconds, ended - committing,
-        report.triples + report.inferred, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        ended - started,
+        time.process_time() - cpu,
+        report.reasoning_seconds,
+        report.validation_seconds,
+        ended - committing,
+        report.triples + report.inferred,
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     )
 
 
@@ -194,11 +205,7 @@ def run_stress_benchmark(settings: Settings) -> None:
                 print(f"{case.name:30} {size:6.0f} failed: {t.error}", flush=True)
                 continue
             print(
-                f"{case.name:30} {size:6.0f} {t.seconds:8.1f} {t.cpu:8.1f} {t.reasoning:8.1f} {t.validation:8.1f} {t.commit:8.1f} "
-                f"{t.triples:9,} {t.peak_mib:8.0f}",
+                f"{case.name:30} {size:6.0f} {t.seconds:8.1f} {t.cpu:8.1f} {t.reasoning:8.1f} {t.validation:8.1f} {t.commit:8.1f} {t.triples:9,} {t.peak_mib:8.0f}",
                 flush=True,
             )
-    print(
-        "seconds: parse + map + reason + validate + store write (kg.store), in a fresh process; CPU s is that "
-        "process's CPU time (peak MiB is its own)."
-    )
+    print("seconds: parse + map + reason + validate + store write (kg.store), in a fresh process; CPU s is that process's CPU time (peak MiB is its own).")

@@ -241,3 +241,46 @@ def test_a_total_stated_as_both_revenue_and_expenditure_is_checked_against_the_o
     # 000:51 "收支安排 4054.45" is both totals; lines 41 and 45 print 4054.45 too.
     found = _at(_mutated("000", 51, "收支安排 4054.45", "收支安排 4054.54"), "narrative-balance", 51, "Violation")
     assert len(found) == 2 and all({41, 45} <= set(r.lines) for r in found), [r.message_en for r in found]
+
+
+def _repeated_example(copies: int) -> SourceText:
+    """The shipped tab example repeated ``copies`` times in one document, as the stress benchmark builds it."""
+    from kg.examples import EXAMPLES
+    from kg.corpus import render
+    from kg.stress_bench import many_tables
+
+    example = render(next(spec for spec in EXAMPLES if spec.file_name == "example_tab_bureau")).text
+    lines = tuple(many_tables(5 * copies, example).split("\n"))
+    return SourceText("repeated.txt", "utf-8", "0" * 64, lines)
+
+
+def _changed_in_last_copy(source: SourceText, old: str, new: str) -> tuple[ValidationReport, int]:
+    lines = list(source.lines)
+    line = max(n for n, text in enumerate(lines, start=1) if old in text)
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    return _validate(replace(source, lines=tuple(lines))), line
+
+
+@pytest.mark.parametrize(
+    "old, new, identity, names_other_copies",
+    [
+        # No copy's 三公 table prints 1.60 for 公务接待费: compared with every table's row, not only one.
+        ("公务接待费1.50万元", "公务接待费1.60万元", "narrative-three-public-parts", True),
+        # 因公出国(境)费 is blank in every copy's 三公 table.
+        ("因公出国(境)费0万元", "因公出国(境)费0.10万元", "narrative-three-public-blank", True),
+        # One last printed digit from the same figure stated in the other copies' paragraphs.
+        ("预算支出1959.58万元", "预算支出1959.59万元", "narrative-restated", True),
+        # 机关运行经费 above every copy's 公用经费 278.51 (the message names one of them).
+        ("机关运行经费安排278.51万元", "机关运行经费安排278.61万元", "narrative-operating-costs-table", False),
+    ],
+)
+def test_a_figure_changed_in_one_copy_of_a_repeated_document_is_reported(old: str, new: str, identity: str, names_other_copies: bool) -> None:
+    # The stress benchmark's repeated example, its shapes rewritten to join each statement only with what it can
+    # match (issue 14): one copy changed still gives the Violation at its line, naming the other copies' lines.
+    source = _repeated_example(3)
+    assert not [r for r in _validate(source).results if r.identity == SHAPES + identity]
+    report, line = _changed_in_last_copy(source, old, new)
+    found = _at(report, identity, line, "Violation")
+    assert found, [r.message_en for r in report.results if r.identity == SHAPES + identity]
+    if names_other_copies:
+        assert any(min(r.lines) < line - 200 for r in found), [r.lines for r in found]
