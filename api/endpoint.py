@@ -176,6 +176,7 @@ class SparqlService:
         if outcome.status == "syntax":
             return plain_text(400, _syntax_message("Query", operation.query, outcome.message))
         if outcome.status == "not-acceptable":
+            # A not-acceptable outcome's kind is a negotiation.Kind (execute sets it); Outcome keeps a str.
             detail = outcome.message or f"a {outcome.kind} result is available as {negotiation.offered(outcome.kind)}"  # type: ignore[arg-type]
             return plain_text(406, detail)
         if outcome.status == "busy":

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field, fields, replace
 from multiprocessing.context import SpawnContext
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -103,7 +104,7 @@ def execute(store: ox.Store, job: QueryJob, deadline: float | None = None, max_b
     than that is given up: ``Outcome("too-large")`` (see ``api.lookups``).
     """
     started = time.monotonic()
-    options: dict = {"base_iri": job.base_iri}
+    options: dict[str, Any] = {"base_iri": job.base_iri}  # keyword arguments of Store.query
     if job.default_graphs is not None or job.named_graphs is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
@@ -149,7 +150,7 @@ class ThreadRunner:
         self.max_waiting = max(0, max_waiting)
         # A lean pool (a queue and up to ``threads`` threads started on demand): a
         # query's hop to a thread and back costs what it must and no more.
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_ThreadJob | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._started: list[threading.Thread] = []
         self._waiting = 0  # threads free to take a job (and not yet claimed)
@@ -203,7 +204,7 @@ class ThreadRunner:
                 with self._lock:
                     self._started.remove(thread)
                 raise
-        future = loop.create_future()
+        future: asyncio.Future[Outcome] = loop.create_future()
         self._queue.put((job, time.monotonic() + timeout_s, loop, future))
         # On time the caller gets 503 while the thread runs on to its deadline.
         timer = loop.call_later(timeout_s, _settle, future, _TIMEOUT)
@@ -234,9 +235,12 @@ class ThreadRunner:
 
 
 _TIMEOUT = Outcome("timeout")
+# What a query thread takes from the queue: the job, its deadline (time.monotonic) and where to
+# settle its outcome; None tells the thread to end.
+_ThreadJob = tuple[QueryJob, float, asyncio.AbstractEventLoop, "asyncio.Future[Outcome]"]
 
 
-def _settle(future: asyncio.Future, value: object) -> None:
+def _settle(future: asyncio.Future[Any], value: object) -> None:
     if not future.done():
         if isinstance(value, BaseException):
             future.set_exception(value)
@@ -423,7 +427,7 @@ class _Worker:
         self.fd = self.sock.fileno()
         self.prefixes: dict[str, str] | None = None  # what the worker holds
         self.loop: asyncio.AbstractEventLoop | None = None  # whose selector watches the socket
-        self.future: asyncio.Future | None = None  # the reply being waited for
+        self.future: asyncio.Future[tuple[Outcome, int]] | None = None  # the reply being waited for
         self.head = b""
         self.buffer: bytearray | None = None
         self.got = self.total = 0
@@ -472,7 +476,8 @@ class _Worker:
             self._unwatch()
             loop.add_reader(self.fd, self._on_readable)
             self.loop = loop
-        future = self.future = loop.create_future()
+        future: asyncio.Future[tuple[Outcome, int]] = loop.create_future()
+        self.future = future
         self.head = b""
         self.buffer = None
         self.pending = memoryview(request)
@@ -656,7 +661,9 @@ class ProcessRunner:
                 self._closed.wait(interval_s)
                 continue
             for sentinel in multiprocessing.connection.wait(list(by_sentinel), timeout=interval_s):
-                worker = by_sentinel[sentinel]  # type: ignore[index]
+                if not isinstance(sentinel, int):
+                    continue  # not so: wait() hands back the sentinels it was given, ints
+                worker = by_sentinel[sentinel]
                 if self._pool.remove(worker):
                     log.warning("query worker %s exited while idle; starting another", worker.process.pid)
                     self._retire(worker)
@@ -796,10 +803,10 @@ class TieredRunner:
         self.threads = threads
         self.quick_s = quick_s
         self.remembered = remembered
-        self._quick: OrderedDict[tuple, int] = OrderedDict()  # job key -> generation it was quick in
+        self._quick: OrderedDict[tuple[object, ...], int] = OrderedDict()  # job key -> generation it was quick in
 
     @staticmethod
-    def _key(job: QueryJob) -> tuple:
+    def _key(job: QueryJob) -> tuple[object, ...]:
         return (job.sparql, job.default_graphs, job.named_graphs, job.query_has_dataset, job.base_iri, tuple(sorted(job.formats.items())), job.max_rows, job.solution_limit)
 
     async def run(self, job: QueryJob, timeout_s: float) -> Outcome:

@@ -36,6 +36,7 @@ class _Bounded(HttpToolsProtocol):
     max_head_bytes = 65_536
     head_timeout_s = 15.0
 
+    # As uvicorn's own: asyncio.BaseProtocol types the argument BaseTransport; a stream gets a Transport.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._head_bytes = 0
@@ -94,12 +95,7 @@ class _Bounded(HttpToolsProtocol):
 
     def _refuse(self, status: HTTPStatus, message: str) -> None:
         body = (message + "\n").encode()
-        head = (
-            f"HTTP/1.1 {status.value} {status.phrase}\r\n"
-            "content-type: text/plain; charset=utf-8\r\n"
-            f"content-length: {len(body)}\r\n"
-            "connection: close\r\n\r\n"
-        ).encode("latin-1")
+        head = (f"HTTP/1.1 {status.value} {status.phrase}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {len(body)}\r\nconnection: close\r\n\r\n").encode("latin-1")
         self._disarm_head_timer()
         self._unset_keepalive_if_required()
         self.transport.write(head + body)

@@ -81,6 +81,7 @@ _PARAM_NAMES: dict[str, dict[Kind, Format]] = {}
 
 def _alias(names: Iterable[str], **by_kind: Format) -> None:
     for name in names:
+        # The keywords are Kind names (solutions, boolean, graph); **by_kind types them str.
         _PARAM_NAMES[name] = {kind: fmt for kind, fmt in by_kind.items()}  # type: ignore[misc]
 
 

@@ -120,7 +120,7 @@ FLOOR = {"uvicorn only": "constant", "uvicorn+pyoxigraph": "pyoxigraph"}
 BASELINE = "baseline"  # --baseline: budgetkg from another checkout, for before/after in one interleaved run
 
 
-def start_budgetkg(root: Path, store_dir: Path, workers: int | None) -> tuple[str, subprocess.Popen]:
+def start_budgetkg(root: Path, store_dir: Path, workers: int | None) -> tuple[str, subprocess.Popen[bytes]]:
     """``budgetkg serve`` as the checkout at ``root`` has it, on ``store_dir``."""
     port = free_port()
     code = "import sys; sys.path.insert(0, %r)\nfrom api.config import ServerConfig\nfrom api.server import run\nrun(ServerConfig(store=%r, port=%d, query_workers=%r))\n" % (
@@ -140,8 +140,8 @@ def start_servers(
     workers: int | None = None,
     floor: bool = False,
     baseline: Path | None = None,
-) -> dict[str, tuple[str, subprocess.Popen]]:
-    servers: dict[str, tuple[str, subprocess.Popen]] = {}
+) -> dict[str, tuple[str, subprocess.Popen[bytes]]]:
+    servers: dict[str, tuple[str, subprocess.Popen[bytes]]] = {}
     # budgetkg: an embedded Oxigraph store directory.
     if store_dir is None:
         store_dir = work / "budgetkg-store"
@@ -221,7 +221,9 @@ def _cpu_s(pids: list[int]) -> float:
 _TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def run_mix(servers: dict[str, tuple[str, subprocess.Popen]], runs: int, rdflib_runs: int, names: list[str] | None = None) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str], float]]:
+def run_mix(
+    servers: dict[str, tuple[str, subprocess.Popen[bytes]]], runs: int, rdflib_runs: int, names: list[str] | None = None
+) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str], float]]:
     """Latency samples per (query name, server), and each server's CPU ms per request.
 
     Requests to the servers are interleaved (budgetkg, Oxigraph, budgetkg, ...)

@@ -47,6 +47,7 @@ from kg.generate import generate
 from kg.ingest import ingest_many, load_ontology
 from kg.parse import document_id_for
 from kg.settings import Settings
+from kg.solutions import named_node, solutions
 from kg.store import OxigraphStore
 from kg.vocabulary import sparql_prefixes
 
@@ -99,7 +100,8 @@ class SizeResult:
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def _directory_mib(path: Path) -> float:
@@ -214,13 +216,13 @@ def post_query(client: httpx.Client, url: str, text: str, server: list[int]) -> 
     return wall, (_cpu_ms(server) - spent) if server else None
 
 
-def serve_store(store_dir: Path) -> tuple[subprocess.Popen, str]:
+def serve_store(store_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     """``budgetkg serve`` on ``store_dir`` on a free port, once it answers: the process and its /sparql URL."""
     port = _free_port()
     return _serve(store_dir, port), f"http://127.0.0.1:{port}/sparql"
 
 
-def _serve(store_dir: Path, port: int) -> subprocess.Popen:
+def _serve(store_dir: Path, port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [sys.executable, "-m", "kg.cli", "serve", "--store", str(store_dir), "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -270,7 +272,7 @@ def measure(documents: int, work: Path, settings: Settings, *, workers: int, run
         validate_stored_document(store, document_id, settings)
     validation_rate = len(sample) / (time.perf_counter() - started)
     validation_cpu_rate = len(sample) / (time.thread_time() - cpu_started)
-    unit_iri = next(iter(store.query("SELECT ?u WHERE { ?u a <https://w3id.org/budgetkg/ontology#BudgetUnit> } LIMIT 1")))["u"].value
+    unit_iri = named_node(next(iter(solutions(store.query("SELECT ?u WHERE { ?u a <https://w3id.org/budgetkg/ontology#BudgetUnit> } LIMIT 1")))), "u").value
     del store  # closing the store folds its write-ahead log into the data files
     gc.collect()
     size = _directory_mib(store_dir)
