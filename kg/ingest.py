@@ -33,7 +33,7 @@ from kg.reading import InputError
 from kg.runners import Runner
 from kg.runners.local import LocalRunner
 from kg.settings import Settings
-from kg.solutions import solutions
+from kg.solutions import required_text, solutions
 from kg.store import GraphStore, OxigraphStore
 from kg.summary import summarize_prepared, summary_graph
 from kg.vocabulary import BKG, ONTOLOGY_IRI
@@ -214,7 +214,7 @@ def ingest_file(path: Path | str, store: GraphStore, settings: Settings) -> Inge
 def stored_fingerprint(store: GraphStore, graph: str) -> str | None:
     rows = solutions(store.query(f"SELECT ?f WHERE {{ GRAPH <{graph}> {{ ?doc <{BKG.ingestFingerprint.value}> ?f }} }}"))
     for row in rows:
-        return row["f"].value
+        return required_text(row, "f")
     return None
 
 
