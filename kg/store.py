@@ -324,7 +324,7 @@ class OxigraphStore:
         *,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
-    ):
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         if self.hidden:  # a half-written document's graphs: outside every graph a query can read
             default, named = self._visible_dataset(sparql, default_graphs, named_graphs)
             # Explicit lists, even empty (pyoxigraph reads [] as no graph, None as every graph).
