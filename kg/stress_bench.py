@@ -88,8 +88,8 @@ compared every prose statement with every copy's tables (narrative-three-public-
 Session 14: each of those shapes joins a statement only with what it can match, on an equal key
 (shapes/README.md, "Never let two sides meet through the document"). ``validate_quads`` alone on
 the example repeated 50 / 200 times (one process, load 5-7): 9.8 / 155.5 -> 2.2 / 9.2 CPU s, the
-shapes' SPARQL 9.3 / 153 -> 1.3 / 6.2, each group 3-6x the time for 4x the copies but narrative-sum,
-row-basic and narrative-sources (under 0.6 CPU s each at 200 copies, 7-9x). Same results and
+shapes' SPARQL 9.3 / 153 -> 1.3-1.6 / 6.2-6.5, each group 3-6x the time for 4x the copies but
+narrative-sources (0.6 CPU s at 200 copies, 6-7x). Same results and
 messages on the seeds, the examples, the four 决算 PDFs and 375 seeded one-figure mutations of the
 seeds. The whole case alone through ``measure`` at 48cd999 (validation 12.9 CPU s then, load 5-6):
 22.7 CPU s, 101.6 s wall (of which validation 63.5 and the write 21.6, mostly waiting on the other
