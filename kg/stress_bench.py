@@ -93,7 +93,8 @@ narrative-sources (0.6 CPU s at 200 copies, 6-7x). Same results and
 messages on the seeds, the examples, the four 决算 PDFs and 375 seeded one-figure mutations of the
 seeds. The whole case alone through ``measure`` at 48cd999 (validation 12.9 CPU s then, load 5-6):
 22.7 CPU s, 101.6 s wall (of which validation 63.5 and the write 21.6, mostly waiting on the other
-work), peak 626 MiB.
+work), peak 626 MiB; at 2b66db9 with the machine nearly idle (load 1.7): 15.3 CPU s, 17.3 s wall
+(validation 8.3, the write 5.1), peak 627 MiB.
 
 Session 14, the 20,000-row table (kg.mapping, kg.reasoning, kg.summary, kg.ingest). The mapping
 made a code name's six quads once per figure carrying its code (three a row here): 240,000 of the
