@@ -45,10 +45,7 @@ def make_store(path=None, triples: int = 0) -> OxigraphStore:
     store = OxigraphStore(path)
     store.oxigraph.update(DATA)
     if triples:
-        store.oxigraph.bulk_extend(
-            ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(i), ox.NamedNode(f"{EX}big"))
-            for i in range(triples)
-        )
+        store.oxigraph.bulk_extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(i), ox.NamedNode(f"{EX}big")) for i in range(triples))
     return store
 
 
@@ -420,7 +417,7 @@ def test_row_cap_cuts_and_says_so():
         r = c.get("/sparql", params={"query": "SELECT * { ?s <http://example.org/p> ?o } LIMIT 2"})
         assert len(bindings(r)) == 2 and TRUNCATED_HEADER not in r.headers
         # A literal with a newline is one row, not two.
-        r = c.get("/sparql", params={"query": f'SELECT ?l {{ <{EX}obs2> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}'})
+        r = c.get("/sparql", params={"query": f"SELECT ?l {{ <{EX}obs2> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"})
         assert bindings(r)[0]["l"]["value"] == "卫生支出\n第二行" and TRUNCATED_HEADER not in r.headers
 
 

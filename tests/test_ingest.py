@@ -247,7 +247,6 @@ def test_no_triple_is_stored_in_two_graphs(seed_store):
 # --- failures: one line per document, the batch goes on --------------------------------
 
 
-
 def _prepare_or_fail(path, settings):
     """prepare_document, except for documents named to fail: it runs in pool workers too."""
     stem = Path(path).stem

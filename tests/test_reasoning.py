@@ -19,8 +19,7 @@ def test_inferred_graph_has_hierarchy_inverses_ancestry_and_chains():
     rows = select(store, f"SELECT ?a WHERE {{ GRAPH <{reference}> {{ <{code}> skos:broaderTransitive ?a }} }}")
     assert {r["a"].rsplit("/", 1)[1] for r in rows} == {"20805", "208"}
     assert not select(store, f"SELECT ?a WHERE {{ GRAPH <{g}> {{ <{code}> ?p ?a }} }}")
-    rows = select(store, f"SELECT ?c WHERE {{ GRAPH <{g}> {{ ?f bkg:functionalClassificationWithin ?c }} "
-                         f"?f bkg:functionalClassification <{code}> }}")
+    rows = select(store, f"SELECT ?c WHERE {{ GRAPH <{g}> {{ ?f bkg:functionalClassificationWithin ?c }} ?f bkg:functionalClassification <{code}> }}")
     assert {r["c"].rsplit("/", 1)[1] for r in rows} == {"2080505", "20805", "208"}
     assert select(store, f"SELECT ?f WHERE {{ GRAPH <{g}> {{ ?t bkg:figure ?f }} }} LIMIT 1")  # inverse of qb:dataSet
     assert select(store, f"SELECT ?t WHERE {{ GRAPH <{g}> {{ ?t a qb:DataSet }} }} LIMIT 1")  # class hierarchy

@@ -78,10 +78,13 @@ def test_budget_and_final_accounts_write_their_parts_onto_one_execution_figure(p
     final_accounts = budget.with_name(f"{budget.stem}_决算{budget.suffix}")
     assert final_accounts in paths
     settings = Settings()
-    rows = store.query(sparql_prefixes() + """
+    rows = store.query(
+        sparql_prefixes()
+        + """
         SELECT ?execution ?g ?p ?yuan WHERE { GRAPH ?g {
           ?doc bkg:summary ?dataset . ?execution a bkg:ExecutionFigure ; bkg:codeNotation "2080505" ; ?p ?yuan .
-          FILTER (?p IN (bkg:initialBudgetAmount, bkg:finalAccountsAmount)) } }""")
+          FILTER (?p IN (bkg:initialBudgetAmount, bkg:finalAccountsAmount)) } }"""
+    )
     parts = [(row["execution"].value, row["g"].value, row["p"].value.rsplit("#", 1)[1], row["yuan"].value) for row in rows]
     budget_graph = summary_graph(settings, budget.stem).value
     fa_graph = summary_graph(settings, final_accounts.stem).value
@@ -94,11 +97,14 @@ def test_budget_and_final_accounts_write_their_parts_onto_one_execution_figure(p
     assert (budget_graph, "finalAccountsAmount") not in {(g, p) for _, g, p, _ in ours}
     # The budget's part is the largest 合计 it prints for 2080505 in its expenditure tables.
     iris = Iris(settings.base_iri)
-    printed = store.query(sparql_prefixes() + f"""
+    printed = store.query(
+        sparql_prefixes()
+        + f"""
         SELECT (MAX(?yuan) AS ?largest) WHERE {{ GRAPH <{iris.graph(budget.stem).value}> {{
           ?figure bkg:functionalClassification <{iris.code(CodeScheme.functional, "2080505").value}> ;
                   bkg:column bkg:column-total ;
-                  bkg:side bkg:Expenditure ; bkg:amount ?yuan }} }}""")
+                  bkg:side bkg:Expenditure ; bkg:amount ?yuan }} }}"""
+    )
     largest = Decimal(next(iter(printed))["largest"].value)
     assert largest > 0
     assert [Decimal(y) for _, g, p, y in ours if g == budget_graph and p == "initialBudgetAmount"] == [largest]
@@ -106,8 +112,14 @@ def test_budget_and_final_accounts_write_their_parts_onto_one_execution_figure(p
 
 def test_every_summary_term_is_declared_in_both_languages(pairs_store):
     store, _ = pairs_store
-    terms = {row["t"].value for row in store.query(sparql_prefixes() + """
-        SELECT DISTINCT ?t WHERE { GRAPH ?g { ?doc bkg:summary ?d } GRAPH ?g { { ?s ?t ?o } UNION { ?s a ?t } } }""")}
+    terms = {
+        row["t"].value
+        for row in store.query(
+            sparql_prefixes()
+            + """
+        SELECT DISTINCT ?t WHERE { GRAPH ?g { ?doc bkg:summary ?d } GRAPH ?g { { ?s ?t ?o } UNION { ?s a ?t } } }"""
+        )
+    }
     ours = {t for t in terms if t.startswith(BKG.base)}
     assert {BKG.ExecutionFigure.value, BKG.initialBudgetAmount.value, BKG.finalAccountsAmount.value} <= ours
     ontology = ox.Store()
@@ -171,7 +183,6 @@ def _sorted_lines(data: bytes) -> list[str]:
     return sorted(data.decode().splitlines())
 
 
-
 def test_summarize_command_rebuilds_a_store_on_disk(tmp_path, capsys):
     from kg.cli import main
 
@@ -196,15 +207,21 @@ def test_an_execution_figure_resolves_to_a_page_with_both_parts(pairs_store):
     from api.config import ServerConfig
 
     store, _ = pairs_store
-    row = next(iter(store.query(sparql_prefixes() + """
+    row = next(
+        iter(
+            store.query(
+                sparql_prefixes()
+                + """
         SELECT ?execution ?budget ?actual WHERE {
           ?execution a bkg:ExecutionFigure ; bkg:initialBudgetAmount ?budget ; bkg:finalAccountsAmount ?actual }
-        ORDER BY ?execution LIMIT 1""")))
+        ORDER BY ?execution LIMIT 1"""
+            )
+        )
+    )
     iri = row["execution"].value
     assert iri.startswith(Settings().base_iri + "id/execution/")
     with TestClient(create_app(ServerConfig(store=None, query_workers=0), store)) as client:
-        page = client.get(iri.removeprefix(Settings().base_iri.rstrip("/")), headers={"accept": "text/html"},
-                          follow_redirects=True)
+        page = client.get(iri.removeprefix(Settings().base_iri.rstrip("/")), headers={"accept": "text/html"}, follow_redirects=True)
     assert [r.status_code for r in page.history] == [303] and page.status_code == 200
     assert "年初预算数" in page.text and "决算数" in page.text
     assert row["budget"].value in page.text and row["actual"].value in page.text

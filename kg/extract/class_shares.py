@@ -34,9 +34,7 @@ from kg.records import Amount, BudgetLine, ClassificationCode, CodeScheme, Money
 _CJK = "\u4e00-\u9fff"
 _NUMBER = r"\d[\d,]*(?:\s?\.\s?\d+)?"
 # The class name starts after the list's punctuation: "…方面:一般公共服务支出(类)…;社会保障…(类)".
-CLASS_SHARE = re.compile(
-    rf"(?P<lei>[{_CJK}、]+?)\s*\(类\)\s*(?P<num>{_NUMBER})\s*万元\s*[,，]?\s*占\s*(?P<pct>{_NUMBER})\s*%"
-)
+CLASS_SHARE = re.compile(rf"(?P<lei>[{_CJK}、]+?)\s*\(类\)\s*(?P<num>{_NUMBER})\s*万元\s*[,，]?\s*占\s*(?P<pct>{_NUMBER})\s*%")
 
 
 # The fund a paragraph is about, from the heading above it (一般公共预算 unless named): the
@@ -55,9 +53,7 @@ def section_kind(heading: str) -> str:
 _SIMILAR = 0.75
 
 
-def class_share_figures(
-    paragraph: Paragraph, kind: str, resolve: Callable[[str], str | None], stage: str = Stage.final_accounts
-) -> list[NarrativeFigure]:
+def class_share_figures(paragraph: Paragraph, kind: str, resolve: Callable[[str], str | None], stage: str = Stage.final_accounts) -> list[NarrativeFigure]:
     """The class shares one paragraph states; ``resolve(lei)`` gives a 类 name's code or None."""
     figures: list[NarrativeFigure] = []
     for match in CLASS_SHARE.finditer(paragraph.text):
@@ -66,15 +62,17 @@ def class_share_figures(
             continue
         lei = clean_name(re.sub(r"^\d+\s*、", "", match.group("lei")))
         notation = resolve(lei)
-        figures.append(NarrativeFigure(
-            kind=kind,
-            amount=Amount(match.group("num").strip(), value, MoneyUnit.wan_yuan),
-            statement=match.group().strip(),
-            lines=paragraph.lines(match.start(), match.end()),
-            share_percent=share,
-            stage=stage,
-            code=ClassificationCode(CodeScheme.functional, notation, lei) if notation else None,
-        ))
+        figures.append(
+            NarrativeFigure(
+                kind=kind,
+                amount=Amount(match.group("num").strip(), value, MoneyUnit.wan_yuan),
+                statement=match.group().strip(),
+                lines=paragraph.lines(match.start(), match.end()),
+                share_percent=share,
+                stage=stage,
+                code=ClassificationCode(CodeScheme.functional, notation, lei) if notation else None,
+            )
+        )
     return figures
 
 
@@ -99,10 +97,7 @@ def class_resolver(lines: list[BudgetLine]) -> Callable[[str], str | None]:
         official = category_by_name(lei)
         if official is not None:
             return official
-        scored = sorted(
-            (max(SequenceMatcher(None, lei, name).ratio() for name in printed), notation)
-            for notation, printed in names.items()
-        )
+        scored = sorted((max(SequenceMatcher(None, lei, name).ratio() for name in printed), notation) for notation, printed in names.items())
         if scored and scored[-1][0] >= _SIMILAR and (len(scored) == 1 or scored[-2][0] < scored[-1][0]):
             return scored[-1][1]
         return None
@@ -110,9 +105,7 @@ def class_resolver(lines: list[BudgetLine]) -> Callable[[str], str | None]:
     return resolve
 
 
-def section_class_shares(
-    source: SourceText, table_lines: set[int], resolve: Callable[[str], str | None], stage: str
-) -> list[NarrativeFigure]:
+def section_class_shares(source: SourceText, table_lines: set[int], resolve: Callable[[str], str | None], stage: str) -> list[NarrativeFigure]:
     """The class shares the prose states, each of its section's fund (a budget's or a 决算's)."""
     figures: list[NarrativeFigure] = []
     kind = "general_budget_expenditure"

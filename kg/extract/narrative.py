@@ -75,8 +75,12 @@ _COUNT_KINDS = {"vehicles_held", "vehicles_purchased", "assets_buildings", "asse
 _STOCK_KINDS = {"assets_buildings", "assets_vehicles", "assets_total"}
 # Inside a 机关运行经费 sentence these name its components, not the 三公 figures.
 _THREE_PUBLIC_PARTS = {
-    "three_public_total", "outbound_travel", "vehicle_total", "vehicle_purchase",
-    "vehicle_operation", "reception",
+    "three_public_total",
+    "outbound_travel",
+    "vehicle_total",
+    "vehicle_purchase",
+    "vehicle_operation",
+    "reception",
 }
 _CJK = "\u4e00-\u9fff"
 
@@ -95,25 +99,19 @@ _NUMBER = r"\d[\d,]*(?:\s?\.\s?\d+)?"
 _MONEY_UNIT = r"万元|元(?!/)"
 _COUNT_UNIT = r"辆|平方米|台\(套\)"
 # The words between a keyword and its figure: no clause break, no other number.
-_VALUE = re.compile(
-    rf"(?P<gap>[^,。;:!?、\d%]{{0,16}}?)(?P<num>{_NUMBER})\s*(?P<unit>{_MONEY_UNIT}|{_COUNT_UNIT})"
-)
+_VALUE = re.compile(rf"(?P<gap>[^,。;:!?、\d%]{{0,16}}?)(?P<num>{_NUMBER})\s*(?P<unit>{_MONEY_UNIT}|{_COUNT_UNIT})")
 _UP = "增加|增长|上涨|上升|提高"
 _DOWN = "减少|下降|降低"
 _DOWN_VERB = re.compile(_DOWN)
 _CHANGE_VERB = re.compile(rf"(?:{_UP}|{_DOWN})了?\s*$")
 _CHANGE_AMOUNT = re.compile(rf"(?P<verb>{_UP}|{_DOWN})了?\s*(?P<num>{_NUMBER})\s*(?P<unit>{_MONEY_UNIT})")
-_CHANGE_PERCENT = re.compile(
-    rf"(?P<verb>{_UP}|{_DOWN})(?:率|了|或增长|或下降)?\s*(?P<num>{_NUMBER})\s*%"
-)
+_CHANGE_PERCENT = re.compile(rf"(?P<verb>{_UP}|{_DOWN})(?:率|了|或增长|或下降)?\s*(?P<num>{_NUMBER})\s*%")
 _FLAT = re.compile(r"持平")
 # "341.25 万元, 占 15.95%": the figure's share of the whole it is part of.
 _SHARE = re.compile(rf"占(?:比)?\s*(?P<num>{_NUMBER})\s*%")
 # "比上年 31.18 万元减少了 20.45 万元", "比 2023 年 50.8 万元增加": the comparison names last year's
 # figure, which lets a shape check the stated change against both years.
-_PRIOR_AMOUNT = re.compile(
-    rf"(?:比|较|同比)\s*(?:上年|去年|\d{{4}}\s*年)(?:年初)?(?:预算)?数?\s*(?P<num>{_NUMBER})\s*(?P<unit>{_MONEY_UNIT})"
-)
+_PRIOR_AMOUNT = re.compile(rf"(?:比|较|同比)\s*(?:上年|去年|\d{{4}}\s*年)(?:年初)?(?:预算)?数?\s*(?P<num>{_NUMBER})\s*(?P<unit>{_MONEY_UNIT})")
 _ASSET_VALUE = re.compile(rf"价值\s*(?P<num>{_NUMBER})\s*(?P<unit>{_MONEY_UNIT})")
 # A comparison with last year: the figure after it is last year's.
 _PRIOR = re.compile(r"比|较|去年|上年(?!末)")
@@ -412,16 +410,13 @@ def _sentence_figures(
         warnings.append(
             ParseWarning(
                 paragraph.lines(offset, offset + len(sentence)),
-                f"prose names {labels} next to figures, but no figure could be read: "
-                f"{sentence.strip()[:80]}",
+                f"prose names {labels} next to figures, but no figure could be read: {sentence.strip()[:80]}",
             )
         )
     return figures, warnings
 
 
-def extract_narrative(
-    source: SourceText, table_lines: set[int], fiscal_year: int | None = None, family: Family = BUDGET
-) -> tuple[list[NarrativeFigure], list[ParseWarning]]:
+def extract_narrative(source: SourceText, table_lines: set[int], fiscal_year: int | None = None, family: Family = BUDGET) -> tuple[list[NarrativeFigure], list[ParseWarning]]:
     """The figures the prose states, and warnings for figure sentences that could not be read.
 
     The fiscal year tells this year's figures from last year's (2023年预算收入合计…);
@@ -435,9 +430,7 @@ def extract_narrative(
     for number, paragraph in enumerate(prose_paragraphs(source, table_lines), start=1):
         found: list[NarrativeFigure] = []
         for match in _SENTENCE.finditer(paragraph.text):
-            read, warned = _sentence_figures(
-                paragraph, match.start(), match.group(), fiscal_year, pattern, family.execution_statements
-            )
+            read, warned = _sentence_figures(paragraph, match.start(), match.group(), fiscal_year, pattern, family.execution_statements)
             found.extend(read)
             warnings.extend(warned)
         items, replaced = listed_items(paragraph, found, pattern)
