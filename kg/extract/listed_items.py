@@ -48,7 +48,7 @@ _KEYWORD_WHOLES = frozenset(
     }
 )
 # In a 机关运行经费 list these are its economic items (see the module docstring).
-_ITEMS_UNDER_OPERATING_COSTS = frozenset(
+OPERATING_COSTS_ITEM_KINDS = frozenset(
     {
         "three_public_total",
         "outbound_travel",
@@ -93,7 +93,7 @@ def _read_items(text: str, start: int) -> list[_Item] | None:
 def _names_a_keyword(label: str, whole_kind: str, keywords: re.Pattern[str]) -> bool:
     for match in keywords.finditer(label):
         kind = (match.lastgroup or "").rsplit("__", 1)[0]
-        if not (whole_kind == "operating_costs" and kind in _ITEMS_UNDER_OPERATING_COSTS):
+        if not (whole_kind == "operating_costs" and kind in OPERATING_COSTS_ITEM_KINDS):
             return True
     return False
 
@@ -122,7 +122,7 @@ def listed_items(paragraph: Paragraph, figures: list[NarrativeFigure], keywords:
         if not read or len(read) < 2 or any(_names_a_keyword(i.label, whole.kind, keywords) for i in read):
             continue
         span = paragraph.text[opening.end() : read[-1].end]
-        replaced.extend(f for f in figures if whole.kind == "operating_costs" and f.kind in _ITEMS_UNDER_OPERATING_COSTS and f.statement in span)
+        replaced.extend(f for f in figures if whole.kind == "operating_costs" and f.kind in OPERATING_COSTS_ITEM_KINDS and f.statement in span)
         items.extend(
             NarrativeFigure(
                 kind="listed_item",

@@ -24,7 +24,7 @@ from functools import lru_cache
 from decimal import Decimal
 
 from kg.extract.document import extract_document_info
-from kg.extract.listed_items import listed_items
+from kg.extract.listed_items import OPERATING_COSTS_ITEM_KINDS, listed_items
 from kg.families import Family
 from kg.families.budget import BOTH_TOTALS as _BOTH_TOTALS
 from kg.families.budget import BUDGET
@@ -73,15 +73,6 @@ _COUNT_KINDS = {"vehicles_held", "vehicles_purchased", "assets_buildings", "asse
 # Asset stocks are stated "as at the end of last year" (上年末, 2022年末):
 # that is the figure itself, not a comparison with last year.
 _STOCK_KINDS = {"assets_buildings", "assets_vehicles", "assets_total"}
-# Inside a 机关运行经费 sentence these name its components, not the 三公 figures.
-_THREE_PUBLIC_PARTS = {
-    "three_public_total",
-    "outbound_travel",
-    "vehicle_total",
-    "vehicle_purchase",
-    "vehicle_operation",
-    "reception",
-}
 _CJK = "\u4e00-\u9fff"
 
 
@@ -249,7 +240,7 @@ def _keywords(sentence: str, fiscal_year: int | None, keywords: re.Pattern[str])
         kinds = _kinds_of(match)
         if _is_prior_mention(sentence, match, kinds[0], fiscal_year):
             continue
-        if found and found[0].kinds[0] == "operating_costs" and kinds[0] in _THREE_PUBLIC_PARTS:
+        if found and found[0].kinds[0] == "operating_costs" and kinds[0] in OPERATING_COSTS_ITEM_KINDS:  # its components, not the 三公 figures
             continue
         found.append(_Keyword(kinds, match.start(), match.end()))
     return found
