@@ -23,3 +23,4 @@ def test_measure_reports_each_query_of_the_mix_and_validation_per_cpu_second(tmp
     assert min(result.query_medians_ms.values()) <= result.p50_ms <= max(result.query_medians_ms.values())
     assert result.p50_ms <= result.p95_ms
     assert result.validation_cpu_per_second >= result.validation_per_second > 0
+    assert result.validation_workers_per_second > 0
