@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -54,9 +56,10 @@ def validate_stored_documents(path: Path, document_ids: Sequence[str], settings:
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_open_view, initargs=(str(path), os.getpid())) as pool:
         # Two documents per worker in flight: results come back in order, and a slow one
         # holds at most that many finished reports in memory.
-        pending = list(document_ids)
-        futures: list[Future[ValidationReport]] = []
-        while pending or futures:
-            while pending and len(futures) < 2 * workers:
-                futures.append(pool.submit(_validate_in_view, pending.pop(0), settings, engine))
-            yield futures.pop(0).result()
+        documents = iter(document_ids)
+        in_flight: deque[Future[ValidationReport]] = deque(pool.submit(_validate_in_view, document_id, settings, engine) for document_id in islice(documents, 2 * workers))
+        while in_flight:
+            report = in_flight.popleft().result()
+            for document_id in islice(documents, 1):
+                in_flight.append(pool.submit(_validate_in_view, document_id, settings, engine))
+            yield report
