@@ -443,7 +443,7 @@ def _read_merged(path: Path) -> tuple[int, int]:
     that wrote only the count, counts as _MERGED_FILES files or that count, of no bytes."""
     try:
         fields = path.read_text(encoding="utf-8").split()
-        return int(fields[0]), int(fields[1]) if len(fields) > 1 else 0
+        return int(fields[0]) or _MERGED_FILES, int(fields[1]) if len(fields) > 1 else 0
     except (OSError, ValueError, IndexError):
         return _MERGED_FILES, 0
 
