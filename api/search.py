@@ -1,7 +1,9 @@
 """Search by name: units, documents, projects, classification codes and indicators.
 
 A case-insensitive substring match (Chinese substrings work as they are); a
-code also matches by the start of its notation (``20805`` finds 2080505).
+code also matches by the start of its notation (``20805`` finds 2080505). Units
+are narrowed by the name index first (``kg.name_index``: at 10,000 documents the
+scan of every unit's name took 83-95 ms), the other kinds are scanned.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from api.describe import Graph
+from kg.name_index import narrowing_pattern
+from kg.vocabulary import BKG
 
 MAX_PER_KIND = 50
 MAX_QUERY_CHARS = 100
@@ -45,8 +49,13 @@ def search(graph: Graph, text: str) -> dict[str, list[Hit]]:
     if not text:
         return {}
     needle = str(ox.Literal(text.lower()))
+    # Units through the name index (kg.name_index) where the store has one: the units whose name
+    # carries the text's first two characters, then CONTAINS on those names only.
+    narrowing = narrowing_pattern("x", text) if graph.ask(f"ASK {{ ?unit {BKG.nameBigram} ?piece }}") else ""
     out: dict[str, list[Hit]] = {}
     for kind, pattern in _KINDS.items():
+        if kind == "unit":
+            pattern = narrowing + pattern
         notation = "OPTIONAL { ?x skos:notation ?n }" if kind != "code" else ""
         match = f"CONTAINS(LCASE(STR(?l)), {needle})"
         if kind == "code":

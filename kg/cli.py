@@ -225,15 +225,18 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
-    """Rebuild every document's summary graph (kg.summary) from its stored figures."""
+    """Rebuild every document's summary graph (kg.summary) from its stored figures, and the
+    name index of every stored unit (kg.name_index)."""
+    from kg import name_index
     from kg.summary import rebuild_summaries, stored_document_ids
 
     settings = _settings(args)
     store = open_store(args.store, create=False)
     ids = stored_document_ids(store, settings)
     written = rebuild_summaries(store, settings, ids)
+    pieces = name_index.rebuild(store, settings)
     store.flush()
-    print(f"summaries of {len(ids)} documents rebuilt: {written} quads")
+    print(f"summaries of {len(ids)} documents rebuilt: {written} quads; name index: {pieces} quads")
     return 0
 
 
@@ -418,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--store", required=True, metavar="DIR", help=STORE_HELP)
     info.set_defaults(run=cmd_info)
 
-    summarize = commands.add_parser("summarize", help="rebuild each document's summary figures (kg.summary) from its stored figures")
+    summarize = commands.add_parser("summarize", help="rebuild each document's summary figures (kg.summary) from its stored figures, and the units' name index (kg.name_index)")
     summarize.add_argument("--store", required=True, metavar="DIR", help=STORE_HELP)
     summarize.set_defaults(run=cmd_summarize)
 

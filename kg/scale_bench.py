@@ -67,8 +67,11 @@ QUERY_MIX: dict[str, str] = {
     "optional join": """SELECT ?project ?code ?budget WHERE {
         ?p a bkg:ProjectPerformanceTarget ; rdfs:label ?project .
         OPTIONAL { ?p bkg:projectCode ?code } OPTIONAL { ?p bkg:budgetTotal ?budget } } LIMIT 500""",
+    # Through the name index (kg.name_index): the units whose name has the piece 教育, then
+    # CONTAINS on those names only; the same answer as testing every unit's name, which took
+    # 83-95 ms in process at 10,000 documents (5,000 names read from the string table).
     "label search": """SELECT DISTINCT ?unit ?name WHERE {
-        ?unit a bkg:BudgetUnit ; skos:prefLabel ?name . FILTER(CONTAINS(?name, "教育")) }""",
+        ?unit bkg:nameBigram "教育" ; a bkg:BudgetUnit ; skos:prefLabel ?name . FILTER(CONTAINS(?name, "教育")) }""",
     # Budget against actual of one code for every unit and year, over the execution figures
     # (kg.summary); the same text as the example offered in the query UI.
     "execution rate": next(query for title, query in EXAMPLES if title.startswith("预算执行率")),

@@ -28,6 +28,7 @@ from kg.mapping.narrative import map_narrative
 from kg.mapping.organisation import map_bodies, map_staffing_totals
 from kg.mapping.performance import map_activities, map_performance
 from kg.mapping.text import map_glossary, map_text, map_warnings
+from kg.name_index import name_pieces
 from kg.records import ParsedDocument, TableKind
 from kg.settings import Settings
 from kg.units import unit_key
@@ -93,6 +94,10 @@ def map_document(document: ParsedDocument, settings: Settings) -> MappedDocument
     out.shared(unit, RDF.type, ORG.Organization)
     out.shared(unit, SKOS.prefLabel, zh(unit_key(info.issuing_unit)) if info.issuing_unit else None)
     out.shared(unit, RDFS.label, zh(unit_key(info.issuing_unit)) if info.issuing_unit else None)
+    if unit is not None and info.issuing_unit:
+        # Its name's two-character pieces: a search by part of a name reads only these (kg.name_index).
+        for piece in name_pieces(unit_key(info.issuing_unit)):
+            out.shared(unit, BKG.nameBigram, ox.Literal(piece))
     if info.unit_code:
         out.shared(unit, BKG.unitCode, ox.Literal(info.unit_code))
 
