@@ -147,7 +147,9 @@ class Description:
 
 
 def describe(graph: Graph, resource: ox.NamedNode, langs: tuple[str, ...]) -> Description:
-    outgoing = graph.outgoing(resource)
+    # A unit's name pieces (kg.name_index) are a search index, not something the documents say:
+    # a page listing them would show a dozen two-character fragments; its RDF (/data/) keeps them.
+    outgoing = [(p, o) for p, o in graph.outgoing(resource) if p != BKG.nameBigram]
     counts = graph.incoming_counts(resource)
     shown: dict[ox.NamedNode, int] = {}
     objects = []

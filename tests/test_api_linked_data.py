@@ -198,3 +198,11 @@ def test_text_is_escaped_and_assets_are_local():
             # No asset from another host: every src/href for a stylesheet or script is local.
             for ref in re.findall(r'<(?:link|script|img)[^>]+(?:href|src)="([^"]+)"', page):
                 assert ref.startswith("/"), ref
+
+
+def test_a_unit_page_leaves_out_its_name_pieces_and_its_data_keeps_them(client):
+    # The pieces are kg.name_index's search index, not a statement of the document.
+    page = client.get(f"/page/unit/{quote(UNIT)}", headers=HTML).text
+    assert UNIT in page and "名称二字片段" not in page and "上庄" in page
+    data = client.get(f"/data/unit/{quote(UNIT)}", params={"format": "ntriples"}).text
+    assert f'<{BKG}nameBigram> "上庄"' in data
