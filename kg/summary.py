@@ -34,7 +34,8 @@ The summary dataset (a ``bkg:SummaryDataSet`` per document) holds:
   largest amount (``bkg:largestAmount``), the number of figures and a
   ``prov:wasDerivedFrom`` link to each.
 - ``bkg:DocumentTotalFigure``: per unit, the document's expenditure total: the sum of
-  the total rows' ``bkg:column-total`` figures of its 支出 tables (``bkg:amount``).
+  the total rows' ``bkg:column-total`` figures of its 支出 tables (``bkg:amount``), also
+  stated on the unit as ``bkg:documentTotal`` (one triple per document's summary graph).
 - ``bkg:ExecutionFigure``: budget against actual. Over the code summary figures the
   execution rate still joined every document's rows by unit, year and code with a GROUP
   BY and ``MAX(IF(stage …))``, and Oxigraph matched ``bkg:stage``, ``bkg:unit`` and
@@ -241,9 +242,15 @@ def _write(settings: Settings, document_id: str, codes: dict[CodeKey, _Largest],
         add(node, RDF.type, BKG.SummaryFigure)
         add(node, RDF.type, QB.Observation)
         add(node, QB.dataSet, dataset)
+        amount = ox.Literal(format(total.amount, "f"), datatype=XSD.decimal)
         add(node, BKG.unit, unit)
-        add(node, BKG.amount, ox.Literal(format(total.amount, "f"), datatype=XSD.decimal))
+        add(node, BKG.amount, amount)
         add(node, BKG.figureCount, _count(len(total.figures)))
+        # The same amount on the unit itself: "total by unit" is then one range of one index
+        # (at 10,000 documents 28-33 ms in process against 213 for the figure's type, unit and
+        # amount, a lookup each). Read with GRAPH ?g, each document's triple is its own row even
+        # where the store's union default graph is a set (two documents, the same total).
+        add(unit, BKG.documentTotal, amount)
         for figure in sorted(total.figures, key=lambda f: f.value):
             add(node, PROV.wasDerivedFrom, figure)
     return quads

@@ -22,7 +22,7 @@ from kg.ingest import find_documents, ingest_many, load_ontology
 from kg.scale_bench import QUERY_MIX
 from kg.settings import Settings
 from kg.store import OxigraphStore
-from kg.summary_queries import example, query_pairs
+from kg.summary_queries import FIGURES_SUM_BY_UNIT, example, query_pairs
 from kg.summary import document_graphs, rebuild_summaries, stored_document_ids, summary_graph
 from kg.vocabulary import BKG, RDFS, SKOS, sparql_prefixes
 
@@ -225,3 +225,18 @@ def test_an_execution_figure_resolves_to_a_page_with_both_parts(pairs_store):
     assert [r.status_code for r in page.history] == [303] and page.status_code == 200
     assert "年初预算数" in page.text and "决算数" in page.text
     assert row["budget"].value in page.text and row["actual"].value in page.text
+
+
+def test_a_document_stored_twice_counts_twice_in_the_total_by_unit(tmp_path):
+    # Two graphs state the same bkg:documentTotal triple; GRAPH ?g keeps them two rows, as the
+    # figures (distinct IRIs in each document) are two, on a store whose union graph is a set too.
+    (original,) = generate(1, 1, tmp_path / "docs", seed=8)
+    copy = original.with_name(f"copy-{original.name}")
+    copy.write_bytes(original.read_bytes())
+    store = OxigraphStore()
+    list(ingest_many([original], store, Settings(reason=False, validate=False), workers=1))
+    (once,) = _rows(store, QUERY_MIX["sum by unit"])
+    list(ingest_many([copy], store, Settings(reason=False, validate=False), workers=1))
+    (twice,) = _rows(store, QUERY_MIX["sum by unit"])
+    assert twice[0] == once[0] and Decimal(twice[1].split('"')[1]) == 2 * Decimal(once[1].split('"')[1])
+    assert _rows(store, QUERY_MIX["sum by unit"]) == _rows(store, FIGURES_SUM_BY_UNIT)
