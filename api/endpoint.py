@@ -20,7 +20,7 @@ from api import cors, lexer, lookups, negotiation, outbound, service_description
 from api.asgi import HttpRequest, HttpResponse, RequestRefused, plain_text, read_request, send_response
 from api.config import ServerConfig
 from api.executor import Outcome, QueryJob, ThreadRunner, TieredRunner
-from api.memo import text_cache
+from api.memo import MAX_KEPT_CHARS, text_cache
 from api.authority import authorise_update
 from api.safety import TRUNCATED_HEADER, refuse_outbound
 from api.sparql import ProtocolError, QueryOperation, UpdateOperation, read_operation
@@ -30,12 +30,17 @@ from kg.vocabulary import PREFIXES
 QUERY_PATH = "/sparql"
 UPDATE_PATH = "/update"
 _METHODS = {QUERY_PATH: "GET, POST, HEAD, OPTIONS", UPDATE_PATH: "POST, OPTIONS"}
+_ALLOWED = {path: frozenset(methods.split(", ")) for path, methods in _METHODS.items()}
 _KIND_OF: dict[str, negotiation.Kind] = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 log = logging.getLogger("budgetkg.api")
 _POSITION = re.compile(r"at (\d+):(\d+)")
 # Seconds a client refused for load should wait: a busy worker frees in about
 # the time of one query, and most queries here take well under a second.
 RETRY_AFTER_S = "1"
+# A GET's query string, Accept header and origin (scheme://host[:port]root_path).
+_PreparedKey = tuple[bytes, str | None, str]
+# GET requests whose prepared job the endpoint keeps (each key at most MAX_KEPT_CHARS long).
+_PREPARED_KEPT = 1024
 
 
 def _syntax_message(kind: str, text: str, message: str) -> str:
@@ -89,6 +94,10 @@ class SparqlService:
         self.runner = runner
         self.on_write = on_write  # told after each update (api.health counts them)
         self._update_lock = threading.Lock()
+        # Prepared GET queries (see _prepared_key), oldest first. A repeated GET (the
+        # commonest request: a page's, a dashboard's) then skips reading its URL,
+        # negotiating and preparing its job, each behind a cache of its own.
+        self._prepared: dict[_PreparedKey, tuple[QueryOperation, QueryJob, bool]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -114,7 +123,7 @@ class SparqlService:
         allowed = _METHODS[request.path]
         if cors.is_preflight(request):
             return cors.preflight(request, allowed)
-        if request.method not in allowed.split(", "):
+        if request.method not in _ALLOWED[request.path]:
             return plain_text(405, f"{request.path} takes {allowed}, not {request.method}", {"Allow": allowed})
         if request.method == "OPTIONS":
             return HttpResponse(204, headers={"Allow": allowed})
@@ -126,17 +135,35 @@ class SparqlService:
 
     async def query_endpoint(self, request: HttpRequest) -> HttpResponse:
         try:
-            operation = read_operation(request)
-            if operation is None:
-                response = self._description_or_ui(request)
-            elif isinstance(operation, UpdateOperation):
-                response = await self._update(request, operation)
+            key = self._prepared_key(request)
+            prepared = self._prepared.get(key) if key is not None else None
+            if prepared is not None:
+                response = await self._answer(*prepared)
             else:
-                response = await self._query(request, operation)
+                operation = read_operation(request)
+                if operation is None:
+                    response = self._description_or_ui(request)
+                elif isinstance(operation, UpdateOperation):
+                    response = await self._update(request, operation)
+                else:
+                    response = await self._query(request, operation, key)
         except ProtocolError as error:
             response = plain_text(error.status, error.message, error.headers)
         response.headers["Vary"] = "Accept"
         return response
+
+    @staticmethod
+    def _prepared_key(request: HttpRequest) -> _PreparedKey | None:
+        """What a GET's (or HEAD's) query job depends on: its URL's parameters, Accept and origin.
+
+        None for a POST (its body is read each time) and for a key too long to keep (``api.memo``).
+        """
+        if request.method == "POST":
+            return None
+        accept = request.header("accept")
+        if len(request.query_string) + len(accept or "") + len(request.origin) > MAX_KEPT_CHARS:
+            return None
+        return (request.query_string, accept, request.origin)
 
     def _endpoint_iri(self, request: HttpRequest, path: str = QUERY_PATH) -> str:
         return request.origin + path
@@ -157,13 +184,20 @@ class SparqlService:
         )
         return HttpResponse(200, service_description.serialize(triples, fmt.rdf_format), fmt.content_type)
 
-    async def _query(self, request: HttpRequest, operation: QueryOperation) -> HttpResponse:
+    async def _query(self, request: HttpRequest, operation: QueryOperation, key: _PreparedKey | None = None) -> HttpResponse:
         accept = negotiation.bounded(request.header("accept"))  # so a long Accept is prepared from the cache too
         endpoint, max_rows = self._endpoint_iri(request), self.config.max_rows
         if outbound.needs_grammar(operation.query):  # a grammar parse: never on the event loop
             job, in_loop = await asyncio.to_thread(prepare_query, operation, accept, endpoint, max_rows)
         else:
             job, in_loop = prepare_query(operation, accept, endpoint, max_rows)
+        if key is not None:
+            if len(self._prepared) >= _PREPARED_KEPT:
+                del self._prepared[next(iter(self._prepared))]  # the oldest
+            self._prepared[key] = (operation, job, in_loop)
+        return await self._answer(operation, job, in_loop)
+
+    async def _answer(self, operation: QueryOperation, job: QueryJob, in_loop: bool) -> HttpResponse:
         outcome = lookups.run_in_loop(self.store.oxigraph, job) if in_loop else None
         if outcome is None:
             outcome = await self.runner.run(job, self.config.query_timeout_s)

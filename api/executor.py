@@ -97,11 +97,22 @@ class Outcome:
     elapsed_s: float = 0.0
 
 
-def execute(store: ox.Store, job: QueryJob, deadline: float | None = None, max_bytes: int | None = None) -> Outcome:
+def execute(
+    store: ox.Store,
+    job: QueryJob,
+    deadline: float | None = None,
+    max_bytes: int | None = None,
+    *,
+    sparql: str | None = None,
+    max_solutions: int | None = None,
+) -> Outcome:
     """Evaluate ``job`` on ``store`` and serialise the result; never raises for bad input.
 
     With ``max_bytes``, SELECT results are written directly and a result longer
-    than that is given up: ``Outcome("too-large")`` (see ``api.lookups``).
+    than that is given up: ``Outcome("too-large")`` (see ``api.lookups``). With
+    ``max_solutions``, the text run is ``sparql`` (the job's, bounded by a LIMIT)
+    and a SELECT result that may hold more rows is given up the same way
+    (``api.results.serialize``).
     """
     started = time.monotonic()
     options: dict[str, Any] = {"base_iri": job.base_iri}  # keyword arguments of Store.query
@@ -111,7 +122,7 @@ def execute(store: ox.Store, job: QueryJob, deadline: float | None = None, max_b
     elif not job.query_has_dataset:
         options["use_default_graph_as_union"] = True
     try:
-        result = store.query(job.sparql, **options)
+        result = store.query(sparql or job.sparql, **options)
     except SyntaxError as error:
         return Outcome("syntax", str(error))
     except (OSError, ValueError) as error:
@@ -123,9 +134,9 @@ def execute(store: ox.Store, job: QueryJob, deadline: float | None = None, max_b
     fmt = negotiation.BY_NAME[name]
     try:
         try:
-            out = serialize(result, fmt, max_rows=job.max_rows, prefixes=job.prefixes, deadline=deadline, solution_limit=job.solution_limit, max_bytes=max_bytes)
+            out = serialize(result, fmt, max_rows=job.max_rows, prefixes=job.prefixes, deadline=deadline, solution_limit=job.solution_limit, max_bytes=max_bytes, max_solutions=max_solutions)
         except ResultTooLarge:  # see api.results: evaluate again, through the carrier
-            if max_bytes is not None:
+            if max_bytes is not None or max_solutions is not None:
                 return Outcome("too-large")
             result = store.query(job.sparql, **options)
             out = serialize(result, fmt, max_rows=job.max_rows, prefixes=job.prefixes, deadline=deadline, direct=False)

@@ -654,3 +654,18 @@ def test_an_unreadable_dataset_while_a_document_is_half_written_is_refused_not_g
     asked = job("SELECT ?o FROM WHERE { ?s ?p ?o }", query_has_dataset=True)
     with pytest.raises(HiddenDatasetUnknown):
         without_hidden(asked, _graphs_store(), frozenset({f"{EX}half-written"}))
+
+
+@pytest.mark.parametrize("name", ["json", "xml", "csv", "tsv"])
+def test_rows_at_most_never_counts_fewer_rows_than_there_are(name):
+    fmt = negotiation.BY_NAME[name]
+    store = ox.Store()
+    # Values that spell each format's row marks: braces, an escaped <result>, line breaks.
+    values = ["plain", "{{}}", "<result></result>", "two\nlines", 'a "quoted", value\r\n', ""]
+    store.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(value)) for i, value in enumerate(values))
+    for query, rows in (("SELECT ?s ?o { ?s ?p ?o }", len(values)), ("SELECT ?s { ?s ?p ?o } LIMIT 0", 0), ("SELECT * { ?s ?p ?o }", len(values))):
+        body = store.query(query).serialize(format=fmt.results_format)
+        assert body is not None
+        assert results.rows_at_most(body, fmt) >= rows
+    if name in ("xml", "tsv"):  # exact in these two
+        assert results.rows_at_most(store.query("SELECT ?o { ?s ?p ?o }").serialize(format=fmt.results_format) or b"", fmt) == len(values)

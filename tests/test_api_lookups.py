@@ -101,3 +101,48 @@ def test_only_the_servers_default_dataset_and_a_cap_the_budget_cannot_reach():
     assert not lookups.can_answer(_job(query), max_rows=10)
     with_dataset = QueryJob(query, (f"{EX}g0",), (), False, None, {"solutions": "json"}, 100_000)
     assert not lookups.can_answer(with_dataset, max_rows=100_000)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (f"SELECT ?p ?o {{ <{EX}a> ?p ?o }}", f"SELECT ?p ?o {{ <{EX}a> ?p ?o }}\nLIMIT {lookups.BUDGET_ROWS + 1}"),
+        (f"SELECT ?p ?o {{ <{EX}a> ?p ?o }} LIMIT 5", f"SELECT ?p ?o {{ <{EX}a> ?p ?o }} LIMIT 5"),
+        (f"SELECT ?p ?o {{ <{EX}a> ?p ?o }} LIMIT {lookups.BUDGET_ROWS + 1}", None),  # its own LIMIT is over the budget
+        (f"SELECT ?p ?o {{ <{EX}a> ?p ?o }} LIMIT # how many\n 5", None),  # a LIMIT whose number cannot be read
+        (f"ASK {{ <{EX}a> ?p ?o }}", f"ASK {{ <{EX}a> ?p ?o }}"),
+    ],
+)
+def test_bounded_text(query, expected):
+    assert lookups.bounded_text(query) == expected
+
+
+@pytest.mark.parametrize(("fmt", "answered_rows"), [("json", 300), ("xml", lookups.BUDGET_ROWS), ("csv", lookups.BUDGET_ROWS), ("tsv", lookups.BUDGET_ROWS)])
+def test_the_row_budget(fmt, answered_rows):
+    # Exact in XML, CSV and TSV; JSON's count of rows (its braces) is three a row here.
+    query = f"SELECT ?p ?o {{ <{EX}s0> ?p ?o }}"
+    under = _store(1, answered_rows)
+    answered = lookups.run_in_loop(under.oxigraph, _job(query, fmt))
+    assert answered is not None and answered.body == execute(under.oxigraph, _job(query, fmt)).body
+    over = _store(1, lookups.BUDGET_ROWS + 1)
+    assert lookups.run_in_loop(over.oxigraph, _job(query, fmt)) is None
+    with TestClient(create_app(ServerConfig(store=None), over)) as client:
+        r = client.get("/sparql", params={"query": query, "format": fmt})
+        assert r.status_code == 200 and r.content == execute(over.oxigraph, _job(query, fmt)).body
+
+
+def test_a_lookup_ending_in_a_comment_or_with_a_larger_limit_of_its_own():
+    store = _store(20, 10)
+    for query in (f"SELECT ?p ?o {{ <{EX}s3> ?p ?o }} # everything about s3", f"SELECT ?p ?o {{ <{EX}s3> ?p ?o }} LIMIT 100000"):
+        in_loop = lookups.run_in_loop(store.oxigraph, _job(query))
+        assert in_loop is not None and in_loop.status == "ok"
+        assert in_loop.body == execute(store.oxigraph, _job(query)).body
+
+
+def test_values_that_look_like_rows_only_send_a_lookup_to_a_worker():
+    # Braces in values make JSON's count of rows an overestimate: never an underestimate.
+    store = OxigraphStore()
+    store.oxigraph.bulk_extend(ox.Quad(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}p{i}"), ox.Literal("{" * 5), ox.NamedNode(f"{EX}g")) for i in range(300))
+    query = f"SELECT ?p ?o {{ <{EX}s> ?p ?o }}"
+    assert lookups.run_in_loop(store.oxigraph, _job(query, "json")) is None  # 300 rows "may" be 1,800
+    assert lookups.run_in_loop(store.oxigraph, _job(query, "tsv")) is not None

@@ -495,3 +495,45 @@ def test_on_disk_updates_are_seen_by_workers(tmp_path):
 def test_json_error_free_results_are_valid_json(client):
     r = client.get("/sparql", params={"query": 'SELECT ?x { BIND("a\\"b\\\\c" AS ?x) }'})
     assert json.loads(r.content)["results"]["bindings"][0]["x"]["value"] == 'a"b\\c'
+
+
+def test_a_repeated_get_is_prepared_once_per_query_accept_and_origin():
+    service_store = make_store()
+    app = create_app(ServerConfig(store=None), service_store)
+    # A relative IRI resolves against the endpoint's IRI, which the Host names.
+    query = "SELECT ?x WHERE { BIND(<here> AS ?x) }"
+    with TestClient(app) as client:
+        for _ in range(2):
+            for host in ("a.example:8000", "b.example"):
+                r = client.get("/sparql", params={"query": query}, headers={"Host": host})
+                assert r.status_code == 200 and bindings(r) == [{"x": {"type": "uri", "value": f"http://{host}/here"}}]
+            r = client.get("/sparql", params={"query": query}, headers={"Host": "a.example:8000", "Accept": "text/csv"})
+            assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv") and r.text == "x\r\nhttp://a.example:8000/here\r\n"
+            r = client.head("/sparql", params={"query": query}, headers={"Host": "b.example"})
+            assert r.status_code == 200 and r.content == b""
+        assert len(app.sparql._prepared) == 3  # GET and HEAD share one
+        # A request that cannot be met is answered afresh each time, never kept.
+        for _ in range(2):
+            assert client.get("/sparql", params={"query": query}, headers={"Accept": "text/turtle"}).status_code == 406
+        # After an update, a kept job is answered on the new data.
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        before = int(bindings(client.get("/sparql", params={"query": count}))[0]["n"]["value"])
+        service_store.oxigraph.update(f"INSERT DATA {{ <{EX}new> <{EX}p> 1 }}")
+        assert int(bindings(client.get("/sparql", params={"query": count}))[0]["n"]["value"]) == before + 1
+        kept = len(app.sparql._prepared)
+        long_query = "SELECT ?x WHERE { BIND(<here> AS ?x) } #" + "x" * 20_000
+        assert client.get("/sparql", params={"query": long_query}).status_code == 200
+        assert len(app.sparql._prepared) == kept  # too long to keep
+
+
+def test_the_prepared_gets_are_bounded(monkeypatch):
+    from api import endpoint
+
+    monkeypatch.setattr(endpoint, "_PREPARED_KEPT", 4)
+    app = create_app(ServerConfig(store=None), make_store())
+    with TestClient(app) as client:
+        for i in range(10):
+            r = client.get("/sparql", params={"query": f"SELECT ({i} AS ?i) {{}}"})
+            assert r.status_code == 200 and bindings(r)[0]["i"]["value"] == str(i)
+        assert len(app.sparql._prepared) == 4
+        assert [key[0] for key in app.sparql._prepared] == [f"query=SELECT+%28{i}+AS+%3Fi%29+%7B%7D".encode() for i in range(6, 10)]
