@@ -11,12 +11,17 @@ than ``max_head_bytes`` is answered 431 and a head not complete within
 
 The body is the app's to time (``api.asgi.receive_within``): only it knows
 whether it still wants one.
+
+A response's head and body go out in one write (``_OneWrite``): uvicorn writes
+the head as soon as the app sends it and the body with the next message, two
+``send`` calls and two TCP segments where one will do.
 """
 
 from __future__ import annotations
 
 import asyncio
 from http import HTTPStatus
+from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -38,7 +43,7 @@ class _Bounded(HttpToolsProtocol):
 
     # As uvicorn's own: asyncio.BaseProtocol types the argument BaseTransport; a stream gets a Transport.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        super().connection_made(_OneWrite(transport, self.loop))  # type: ignore[arg-type]
         self._head_bytes = 0
         self._in_head = True
         self._head_timer: asyncio.TimerHandle | None = None
@@ -100,3 +105,49 @@ class _Bounded(HttpToolsProtocol):
         self._unset_keepalive_if_required()
         self.transport.write(head + body)
         self.transport.close()
+
+
+class _OneWrite:
+    """A transport that holds a response's head until the next write (its body) or the loop's next turn.
+
+    Bytes go out in the order written, whatever is held; the rest of the
+    transport is the one it wraps.
+    """
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: bytes | None = None
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        held = self._held
+        if held is not None:
+            self._held = None
+            self._transport.write(held + data)
+        elif data[:9] == b"HTTP/1.1 ":  # a head: its body is about to follow
+            self._held = bytes(data)
+            self._loop.call_soon(self.flush)
+        else:
+            self._transport.write(data)
+
+    def flush(self) -> None:
+        held = self._held
+        if held is not None:
+            self._held = None
+            if not self._transport.is_closing():  # the connection was lost meanwhile: nobody to send it to
+                self._transport.write(held)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def write_eof(self) -> None:
+        self.flush()
+        self._transport.write_eof()
+
+    def writelines(self, chunks: Any) -> None:
+        self.flush()
+        self._transport.writelines(chunks)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
