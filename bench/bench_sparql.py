@@ -46,6 +46,7 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from kg.scale_bench import threads_cpu_ms  # noqa: E402
 from kg.vocabulary import BKG, PREFIXES, QB, RDF, RDFS, SKOS  # noqa: E402
 from servers import free_port, percentile, stop, tool, wait_until_up  # noqa: E402  (bench/ beside this file)
 
@@ -223,20 +224,13 @@ _TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def _thread_cpu_s(pids: list[int]) -> float:
-    """CPU seconds so far of the live threads of ``pids`` (Linux per-thread schedstat, nanoseconds).
+    """CPU seconds so far of the live threads of ``pids`` (``kg.scale_bench.threads_cpu_ms``).
 
     Finer than ``_cpu_s`` (a point lookup's 0.5 ms is two ticks) but blind to
     threads that end: right for budgetkg and the floor apps, whose threads
     outlive their requests, low for the Oxigraph server (``--schedstat``).
     """
-    total = 0
-    for pid in pids:
-        for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
-            try:
-                total += int(stat.read_text().split()[0])
-            except (OSError, ValueError, IndexError):
-                pass  # the thread ended meanwhile
-    return total / 1e9
+    return threads_cpu_ms(pids) / 1000
 
 
 def run_mix(

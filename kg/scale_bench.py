@@ -179,7 +179,7 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
-def _cpu_ms(pids: list[int]) -> float:
+def threads_cpu_ms(pids: list[int]) -> float:
     """CPU time so far of the live threads of ``pids``, in ms (Linux schedstat, nanoseconds).
 
     Threads that have ended are not counted, so this is read around each request of a server
@@ -215,12 +215,12 @@ def _query_mix(port: int, unit_iri: str, runs: int, server_pid: int | None = Non
 def post_query(client: httpx.Client, url: str, text: str, server: list[int]) -> tuple[float, float | None]:
     """One query POSTed as the bench sends it: wall ms and the CPU ms of the ``server`` processes
     (``process_tree``) meanwhile, None when there are none to read."""
-    spent = _cpu_ms(server)
+    spent = threads_cpu_ms(server)
     started = time.perf_counter()
     response = client.post(url, data={"query": text}, headers={"Accept": "application/sparql-results+json"})
     response.raise_for_status()
     wall = (time.perf_counter() - started) * 1000
-    return wall, (_cpu_ms(server) - spent) if server else None
+    return wall, (threads_cpu_ms(server) - spent) if server else None
 
 
 def serve_store(store_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
