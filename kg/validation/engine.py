@@ -36,6 +36,7 @@ from kg.settings import Settings
 from kg.solutions import solutions
 from kg.validation.constraints import ParamValue
 from kg.validation.family import document_family
+from kg.validation.requirements import PresentTerms, query_requirements
 from kg.validation.results import Severity, ValidationReport, ValidationResult, lines_of, sorted_results
 from kg.validation.shapes import PropertyConstraint, SparqlConstraint, SparqlGroup, Targets, compiled_groups, compiled_shapes, shapes_files
 from kg.vocabulary import BKG, RDF, RDFS, SH
@@ -299,17 +300,23 @@ def _solutions(data: ox.Store, select: str) -> list[dict[str, str]]:
     return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in answer]
 
 
-def sparql_results(data: ox.Store, c: SparqlConstraint, focus: FocusNodes) -> list[ValidationResult]:
-    if not focus.exist(c.targets):
+def sparql_results(data: ox.Store, c: SparqlConstraint, focus: FocusNodes, present: PresentTerms | None = None) -> list[ValidationResult]:
+    if not focus.exist(c.targets) or not _may_answer(data, c.select, present):
         return []
     return [sparql_result(c, values) for values in _solutions(data, c.select) if values.get("this") in focus.nodes(c.targets)]
 
 
-def group_results(data: ox.Store, group: SparqlGroup, focus: FocusNodes) -> list[ValidationResult]:
+def _may_answer(data: ox.Store, select: str, present: PresentTerms | None) -> bool:
+    """False when ``data`` lacks a predicate or class the query cannot answer without
+    (kg.validation.requirements): then it is not planned, which is most of its cost."""
+    return (present or PresentTerms(data)).meet(query_requirements(select))
+
+
+def group_results(data: ox.Store, group: SparqlGroup, focus: FocusNodes, present: PresentTerms | None = None) -> list[ValidationResult]:
     if group.select is None:
-        return sparql_results(data, group.constraints[0], focus)
+        return sparql_results(data, group.constraints[0], focus, present)
     targets = group.constraints[0].targets
-    if not focus.exist(targets):
+    if not focus.exist(targets) or not _may_answer(data, group.select, present):
         return []
     rows = _solutions(data, group.select)
     results: list[ValidationResult] = []
@@ -342,6 +349,7 @@ def validate_dataset(data: ox.Store, document_id: str, settings: Settings) -> Va
     scanned: ScannedPaths = {}
     for prop in props:
         results.extend(core_results(data, prop, counts, focus, scanned))
+    present = PresentTerms(data)
     for group in compiled_groups(files):
-        results.extend(group_results(data, group, focus))
+        results.extend(group_results(data, group, focus, present))
     return ValidationReport(document_id, document, sorted_results(with_pages(data, results)), time.perf_counter() - started)
