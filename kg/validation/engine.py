@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from kg.iris import Iris
 from kg.settings import Settings
 from kg.solutions import solutions
+from kg.validation.constant_rows import with_values
 from kg.validation.constraints import ParamValue
 from kg.validation.family import document_family
 from kg.validation.requirements import PresentTerms, query_requirements
@@ -295,7 +296,7 @@ def sparql_result(c: SparqlConstraint, values: dict[str, str]) -> ValidationResu
 
 
 def _solutions(data: ox.Store, select: str) -> list[dict[str, str]]:
-    answer = solutions(data.query(select, use_default_graph_as_union=True))
+    answer = solutions(data.query(with_values(select), use_default_graph_as_union=True))
     names = [v.value for v in answer.variables]
     return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in answer]
 
