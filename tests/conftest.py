@@ -20,6 +20,15 @@ def seed(prefix: str) -> Path:
     return matches[0]
 
 
+def engine_queries() -> list[str]:
+    """Every query the fast validation engine runs for a SPARQL constraint, each family's once."""
+    from kg.families import all_families
+    from kg.validation.shapes import compiled_groups, shapes_files
+
+    queries = [group.select or group.constraints[0].select for family in all_families() for group in compiled_groups(shapes_files(family.key))]
+    return list(dict.fromkeys(queries))
+
+
 @pytest.fixture(scope="session")
 def seed_and_corpus_store():
     """An in-memory store with every seed and every 决算 of shared/corpus ingested (the default settings)."""

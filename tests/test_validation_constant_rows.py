@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.families import all_families
+from conftest import engine_queries
 from kg.settings import Settings
 from kg.validation.constant_rows import with_values
 from kg.validation.dataset import build_dataset, document_ids, stored_document_quads
-from kg.validation.shapes import compiled_groups, shapes_files
 
 PREFIX = "PREFIX bkg: <https://w3id.org/budgetkg/ontology#>\n"
 
@@ -26,17 +25,9 @@ def test_lists_it_cannot_write_as_values_stay_as_they_are() -> None:
         assert with_values(query) == query
 
 
-def _engine_queries() -> list[str]:
-    queries = []
-    for family in all_families():
-        for group in compiled_groups(shapes_files(family.key)):
-            queries.append(group.select or group.constraints[0].select)
-    return list(dict.fromkeys(queries))
-
-
 def test_every_rewritten_query_answers_as_its_original_on_real_documents(seed_and_corpus_store) -> None:
     settings = Settings()
-    rewritten = [q for q in _engine_queries() if with_values(q) != q]
+    rewritten = [q for q in engine_queries() if with_values(q) != q]
     assert len(rewritten) >= 10  # the shapes list cases this way in many identities
     compared = 0
     for document_id in document_ids(seed_and_corpus_store, settings):

@@ -12,8 +12,8 @@ from rdflib import RDF, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from kg.families import all_families
 from kg.iris import Iris
+from conftest import engine_queries
 from kg.settings import Settings
 from kg.validation.dataset import build_dataset, document_ids, stored_document_quads
 from kg.validation.family import document_family
@@ -109,17 +109,8 @@ def _mandatory(node: object) -> set[tuple[str, str]]:
     return set()
 
 
-def _engine_queries() -> list[str]:
-    """Every query the fast engine runs for a SPARQL constraint, each family's."""
-    queries = []
-    for family in all_families():
-        for group in compiled_groups(shapes_files(family.key)):
-            queries.append(group.select or group.constraints[0].select)
-    return list(dict.fromkeys(queries))
-
-
 def test_what_it_finds_is_mandatory_in_rdflibs_algebra() -> None:
-    queries = _engine_queries()
+    queries = engine_queries()
     read = 0
     for query in queries:
         found = query_requirements(query)
