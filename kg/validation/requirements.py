@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+from kg.vocabulary import RDF
 
 # Longest first: a long string before a short one, an IRI (no spaces, SPARQL's IRIREF)
 # before a "<" comparison, a comment to the end of its line.
@@ -315,7 +315,7 @@ class PresentTerms:
             if kind == "predicate":
                 found: Iterator[ox.Quad] = self._data.quads_for_pattern(None, ox.NamedNode(iri), None, None)
             else:
-                found = self._data.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(iri), None)
+                found = self._data.quads_for_pattern(None, RDF.type, ox.NamedNode(iri), None)
             self._known[key] = next(found, None) is not None
         return self._known[key]
 
